@@ -1,0 +1,128 @@
+"""The ``dossier`` command line. Each command is a thin wrapper over one function;
+this is the only place where errors become messages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from entities import DossierError, InvalidCase, load_case
+from entities.levels import AUDIENCES
+
+CASE_DIR = click.Path(file_okay=False, path_type=Path)
+
+
+class DossierGroup(click.Group):
+    """Turns the project's errors into plain messages and exit codes (no tracebacks)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InvalidCase as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            click.echo(f"{exc}; nothing was written. Fix them and run the command again.",
+                       err=True)
+            ctx.exit(1)
+        except DossierError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; previous outputs are unchanged.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=DossierGroup)
+@click.version_option(package_name="sanctions-dossier")
+def cli() -> None:
+    """Build Magnitsky-style sanctions dossiers from a case folder.
+
+    \b
+    Start a case, check it, build it:
+      dossier init my-case
+      dossier validate my-case
+      dossier build my-case --out out
+    """
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+def init(directory: Path) -> None:
+    """Create a new case folder with a commented, fictional example to edit.
+
+    \b
+    Example:
+      dossier init cases/exampleland
+    """
+    from dossier.scaffold import init_case
+
+    written = init_case(directory)
+    click.echo(f"Created {directory} ({len(written)} files). Edit the files under "
+               f"{directory / 'data'}, then run: dossier validate {directory}")
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+def validate(directory: Path) -> None:
+    """Check a case and list every mistake as file:line: field: message.
+
+    Exits 0 with a one-line summary when the case is valid, 1 otherwise.
+    Writes nothing.
+
+    \b
+    Example:
+      dossier validate examples/kazakhstan-2020-2021
+    """
+    case = load_case(directory)
+    counts = ", ".join(f"{n} {k}" for k, n in case.count().items())
+    click.echo(f"{directory}: valid ({counts})")
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the outputs (created if missing).")
+@click.option("--audience", type=click.Choice(list(AUDIENCES)), default="public",
+              show_default=True, help="Who the outputs are for; withholds what they may not see.")
+def build(directory: Path, out: Path, audience: str) -> None:
+    """Validate the case, store it, and write its outputs.
+
+    Writes OUT/entities.ftm.json (FollowTheMoney JSON lines). The case database in
+    DIRECTORY/.dossier/ (or DOSSIER_DATABASE_URL) receives every record.
+
+    \b
+    Example:
+      dossier build examples/kazakhstan-2020-2021 --out out
+    """
+    from dossier.build import build_case
+
+    result = build_case(directory, out, audience)
+    for name, path in result.outputs.items():
+        click.echo(f"wrote {path} ({result.counts.get(name, 0)} {name}, audience: {audience})")
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+def show(directory: Path) -> None:
+    """Show the case's targets, incidents, evidence and attributions as tables.
+
+    \b
+    Example:
+      dossier show examples/kazakhstan-2020-2021
+    """
+    from dossier.show import show_case
+
+    show_case(load_case(directory), Console())
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="dossier")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

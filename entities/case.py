@@ -1,0 +1,79 @@
+"""The loaded case: header plus records, with look-ups by id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from entities.model import (
+    Attribution,
+    CaseMeta,
+    Evidence,
+    Incident,
+    OrganisationRecord,
+    Person,
+    Position,
+    Record,
+    Source,
+    Tenure,
+)
+
+R = TypeVar("R", bound=Record)
+
+
+@dataclass
+class Case:
+    """A validated case. Records keep the order in which they were read."""
+
+    root: Path
+    meta: CaseMeta
+    people: list[Person] = field(default_factory=list)
+    organisations: list[OrganisationRecord] = field(default_factory=list)
+    positions: list[Position] = field(default_factory=list)
+    tenures: list[Tenure] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+
+    def records(self) -> Iterator[Record]:
+        """Every record, section by section."""
+        yield from self.people
+        yield from self.organisations
+        yield from self.positions
+        yield from self.tenures
+        yield from self.sources
+        yield from self.evidence
+        yield from self.incidents
+        yield from self.attributions
+
+    @property
+    def index(self) -> dict[str, Record]:
+        """Records by their local id."""
+        return {record.id: record for record in self.records()}
+
+    def get(self, local_id: str, kind: type[R]) -> R:
+        """The record with ``local_id``, which must be of type ``kind``."""
+        record = self.index[local_id]
+        if not isinstance(record, kind):
+            raise TypeError(f"{local_id} is a {record.kind}, not a {kind.kind}")
+        return record
+
+    def sensitivity(self, record: Record) -> str:
+        """The record's sensitivity, or the case default when it sets none."""
+        return record.sensitivity or self.meta.default_sensitivity
+
+    def count(self) -> dict[str, int]:
+        """How many records of each section the case has."""
+        return {
+            "people": len(self.people),
+            "organisations": len(self.organisations),
+            "positions": len(self.positions),
+            "tenures": len(self.tenures),
+            "sources": len(self.sources),
+            "evidence": len(self.evidence),
+            "incidents": len(self.incidents),
+            "attributions": len(self.attributions),
+        }

@@ -1,0 +1,279 @@
+"""Compile a case into FollowTheMoney statement entities, with provenance.
+
+Mapping (stock schemata only):
+
+================  =========================================================
+case record       FollowTheMoney
+================  =========================================================
+person            Person
+organisation      PublicBody / Company (banks: topic ``fin.bank``) / Organization
+position          Position (organization → the organisation)
+tenure            Occupancy (holder → Person, post → Position)
+source            Document
+evidence          Documentation (document → source, entity → what it supports)
+incident          Event
+victim            UnknownLink (subject → Person/Organization, object → Event, role ``victim``)
+addressee         Documentation (document → source, entity → addressee, role ``addressee``)
+attribution       UnknownLink (subject → actor, object → Event, role = mode)
+================  =========================================================
+
+Every value carries ``origin = file:line`` and, where known, its language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from followthemoney import Dataset, StatementEntity, model
+
+from entities import vocab
+from entities.case import Case
+from entities.exc import InvalidCase, Problem
+from entities.ids import make_id
+from entities.levels import visible
+from entities.model import (
+    Actor,
+    Attribution,
+    Evidence,
+    Incident,
+    Name,
+    OrganisationRecord,
+    Person,
+    Position,
+    Record,
+    Source,
+    Tenure,
+)
+
+_NAME_PROPS = {
+    "name": "name",
+    "transliteration": "name",
+    "alias": "alias",
+    "weak_alias": "weakAlias",
+    "previous": "previousName",
+}
+
+
+def case_dataset(case: Case) -> Dataset:
+    """The FtM dataset of a case (its name is the case id)."""
+    return Dataset.make({"name": case.meta.id, "title": case.meta.title,
+                         "summary": case.meta.summary or case.meta.title})
+
+
+@dataclass
+class Compiler:
+    """Builds entities for one case and one audience (``None``: everything)."""
+
+    case: Case
+    audience: str | None = None
+    dataset: Dataset = field(init=False)
+    entities: dict[str, StatementEntity] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.dataset = case_dataset(self.case)
+        self.index = self.case.index
+
+    # -- helpers -----------------------------------------------------------------
+    def entity_id(self, record: Record) -> str:
+        return make_id(self.case.meta.id_prefix, record.kind, record.id)
+
+    def shown(self, local_id: str) -> bool:
+        """Whether the record exists and its sensitivity lets this audience see it."""
+        record = self.index.get(local_id)
+        return record is not None and visible(self.case.sensitivity(record), self.audience)
+
+    def make(self, schema: str, entity_id: str) -> StatementEntity:
+        entity = StatementEntity(self.dataset, {"schema": schema, "id": entity_id})
+        self.entities[entity_id] = entity
+        return entity
+
+    def put(self, entity: StatementEntity, prop: str, value: str | None, record: Record,
+            *where: str | int, lang: str | None = None) -> None:
+        """Add a value with its provenance; a value FtM would drop is reported, not lost."""
+        if value is None or value == "":
+            return
+        ptype = entity.schema.get(prop)
+        if ptype is None or ptype.type.clean(value) is None:
+            self.problems.append(record.problem(
+                f"'{value}' cannot be stored as {entity.schema.name}.{prop}", *where))
+            return
+        entity.add(prop, value, lang=lang, origin=record.origin(*where))
+
+    def put_names(self, entity: StatementEntity, names: Iterable[Name], record: Record,
+                  field_name: str) -> None:
+        for index, name in enumerate(names):
+            prop = _NAME_PROPS[name.type] if entity.schema.name != "Position" else "name"
+            self.put(entity, prop, name.name, record, field_name, index, lang=name.lang)
+
+    # -- records -----------------------------------------------------------------
+    def actor(self, record: Actor) -> None:
+        if isinstance(record, Person):
+            entity = self.make("Person", self.entity_id(record))
+            self.put(entity, "gender", record.gender, record, "gender")
+            self.put(entity, "birthDate", record.birth_date, record, "birth_date")
+            self.put(entity, "birthPlace", record.birth_place, record, "birth_place")
+            self.put(entity, "deathDate", record.death_date, record, "death_date")
+            for i, country in enumerate(record.nationality):
+                self.put(entity, "nationality", country, record, "nationality", i)
+            for i, status in enumerate(record.statuses):
+                topic = vocab.term("person_statuses", status).get("topic")
+                self.put(entity, "topics", topic, record, "statuses", i)
+        else:
+            assert isinstance(record, OrganisationRecord)
+            kind = vocab.term("organisation_kinds", record.type)
+            entity = self.make(kind.get("schema") or "Organization", self.entity_id(record))
+            self.put(entity, "topics", kind.get("topic"), record, "type")
+            self.put(entity, "country", record.country, record, "country")
+            self.put(entity, "website", record.website, record, "website")
+            if record.parent and self.shown(record.parent):
+                self.put(entity, "parent", self.ref_id(record.parent), record, "parent")
+        self.put_names(entity, record.names, record, "names")
+        for i, ident in enumerate(record.identifiers):
+            prop = vocab.term("identifier_types", ident.type).get("prop") or "idNumber"
+            self.put(entity, prop, ident.number, record, "identifiers", i, "number")
+        for i, address in enumerate(record.addresses):
+            self.put(entity, "address", address, record, "addresses", i)
+        self.cite(record, entity, record.evidence, "evidence", "identification")
+
+    def position(self, record: Position) -> None:
+        entity = self.make("Position", self.entity_id(record))
+        self.put_names(entity, record.title, record, "title")
+        self.put(entity, "country", record.country, record, "country")
+        if record.organisation and self.shown(record.organisation):
+            self.put(entity, "organization", self.ref_id(record.organisation), record,
+                     "organisation")
+
+    def tenure(self, record: Tenure) -> None:
+        if not (self.shown(record.person) and self.shown(record.position)):
+            return
+        entity = self.make("Occupancy", self.entity_id(record))
+        self.put(entity, "holder", self.ref_id(record.person), record, "person")
+        self.put(entity, "post", self.ref_id(record.position), record, "position")
+        self.put(entity, "startDate", record.start, record, "start")
+        self.put(entity, "endDate", record.end, record, "end")
+        holder = self.entities.get(self.ref_id(record.person))
+        position = self.index[record.position]
+        if holder is not None and isinstance(position, Position):
+            self.put(holder, "position", position.title[0].name, record, "position",
+                     lang=position.title[0].lang)
+        self.cite(record, entity, record.evidence, "evidence", "evidence")
+
+    def source(self, record: Source) -> None:
+        entity = self.make("Document", self.entity_id(record))
+        self.put(entity, "title", record.title, record, "title", lang=record.language)
+        self.put(entity, "publisher", record.publisher, record, "publisher")
+        self.put(entity, "author", record.author, record, "author")
+        self.put(entity, "sourceUrl", record.url, record, "url")
+        self.put(entity, "sourceUrl", record.archive_url, record, "archive_url")
+        self.put(entity, "publishedAt", record.published, record, "published")
+        self.put(entity, "retrievedAt", record.accessed, record, "accessed")
+        self.put(entity, "language", record.language, record, "language")
+        if record.file:
+            self.put(entity, "fileName", PurePosixPath(record.file).name, record, "file")
+        self.put(entity, "contentHash", record.sha256, record, "sha256")
+        for i, addressee in enumerate(record.addressees):
+            if not self.shown(addressee):
+                continue
+            doc = self.make("Documentation", make_id(self.case.meta.id_prefix, "addressee",
+                                                     record.id, addressee))
+            self.put(doc, "document", entity.id, record, "addressees", i)
+            self.put(doc, "entity", self.ref_id(addressee), record, "addressees", i)
+            self.put(doc, "role", "addressee", record, "addressees", i)
+
+    def incident(self, record: Incident) -> None:
+        entity = self.make("Event", self.entity_id(record))
+        self.put(entity, "name", record.title, record, "title")
+        if record.end_date:
+            self.put(entity, "startDate", record.date, record, "date")
+            self.put(entity, "endDate", record.end_date, record, "end_date")
+        else:
+            self.put(entity, "date", record.date, record, "date")
+        self.put(entity, "location", record.place, record, "place")
+        self.put(entity, "country", record.country, record, "country")
+        self.put(entity, "summary", record.description, record, "description")
+        for i, violation in enumerate(record.violations):
+            self.put(entity, "keywords", vocab.label("violation_types", violation), record,
+                     "violations", i, lang="eng")
+        for i, victim in enumerate(record.victims):
+            if not self.shown(victim):
+                continue
+            link = self.make("UnknownLink", make_id(self.case.meta.id_prefix, "victim",
+                                                     record.id, victim))
+            self.put(link, "subject", self.ref_id(victim), record, "victims", i)
+            self.put(link, "object", entity.id, record, "victims", i)
+            self.put(link, "role", "victim", record, "victims", i)
+        self.cite(record, entity, record.evidence, "evidence", "evidence")
+
+    def attribution(self, record: Attribution) -> None:
+        if not (self.shown(record.actor) and self.shown(record.incident)):
+            return
+        entity = self.make("UnknownLink", self.entity_id(record))
+        self.put(entity, "subject", self.ref_id(record.actor), record, "actor")
+        self.put(entity, "object", self.ref_id(record.incident), record, "incident")
+        self.put(entity, "role", vocab.label("modes_of_responsibility", record.mode), record,
+                 "mode", lang="eng")
+        self.put(entity, "status", record.status, record, "status")
+        self.cite(record, entity, record.evidence, "evidence", "evidence")
+        self.cite(record, entity, record.contrary_evidence, "contrary_evidence",
+                  "contrary evidence")
+
+    def cite(self, record: Record, entity: StatementEntity, refs: list[str], field_name: str,
+             relation: str) -> None:
+        """One Documentation per evidence item cited by ``record``."""
+        for i, ref in enumerate(refs):
+            item = self.index.get(ref)
+            if not isinstance(item, Evidence) or not self.shown(ref) or not self.shown(item.source):
+                continue
+            source = self.index[item.source]
+            assert isinstance(source, Source)
+            doc = self.make("Documentation", make_id(self.case.meta.id_prefix, "documentation",
+                                                     item.id, record.kind, record.id, relation))
+            self.put(doc, "document", self.ref_id(item.source), item, "source")
+            self.put(doc, "entity", entity.id, record, field_name, i)
+            self.put(doc, "role", f"{relation} ({item.type})", record, field_name, i)
+            self.put(doc, "recordId", item.locator, item, "locator")
+            self.put(doc, "summary", item.excerpt, item, "excerpt", lang=item.excerpt_lang)
+            self.put(doc, "description", item.translation, item, "translation",
+                     lang=item.translation_lang if item.translation else None)
+            self.put(doc, "date", item.date, item, "date")
+            self.put(doc, "status", f"{source.reliability}{item.credibility}", item, "credibility")
+
+    def ref_id(self, local_id: str) -> str:
+        return self.entity_id(self.index[local_id])
+
+    def run(self) -> list[StatementEntity]:
+        records: list[Record] = [*self.case.people, *self.case.organisations]
+        records += [*self.case.positions, *self.case.sources, *self.case.incidents]
+        records += [*self.case.tenures, *self.case.attributions]
+        for record in records:
+            if not visible(self.case.sensitivity(record), self.audience):
+                continue
+            if isinstance(record, Actor):
+                self.actor(record)
+            elif isinstance(record, Position):
+                self.position(record)
+            elif isinstance(record, Source):
+                self.source(record)
+            elif isinstance(record, Incident):
+                self.incident(record)
+            elif isinstance(record, Tenure):
+                self.tenure(record)
+            elif isinstance(record, Attribution):
+                self.attribution(record)
+        if self.problems:
+            raise InvalidCase(self.problems)
+        return [self.entities[key] for key in sorted(self.entities)]
+
+
+def compile_case(case: Case, audience: str | None = None) -> list[StatementEntity]:
+    """All FtM entities of ``case`` that ``audience`` may see, sorted by id.
+
+    Args:
+        case: a validated case.
+        audience: ``public``, ``parliament``, ``government``, or ``None`` for everything
+            (the internal store).
+    """
+    return Compiler(case, audience).run()

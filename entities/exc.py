@@ -1,0 +1,64 @@
+"""The project's one exception tree.
+
+Every error the packages raise on purpose derives from :class:`DossierError`;
+only the command line (``dossier.cli``) turns them into messages::
+
+    DossierError
+    ├── InvalidCase        the case folder has mistakes (carries every problem found)
+    ├── CaseNotFound       the folder is not a case (no case.yml)
+    ├── StoreError         the case database cannot be opened or written
+    └── OutputError        an output file cannot be written
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One mistake in a case, located precisely enough to fix it.
+
+    Attributes:
+        file: path of the file, relative to the case folder.
+        line: 1-based line number, or 0 when the whole file is concerned.
+        field: dotted path of the field inside the file (``people[2].birth_date``).
+        message: plain-language explanation, written for an advocate.
+    """
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.field:
+            return f"{where}: {self.field}: {self.message}"
+        return f"{where}: {self.message}"
+
+
+class DossierError(Exception):
+    """Base class of every error raised on purpose by this project."""
+
+
+class InvalidCase(DossierError):
+    """The case has one or more mistakes; ``problems`` lists all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__(f"the case has {count} {noun}")
+
+
+class CaseNotFound(DossierError):
+    """The given folder is not a case folder."""
+
+
+class StoreError(DossierError):
+    """The case database could not be opened or written."""
+
+
+class OutputError(DossierError):
+    """An output could not be written."""

@@ -1,0 +1,142 @@
+"""Load a case folder into a validated :class:`Case`, collecting every problem.
+
+A case folder holds ``case.yml`` and any number of YAML data files under
+``data/``. Each data file is a mapping from a section name (``people``,
+``organisations``, ``positions``, ``tenures``, ``sources``, ``evidence``,
+``incidents``, ``attributions``) to a list of records.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from entities.case import Case
+from entities.errors import describe, error_paths
+from entities.exc import CaseNotFound, InvalidCase, Problem
+from entities.model import SECTIONS, CaseMeta, Located, Record
+from entities.references import check_case
+from entities.yamlsrc import LocatedData, Path as YPath, format_path, parse_yaml
+
+CASE_FILE = "case.yml"
+DATA_DIR = "data"
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def case_file(root: Path) -> Path:
+    """The ``case.yml`` of a case folder; raises :class:`CaseNotFound` without one."""
+    path = root / CASE_FILE
+    if not root.is_dir():
+        raise CaseNotFound(f"'{root}' is not a folder")
+    if not path.is_file():
+        raise CaseNotFound(
+            f"'{root}' is not a case folder: it has no {CASE_FILE} "
+            f"(create a new case with: dossier init {root})"
+        )
+    return path
+
+
+def data_files(root: Path) -> list[Path]:
+    """The case's data files, in a stable order."""
+    folder = root / DATA_DIR
+    if not folder.is_dir():
+        return []
+    found = [p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()]
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _read(root: Path, path: Path) -> LocatedData:
+    rel = path.relative_to(root).as_posix()
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InvalidCase([Problem(rel, 0, "", f"is {size // 1_048_576} MB; split it into "
+                                   f"files under {MAX_FILE_BYTES // 1_048_576} MB")])
+    return parse_yaml(rel, path.read_bytes())
+
+
+def _validate(model: type[Located], data: Any, source: LocatedData, path: YPath,
+              problems: list[Problem]) -> Any:
+    """Validate one mapping; append problems and return ``None`` when invalid."""
+    if not isinstance(data, dict):
+        problems.append(Problem(source.file, source.line(path), format_path(path),
+                                "must be a group of fields ('field: value' lines)"))
+        return None
+    try:
+        record = model.model_validate(data)
+    except ValidationError as exc:
+        fields = list(model.model_fields)
+        for loc, error in error_paths(exc):
+            full = (*path, *loc)
+            problems.append(Problem(source.file, source.line(full), format_path(full),
+                                    describe(error, fields)))
+        return None
+    record.locate(source, path)
+    return record
+
+
+def _load_meta(root: Path, problems: list[Problem]) -> CaseMeta | None:
+    source = _read(root, case_file(root))
+    meta = _validate(CaseMeta, source.data, source, (), problems)
+    return meta if isinstance(meta, CaseMeta) else None
+
+
+def _load_records(source: LocatedData, sections: dict[str, list[Record]],
+                  problems: list[Problem]) -> None:
+    data = source.data
+    if data is None:
+        return
+    if not isinstance(data, dict):
+        problems.append(Problem(source.file, 1, "", "must start with a section name such as "
+                                "'people:' followed by a list of records"))
+        return
+    for section, items in data.items():
+        model = SECTIONS.get(section)
+        if model is None:
+            guess = difflib.get_close_matches(section, list(SECTIONS), n=1)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            problems.append(Problem(source.file, source.line((section,)), section,
+                                    f"is not a known section{hint}; use one of: "
+                                    + ", ".join(SECTIONS)))
+            continue
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            problems.append(Problem(source.file, source.line((section,)), section,
+                                    "must be a list of records, each starting with '- id: ...'"))
+            continue
+        for index, item in enumerate(items):
+            record = _validate(model, item, source, (section, index), problems)
+            if record is not None:
+                sections[section].append(record)
+
+
+def load_case(root: Path | str) -> Case:
+    """Read and validate a case folder.
+
+    Raises:
+        CaseNotFound: the folder has no ``case.yml``.
+        InvalidCase: with every problem found, in file and line order.
+    """
+    root = Path(root)
+    problems: list[Problem] = []
+    try:
+        meta = _load_meta(root, problems)
+    except InvalidCase as exc:
+        problems.extend(exc.problems)
+        meta = None
+    sections: dict[str, list[Record]] = {name: [] for name in SECTIONS}
+    for path in data_files(root):
+        try:
+            _load_records(_read(root, path), sections, problems)
+        except InvalidCase as exc:
+            problems.extend(exc.problems)
+    if meta is None:
+        raise InvalidCase(problems)
+    case = Case(root, meta, **sections)  # type: ignore[arg-type]
+    problems.extend(check_case(case))
+    if problems:
+        raise InvalidCase(problems)
+    return case

@@ -1,0 +1,275 @@
+"""Pydantic models of a case: the header (``case.yml``) and its records.
+
+Every record has a local ``id`` that other records use to refer to it. Field
+names are the ones advocates write in YAML (and, later, in spreadsheets).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
+
+from entities.fields import (
+    Countries,
+    Country,
+    EvidenceType,
+    IdentifierType,
+    Language,
+    Line,
+    LocalId,
+    Mode,
+    OrganisationKind,
+    PartialDate,
+    PersonStatus,
+    Ref,
+    Refs,
+    Sensitivity,
+    Text,
+    ViolationType,
+    as_list,
+    clean_line,
+)
+from entities.exc import Problem
+from entities.yamlsrc import LocatedData, Path, format_path
+
+Reliability = Annotated[
+    Literal["A", "B", "C", "D", "E", "F"],
+    BeforeValidator(lambda v: clean_line(v).upper() if isinstance(v, str) else v),
+]
+Credibility = Annotated[int, Field(ge=1, le=6)]
+Url = Annotated[str, BeforeValidator(clean_line), Field(pattern=r"^https?://\S+$", max_length=2000)]
+Sha256 = Annotated[
+    str, BeforeValidator(lambda v: clean_line(v).lower() if isinstance(v, str) else v),
+    Field(pattern=r"^[0-9a-f]{64}$"),
+]
+NameType = Literal["name", "alias", "weak_alias", "previous", "transliteration"]
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown fields are mistakes, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class Located(Strict):
+    """A record that remembers where it was written (for messages and provenance)."""
+
+    _source: LocatedData | None = PrivateAttr(default=None)
+    _path: Path = PrivateAttr(default=())
+
+    def locate(self, source: LocatedData, path: Path) -> None:
+        """Remember the file and path this record was read from."""
+        self._source = source
+        self._path = path
+
+    @property
+    def defined_in(self) -> str:
+        return self._source.file if self._source is not None else "<memory>"
+
+    def line(self, *field: str | int) -> int:
+        """Line of a field of this record (of the record itself without ``field``)."""
+        if self._source is None:
+            return 0
+        return self._source.line((*self._path, *field))
+
+    def problem(self, message: str, *field: str | int) -> Problem:
+        """A :class:`Problem` located at a field of this record."""
+        return Problem(self.defined_in, self.line(*field), format_path((*self._path, *field)), message)
+
+    def origin(self, *field: str | int) -> str:
+        """``file:line`` of a field, the provenance stored on each statement."""
+        return f"{self.defined_in}:{self.line(*field)}"
+
+
+class Name(Strict):
+    """A name in one language and script."""
+
+    name: Line
+    lang: Language | None = None
+    type: NameType = "name"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        return {"name": value} if isinstance(value, str) else value
+
+
+Names = Annotated[list[Name], BeforeValidator(as_list), Field(min_length=1)]
+
+
+class Identifier(Strict):
+    """An identity document or registration number."""
+
+    type: IdentifierType
+    number: Line
+    country: Country | None = None
+    authority: Line | None = None
+    issued: PartialDate | None = None
+
+
+class Contact(Strict):
+    name: Line | None = None
+    email: Line | None = None
+    phone: Line | None = None
+
+
+class Organisation(Strict):
+    """The organisation submitting the case."""
+
+    name: Line
+    website: Url | None = None
+    description: Text | None = None
+    contact: Contact = Field(default_factory=Contact)
+
+
+class CaseMeta(Located):
+    """The header of a case, from ``case.yml``."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,63}$")]
+    title: Line
+    summary: Text | None = None
+    languages: Annotated[list[Language], BeforeValidator(as_list)] = Field(default_factory=list)
+    organisation: Organisation
+    default_sensitivity: Sensitivity = "public"
+    date: PartialDate | None = None
+    prefix: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{1,15}$")] | None = None
+
+    @property
+    def id_prefix(self) -> str:
+        """The prefix of every FtM id of this case."""
+        return self.prefix or re.sub(r"[^a-z0-9]", "", self.id)[:16]
+
+
+class Record(Located):
+    """Fields every case record has."""
+
+    kind: ClassVar[str] = "record"
+    id: LocalId
+    sensitivity: Sensitivity | None = None
+    notes: Text | None = None
+
+
+class Actor(Record):
+    """A person or organisation that can be attributed responsibility."""
+
+    names: Names
+    identifiers: list[Identifier] = Field(default_factory=list)
+    addresses: Annotated[list[Line], BeforeValidator(as_list)] = Field(default_factory=list)
+    evidence: Refs = Field(default_factory=list)
+    target: bool = False
+
+
+class Person(Actor):
+    kind: ClassVar[str] = "person"
+    gender: Literal["male", "female", "other"] | None = None
+    birth_date: PartialDate | None = None
+    birth_place: Line | None = None
+    death_date: PartialDate | None = None
+    nationality: Countries = Field(default_factory=list)
+    statuses: Annotated[list[PersonStatus], BeforeValidator(as_list)] = Field(
+        default_factory=list
+    )
+    photo: Line | None = None
+
+
+class OrganisationRecord(Actor):
+    kind: ClassVar[str] = "organisation"
+    type: OrganisationKind = "organisation"
+    country: Country | None = None
+    parent: Ref | None = None
+    website: Url | None = None
+
+
+class Position(Record):
+    kind: ClassVar[str] = "position"
+    title: Names
+    organisation: Ref | None = None
+    country: Country | None = None
+
+
+class Tenure(Record):
+    kind: ClassVar[str] = "tenure"
+    person: Ref
+    position: Ref
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    evidence: Annotated[Refs, Field(min_length=1)]
+
+
+class Source(Record):
+    kind: ClassVar[str] = "source"
+    title: Line
+    publisher: Line | None = None
+    author: Line | None = None
+    url: Url | None = None
+    archive_url: Url | None = None
+    published: PartialDate | None = None
+    accessed: PartialDate | None = None
+    language: Language | None = None
+    file: Line | None = None
+    sha256: Sha256 | None = None
+    reliability: Reliability
+    derived_from: Refs = Field(default_factory=list)
+    addressees: Refs = Field(default_factory=list)
+
+
+class Evidence(Record):
+    kind: ClassVar[str] = "evidence"
+    source: Ref
+    locator: Line
+    excerpt: Annotated[Text, Field(max_length=5000)]
+    excerpt_lang: Language | None = None
+    translation: Annotated[Text, Field(max_length=5000)] | None = None
+    translation_lang: Language = "eng"
+    credibility: Credibility
+    type: EvidenceType
+    date: PartialDate | None = None
+
+
+class Incident(Record):
+    kind: ClassVar[str] = "incident"
+    title: Line
+    date: PartialDate | None = None
+    end_date: PartialDate | None = None
+    place: Line | None = None
+    country: Country | None = None
+    description: Text
+    violations: Annotated[list[ViolationType], BeforeValidator(as_list), Field(min_length=1)]
+    victims: Refs = Field(default_factory=list)
+    evidence: Refs = Field(default_factory=list)
+
+
+class Attribution(Record):
+    kind: ClassVar[str] = "attribution"
+    actor: Ref
+    incident: Ref
+    mode: Mode
+    evidence: Refs = Field(default_factory=list)
+    contrary_evidence: Refs = Field(default_factory=list)
+    status: Literal["draft", "reviewed"] = "draft"
+    reviewed_by: Line | None = None
+    reviewed_on: PartialDate | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _reviewed_needs_evidence(self) -> Attribution:
+        if self.status == "reviewed" and not self.evidence:
+            raise ValueError(
+                "a reviewed attribution must cite evidence; add evidence or set status: draft"
+            )
+        return self
+
+
+#: Sections of a data file and the model of their records, in reading order.
+SECTIONS: dict[str, type[Record]] = {
+    "people": Person,
+    "organisations": OrganisationRecord,
+    "positions": Position,
+    "tenures": Tenure,
+    "sources": Source,
+    "evidence": Evidence,
+    "incidents": Incident,
+    "attributions": Attribution,
+}

@@ -1,0 +1,152 @@
+"""Cross-record checks: unique ids, references, date order, files."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from entities.case import Case
+from entities.exc import Problem
+from entities.model import (
+    Attribution,
+    Evidence,
+    Incident,
+    OrganisationRecord,
+    Person,
+    Position,
+    Record,
+    Source,
+    Tenure,
+)
+
+#: (record type, field) → kinds of record the field may point to.
+REFERENCES: dict[tuple[type[Record], str], tuple[str, ...]] = {
+    (Person, "evidence"): ("evidence",),
+    (OrganisationRecord, "evidence"): ("evidence",),
+    (OrganisationRecord, "parent"): ("organisation",),
+    (Position, "organisation"): ("organisation",),
+    (Tenure, "person"): ("person",),
+    (Tenure, "position"): ("position",),
+    (Tenure, "evidence"): ("evidence",),
+    (Source, "derived_from"): ("source",),
+    (Source, "addressees"): ("person", "organisation"),
+    (Evidence, "source"): ("source",),
+    (Incident, "victims"): ("person", "organisation"),
+    (Incident, "evidence"): ("evidence",),
+    (Attribution, "actor"): ("person", "organisation"),
+    (Attribution, "incident"): ("incident",),
+    (Attribution, "evidence"): ("evidence",),
+    (Attribution, "contrary_evidence"): ("evidence",),
+}
+
+
+def _kinds_text(kinds: tuple[str, ...]) -> str:
+    return " or ".join("evidence item" if k == "evidence" else k for k in kinds)
+
+
+def _refs(record: Record, field: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    value = getattr(record, field)
+    if isinstance(value, str):
+        yield (field,), value
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield (field, index), item
+
+
+def check_ids(records: list[Record]) -> list[Problem]:
+    """Every id is used once in the whole case."""
+    problems = []
+    seen: dict[str, Record] = {}
+    for record in records:
+        first = seen.setdefault(record.id, record)
+        if first is not record:
+            problems.append(record.problem(
+                f"'{record.id}' is already the id of the {first.kind} at {first.origin('id')}; "
+                "every id must be unique in the case", "id"))
+    return problems
+
+
+def check_references(case: Case) -> list[Problem]:
+    """Every reference points to an existing record of the right kind."""
+    problems = []
+    index = case.index
+    for record in case.records():
+        for (rtype, field), kinds in REFERENCES.items():
+            if not isinstance(record, rtype):
+                continue
+            for path, ref in _refs(record, field):
+                target = index.get(ref)
+                where = f"(in {record.kind} '{record.id}')"
+                if target is None:
+                    message = (f"'{ref}' does not exist; it must be the id of a "
+                               f"{_kinds_text(kinds)} {where}")
+                elif target.kind not in kinds:
+                    message = (f"'{ref}' is the {target.kind} at {target.origin('id')}, "
+                               f"not a {_kinds_text(kinds)} {where}")
+                else:
+                    continue
+                problems.append(record.problem(message, *path))
+    return problems
+
+
+def check_dates(case: Case) -> list[Problem]:
+    """Periods do not end before they start; evidence is not also contrary evidence."""
+    problems = []
+    periods: list[tuple[Record, str, str | None, str, str | None]] = []
+    periods += [(t, "start", t.start, "end", t.end) for t in case.tenures]
+    periods += [(i, "date", i.date, "end_date", i.end_date) for i in case.incidents]
+    for record, first_name, first, last_name, last in periods:
+        if first and last and last < first[: len(last)]:
+            problems.append(record.problem(
+                f"{last} is before {first_name} {first}; a period cannot end before it starts",
+                last_name))
+    for a in case.attributions:
+        for ref in sorted(set(a.evidence) & set(a.contrary_evidence)):
+            problems.append(a.problem(
+                f"'{ref}' is listed both as evidence and as contrary evidence",
+                "contrary_evidence"))
+    return problems
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def check_files(case: Case) -> list[Problem]:
+    """Source files and photos exist inside the case folder; recorded hashes match."""
+    problems = []
+    root = case.root.resolve()
+    for record, field, rel in _files(case):
+        path = (root / rel).resolve()
+        if not path.is_relative_to(root):
+            problems.append(record.problem(
+                f"'{rel}' is outside the case folder; keep files inside it", field))
+        elif not path.is_file():
+            problems.append(record.problem(
+                f"file '{rel}' does not exist in the case folder", field))
+        elif isinstance(record, Source) and record.sha256 and file_sha256(path) != record.sha256:
+            problems.append(record.problem(
+                f"file '{rel}' has changed since its SHA-256 was recorded; check the file, "
+                "then update sha256 if the change is intended", "sha256"))
+    return problems
+
+
+def _files(case: Case) -> Iterator[tuple[Record, str, str]]:
+    for source in case.sources:
+        if source.file:
+            yield source, "file", source.file
+    for person in case.people:
+        if person.photo:
+            yield person, "photo", person.photo
+
+
+def check_case(case: Case) -> list[Problem]:
+    """All cross-record checks."""
+    return (check_ids(list(case.records())) + check_references(case)
+            + check_dates(case) + check_files(case))
