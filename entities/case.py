@@ -49,6 +49,10 @@ class Case:
         yield from self.incidents
         yield from self.attributions
 
+    def valid_records(self) -> Iterator[Record]:
+        """Every record that passed validation (placeholders of failed ones left out)."""
+        return (record for record in self.records() if not record.invalid)
+
     @property
     def index(self) -> dict[str, Record]:
         """Records by their local id."""

@@ -9,7 +9,7 @@ person            Person
 organisation      PublicBody / Company (banks: topic ``fin.bank``) / Organization
 position          Position (organization → the organisation)
 tenure            Occupancy (holder → Person, post → Position)
-source            Document
+source            Document (with a file) or Article (published text, no file)
 evidence          Documentation (document → source, entity → what it supports)
 incident          Event
 victim            UnknownLink (subject → Person/Organization, object → Event, role ``victim``)
@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from followthemoney import Dataset, StatementEntity, model
+from followthemoney import Dataset, StatementEntity
 
 from entities import vocab
 from entities.case import Case
@@ -162,7 +162,9 @@ class Compiler:
         self.cite(record, entity, record.evidence, "evidence", "evidence")
 
     def source(self, record: Source) -> None:
-        entity = self.make("Document", self.entity_id(record))
+        # Document requires a fileName; a published text without a file is an Article.
+        schema = "Document" if record.file else "Article"
+        entity = self.make(schema, self.entity_id(record))
         self.put(entity, "title", record.title, record, "title", lang=record.language)
         self.put(entity, "publisher", record.publisher, record, "publisher")
         self.put(entity, "author", record.author, record, "author")

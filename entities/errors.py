@@ -15,6 +15,8 @@ _PATTERNS = {
     "id": "must be lower-case letters, digits and '_', starting with a letter (e.g. kz_2021)",
     "prefix": "must be 2 to 16 lower-case letters or digits, starting with a letter",
 }
+_NUMBER_ERRORS = {"int_parsing", "int_type", "int_from_float", "greater_than_equal",
+                  "less_than_equal"}
 
 
 def _shown(value: Any) -> str:
@@ -39,15 +41,17 @@ def describe(error: ErrorDetails, fields: list[str] | None = None) -> str:
         return f"'{_shown(value)}' is not allowed; use one of: {ctx.get('expected', '')}"
     if kind == "string_pattern_mismatch":
         return f"'{_shown(value)}' " + _PATTERNS.get(last, "is not in the expected form")
-    if kind == "string_too_short":
+    text = isinstance(value, str)
+    if kind == "string_too_short" or (kind == "too_short" and text):
         return "must not be empty"
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and text):
         return f"is too long (at most {ctx.get('max_length')} characters)"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} entry"
-    if kind in ("int_parsing", "int_type", "int_from_float", "greater_than_equal", "less_than_equal"):
+    if kind in _NUMBER_ERRORS:
         if last == "credibility":
-            return f"'{_shown(value)}' must be a whole number from 1 (confirmed) to 6 (cannot be judged)"
+            return (f"'{_shown(value)}' must be a whole number from 1 (confirmed) "
+                    "to 6 (cannot be judged)")
         return f"'{_shown(value)}' must be a whole number"
     if kind in ("bool_parsing", "bool_type"):
         return f"'{_shown(value)}' must be true or false"

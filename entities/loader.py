@@ -19,7 +19,8 @@ from entities.errors import describe, error_paths
 from entities.exc import CaseNotFound, InvalidCase, Problem
 from entities.model import SECTIONS, CaseMeta, Located, Record
 from entities.references import check_case
-from entities.yamlsrc import LocatedData, Path as YPath, format_path, parse_yaml
+from entities.yamlsrc import LocatedData, format_path, parse_yaml
+from entities.yamlsrc import Path as YPath
 
 CASE_FILE = "case.yml"
 DATA_DIR = "data"
@@ -72,7 +73,13 @@ def _validate(model: type[Located], data: Any, source: LocatedData, path: YPath,
             full = (*path, *loc)
             problems.append(Problem(source.file, source.line(full), format_path(full),
                                     describe(error, fields)))
-        return None
+        # Keep a placeholder with the id, so that duplicates of it and references
+        # to it are judged correctly instead of being reported as missing.
+        local_id = data.get("id")
+        if not isinstance(local_id, str) or not issubclass(model, Record):
+            return None
+        record = model.model_construct(id=local_id)
+        record._invalid = True
     record.locate(source, path)
     return record
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
+from entities.exc import Problem
 from entities.fields import (
     Countries,
     Country,
@@ -31,7 +32,6 @@ from entities.fields import (
     as_list,
     clean_line,
 )
-from entities.exc import Problem
 from entities.yamlsrc import LocatedData, Path, format_path
 
 Reliability = Annotated[
@@ -58,6 +58,12 @@ class Located(Strict):
 
     _source: LocatedData | None = PrivateAttr(default=None)
     _path: Path = PrivateAttr(default=())
+    _invalid: bool = PrivateAttr(default=False)
+
+    @property
+    def invalid(self) -> bool:
+        """True for a placeholder of a record that failed validation (id only)."""
+        return self._invalid
 
     def locate(self, source: LocatedData, path: Path) -> None:
         """Remember the file and path this record was read from."""
@@ -76,7 +82,8 @@ class Located(Strict):
 
     def problem(self, message: str, *field: str | int) -> Problem:
         """A :class:`Problem` located at a field of this record."""
-        return Problem(self.defined_in, self.line(*field), format_path((*self._path, *field)), message)
+        path = format_path((*self._path, *field))
+        return Problem(self.defined_in, self.line(*field), path, message)
 
     def origin(self, *field: str | int) -> str:
         """``file:line`` of a field, the provenance stored on each statement."""

@@ -42,7 +42,8 @@ REFERENCES: dict[tuple[type[Record], str], tuple[str, ...]] = {
 
 
 def _kinds_text(kinds: tuple[str, ...]) -> str:
-    return " or ".join("evidence item" if k == "evidence" else k for k in kinds)
+    text = " or ".join("evidence item" if k == "evidence" else k for k in kinds)
+    return ("an " if text[0] in "aeiou" else "a ") + text
 
 
 def _refs(record: Record, field: str) -> Iterator[tuple[tuple[str | int, ...], str]]:
@@ -71,7 +72,7 @@ def check_references(case: Case) -> list[Problem]:
     """Every reference points to an existing record of the right kind."""
     problems = []
     index = case.index
-    for record in case.records():
+    for record in case.valid_records():
         for (rtype, field), kinds in REFERENCES.items():
             if not isinstance(record, rtype):
                 continue
@@ -79,11 +80,11 @@ def check_references(case: Case) -> list[Problem]:
                 target = index.get(ref)
                 where = f"(in {record.kind} '{record.id}')"
                 if target is None:
-                    message = (f"'{ref}' does not exist; it must be the id of a "
+                    message = (f"'{ref}' does not exist; it must be the id of "
                                f"{_kinds_text(kinds)} {where}")
                 elif target.kind not in kinds:
                     message = (f"'{ref}' is the {target.kind} at {target.origin('id')}, "
-                               f"not a {_kinds_text(kinds)} {where}")
+                               f"not {_kinds_text(kinds)} {where}")
                 else:
                     continue
                 problems.append(record.problem(message, *path))
@@ -94,14 +95,17 @@ def check_dates(case: Case) -> list[Problem]:
     """Periods do not end before they start; evidence is not also contrary evidence."""
     problems = []
     periods: list[tuple[Record, str, str | None, str, str | None]] = []
-    periods += [(t, "start", t.start, "end", t.end) for t in case.tenures]
-    periods += [(i, "date", i.date, "end_date", i.end_date) for i in case.incidents]
+    periods += [(t, "start", t.start, "end", t.end) for t in case.tenures if not t.invalid]
+    periods += [(i, "date", i.date, "end_date", i.end_date)
+                for i in case.incidents if not i.invalid]
     for record, first_name, first, last_name, last in periods:
         if first and last and last < first[: len(last)]:
             problems.append(record.problem(
                 f"{last} is before {first_name} {first}; a period cannot end before it starts",
                 last_name))
     for a in case.attributions:
+        if a.invalid:
+            continue
         for ref in sorted(set(a.evidence) & set(a.contrary_evidence)):
             problems.append(a.problem(
                 f"'{ref}' is listed both as evidence and as contrary evidence",
@@ -139,10 +143,10 @@ def check_files(case: Case) -> list[Problem]:
 
 def _files(case: Case) -> Iterator[tuple[Record, str, str]]:
     for source in case.sources:
-        if source.file:
+        if not source.invalid and source.file:
             yield source, "file", source.file
     for person in case.people:
-        if person.photo:
+        if not person.invalid and person.photo:
             yield person, "photo", person.photo
 
 

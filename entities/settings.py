@@ -13,7 +13,7 @@ def database_url(case_root: Path) -> str:
     """``DOSSIER_DATABASE_URL`` if set, else the case's own SQLite file."""
     url = os.environ.get("DOSSIER_DATABASE_URL", "").strip()
     if url:
-        if url.startswith("postgresql://") or url.startswith("postgres://"):
+        if url.startswith(("postgresql://", "postgres://")):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         return url
     return f"sqlite:///{(case_root / STATE_DIR / 'case.db').resolve().as_posix()}"

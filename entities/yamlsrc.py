@@ -70,9 +70,8 @@ class _Reader:
                 line = key_node.start_mark.line + 1
                 key = self.loader.construct_object(key_node, deep=True)
                 if not isinstance(key, str | int) or isinstance(key, bool):
-                    self.problems.append(
-                        Problem(self.file, line, format_path(path), f"'{key}' is not a valid field name")
-                    )
+                    message = f"'{key}' is not a valid field name"
+                    self.problems.append(Problem(self.file, line, format_path(path), message))
                     continue
                 key = str(key)
                 if key in out:
@@ -130,7 +129,8 @@ def parse_yaml(file: str, raw: bytes) -> LocatedData:
     except yaml.YAMLError as exc:
         raise InvalidCase([Problem(file, 0, "", f"YAML error: {exc}")]) from None
     except RecursionError:
-        raise InvalidCase([Problem(file, 0, "", "is nested too deeply to be a case file")]) from None
+        message = "is nested too deeply to be a case file"
+        raise InvalidCase([Problem(file, 0, "", message)]) from None
     finally:
         reader.loader.dispose()
     if reader.problems:
