@@ -46,6 +46,7 @@ from entities.model import (
     Source,
     Tenure,
 )
+from entities.references import file_digest
 
 _NAME_PROPS = {
     "name": "name",
@@ -96,7 +97,7 @@ class Compiler:
         if value is None or value == "":
             return
         ptype = entity.schema.get(prop)
-        if ptype is None or ptype.type.clean(value) is None:
+        if ptype is None or not ptype.type.validate(value):
             self.problems.append(record.problem(
                 f"'{value}' cannot be stored as {entity.schema.name}.{prop}", *where))
             return
@@ -175,7 +176,10 @@ class Compiler:
         self.put(entity, "language", record.language, record, "language")
         if record.file:
             self.put(entity, "fileName", PurePosixPath(record.file).name, record, "file")
-        self.put(entity, "contentHash", record.sha256, record, "sha256")
+            # FtM's contentHash is the SHA-1 of the file (Aleph's convention); the
+            # SHA-256 stays in the case for the evidence register.
+            sha1 = file_digest(self.case.root / record.file, "sha1")
+            self.put(entity, "contentHash", sha1, record, "file")
         for i, addressee in enumerate(record.addressees):
             if not self.shown(addressee):
                 continue

@@ -113,9 +113,9 @@ def check_dates(case: Case) -> list[Problem]:
     return problems
 
 
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
+def file_digest(path: Path, algorithm: str = "sha256") -> str:
+    """Hex digest of a file (SHA-256 by default), read in chunks."""
+    digest = hashlib.new(algorithm)
     with path.open("rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
@@ -134,7 +134,7 @@ def check_files(case: Case) -> list[Problem]:
         elif not path.is_file():
             problems.append(record.problem(
                 f"file '{rel}' does not exist in the case folder", field))
-        elif isinstance(record, Source) and record.sha256 and file_sha256(path) != record.sha256:
+        elif isinstance(record, Source) and record.sha256 and file_digest(path) != record.sha256:
             problems.append(record.problem(
                 f"file '{rel}' has changed since its SHA-256 was recorded; check the file, "
                 "then update sha256 if the change is intended", "sha256"))
