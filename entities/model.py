@@ -58,6 +58,7 @@ class Located(Strict):
 
     _source: LocatedData | None = PrivateAttr(default=None)
     _path: Path = PrivateAttr(default=())
+    _row: str | None = PrivateAttr(default=None)
     _invalid: bool = PrivateAttr(default=False)
 
     @property
@@ -70,23 +71,43 @@ class Located(Strict):
         self._source = source
         self._path = path
 
+    def locate_row(self, where: str) -> None:
+        """Remember the spreadsheet row (``file:Sheet!row``) this record was read from."""
+        self._row = where
+
+    @property
+    def from_row(self) -> bool:
+        """True for a record read from a spreadsheet row in this run."""
+        return self._row is not None
+
     @property
     def defined_in(self) -> str:
+        """The file (or ``file:Sheet!row``) the record was read from."""
+        if self._row is not None:
+            return self._row
         return self._source.file if self._source is not None else "<memory>"
 
     def line(self, *field: str | int) -> int:
         """Line of a field of this record (of the record itself without ``field``)."""
-        if self._source is None:
+        if self._source is None or self._row is not None:
             return 0
         return self._source.line((*self._path, *field))
 
     def problem(self, message: str, *field: str | int) -> Problem:
         """A :class:`Problem` located at a field of this record."""
+        if self._row is not None:
+            return Problem(self._row, 0, format_path(field), message)
         path = format_path((*self._path, *field))
         return Problem(self.defined_in, self.line(*field), path, message)
 
     def origin(self, *field: str | int) -> str:
-        """``file:line`` of a field, the provenance stored on each statement."""
+        """Where a field's value comes from, the provenance stored on each statement:
+        ``file:line`` for YAML, ``file:Sheet!row`` for imported spreadsheet rows."""
+        imported = getattr(self, "imported_from", None)
+        if imported:
+            return str(imported)
+        if self._row is not None:
+            return self._row
         return f"{self.defined_in}:{self.line(*field)}"
 
 
@@ -156,6 +177,8 @@ class Record(Located):
     id: LocalId
     sensitivity: Sensitivity | None = None
     notes: Text | None = None
+    #: Set by ``dossier import``: the spreadsheet row the record came from.
+    imported_from: Line | None = None
 
 
 class Actor(Record):

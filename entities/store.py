@@ -14,7 +14,9 @@ from typing import Any
 
 from followthemoney import Dataset, Statement, StatementEntity
 from nomenklatura.db import make_statement_table
-from sqlalchemy import MetaData, create_engine, delete, func, select
+from sqlalchemy import Insert, MetaData, create_engine, delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -45,24 +47,41 @@ class CaseStore:
 
     def replace(self, dataset: str, entities: Iterable[StatementEntity]) -> int:
         """Replace every statement of ``dataset`` atomically; return how many were written."""
-        rows = (stmt.to_db_row() for entity in entities for stmt in entity.statements)
+        rows = (stmt for entity in entities for stmt in entity.statements)
+        return self._replace(self.table.c.dataset == dataset, rows)
+
+    def replace_origin(self, prefix: str, statements: Iterable[Statement]) -> int:
+        """Replace the statements whose origin starts with ``prefix`` (one imported file)."""
+        return self._replace(self.table.c.origin.startswith(prefix, autoescape=True),
+                             statements)
+
+    def _replace(self, condition: Any, statements: Iterable[Statement]) -> int:
+        rows = (stmt.to_db_row() for stmt in statements)
         written = 0
         try:
             with self.engine.begin() as conn:
-                conn.execute(delete(self.table).where(self.table.c.dataset == dataset))
+                conn.execute(delete(self.table).where(condition))
                 batch: list[dict[str, Any]] = []
                 for row in rows:
                     batch.append(row)
                     if len(batch) >= BATCH:
-                        conn.execute(self.table.insert(), batch)
+                        conn.execute(self._insert(), batch)
                         written += len(batch)
                         batch = []
                 if batch:
-                    conn.execute(self.table.insert(), batch)
+                    conn.execute(self._insert(), batch)
                     written += len(batch)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot write to the case database: {exc}") from exc
         return written
+
+    def _insert(self) -> Insert:
+        """An insert that skips statements already stored (same statement id)."""
+        if self.engine.dialect.name == "sqlite":
+            return sqlite_insert(self.table).on_conflict_do_nothing()
+        if self.engine.dialect.name == "postgresql":
+            return pg_insert(self.table).on_conflict_do_nothing()
+        return self.table.insert()
 
     def statements(self, dataset: str) -> Iterator[Statement]:
         """Statements of ``dataset`` ordered by entity."""
@@ -86,10 +105,32 @@ class CaseStore:
         if current:
             yield StatementEntity.from_statements(dataset, current)
 
+    def external_datasets(self, case_id: str) -> dict[str, int]:
+        """Entities per dataset imported into the store beside case ``case_id``."""
+        return self._entities_per_dataset(self.table.c.dataset != case_id)
+
+    def datasets_of_origin(self, prefix: str) -> dict[str, int]:
+        """Entities per dataset among statements whose origin starts with ``prefix``."""
+        return self._entities_per_dataset(self.table.c.origin.startswith(prefix,
+                                                                         autoescape=True))
+
+    def _entities_per_dataset(self, condition: Any) -> dict[str, int]:
+        table = self.table
+        query = (select(table.c.dataset, func.count(func.distinct(table.c.entity_id)))
+                 .where(condition).group_by(table.c.dataset).order_by(table.c.dataset))
+        with self.engine.connect() as conn:
+            return {str(name): int(count) for name, count in conn.execute(query)}
+
     def count(self, dataset: str) -> int:
         """Number of statements stored for ``dataset``."""
-        query = select(func.count()).select_from(self.table).where(
-            self.table.c.dataset == dataset)
+        return self._count(self.table.c.dataset == dataset)
+
+    def count_origin(self, prefix: str) -> int:
+        """Number of statements whose origin starts with ``prefix``."""
+        return self._count(self.table.c.origin.startswith(prefix, autoescape=True))
+
+    def _count(self, condition: Any) -> int:
+        query = select(func.count()).select_from(self.table).where(condition)
         with self.engine.connect() as conn:
             return int(conn.execute(query).scalar_one())
 

@@ -1,0 +1,23 @@
+"""Progress bars for long work (rich); quiet when the work is short or not on a terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+#: Files smaller than this are read without a progress bar.
+QUIET_BELOW_BYTES = 2 * 1024 * 1024
+
+
+@contextmanager
+def byte_progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """Yield a callback taking bytes done; shows a bar only for large inputs."""
+    if total < QUIET_BELOW_BYTES:
+        yield lambda done: None
+        return
+    columns = (TextColumn(label), BarColumn(), DownloadColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda done: progress.update(task, completed=done)

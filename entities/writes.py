@@ -1,0 +1,65 @@
+"""Write files atomically: to a temporary file beside the target, then rename.
+
+A failed or interrupted run never leaves a half-written file; the previous
+version stays in place until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from entities.exc import OutputError
+
+
+def _temp_beside(path: Path) -> tuple[int, str]:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+@contextmanager
+def atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """Yield a binary handle; the file appears at ``path`` only if the block succeeds."""
+    fd, tmp = _temp_beside(path)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_files_atomically(outputs: dict[Path, bytes | None]) -> None:
+    """Write (or, for ``None``, delete) each path; nothing changes if a write fails."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in outputs.items():
+            if data is None:
+                continue
+            fd, tmp = _temp_beside(path)
+            temps.append((tmp, path))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+    except (OSError, OutputError) as exc:
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OutputError):
+            raise
+        raise OutputError(f"cannot write the case files: {exc.strerror or exc}") from exc
+    for tmp, path in temps:
+        os.replace(tmp, path)
+    for path, data in outputs.items():
+        if data is None:
+            path.unlink(missing_ok=True)

@@ -1,0 +1,122 @@
+"""Importing FollowTheMoney JSON lines into the case store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from followthemoney import model
+
+from entities import CaseStore, InvalidCase
+from entities.ftm_import import dataset_name, import_ftm
+
+SHARED_OFAC = Path(__file__).resolve().parents[2] / "shared" / "data" / "sanctions" / \
+    "us_ofac_sdn.ftm.json"
+
+
+def _lines(*entities: dict) -> str:
+    return "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entities)
+
+
+def partner_file(path: Path) -> Path:
+    person = model.make_entity("Person")
+    person.id = "partner-p1"
+    person.add("name", ["Ivan Fictionalov", "Иван Фикционалов"])
+    person.add("birthDate", "1970-05-01")
+    fragment = model.make_entity("Person")
+    fragment.id = "partner-p1"
+    fragment.add("nationality", "kz")
+    org = model.make_entity("PublicBody")
+    org.id = "partner-o1"
+    org.add("name", "Fictional Directorate")
+    post = model.make_entity("Position")
+    post.id = "partner-pos"
+    post.add("name", "Head of the Fictional Directorate")
+    post.add("organization", org.id)
+    occ = model.make_entity("Occupancy")
+    occ.id = "partner-occ"
+    occ.add("holder", person.id)
+    occ.add("post", post.id)
+    data = [e.to_dict() for e in (person, fragment, org, post, occ)]
+    data[2]["datasets"] = ["partner_list"]
+    path.write_text(_lines(*data), encoding="utf-8")
+    return path
+
+
+def test_import_keeps_dataset_origin_and_links(fictional: Path, tmp_path: Path) -> None:
+    path = partner_file(tmp_path / "partner.ftm.json")
+    report = import_ftm(fictional, path)
+    assert report.records == 5 and report.entities == 4
+    assert report.datasets == {"partner": 3, "partner_list": 1}
+    store = CaseStore.for_case(fictional)
+    rows = list(store.statements("partner"))
+    assert {s.entity_id for s in rows} == {"partner-p1", "partner-pos", "partner-occ"}
+    origins = {s.origin for s in rows}
+    assert origins <= {f"partner.ftm.json:{n}" for n in range(1, 6)}
+    assert ("nationality", "kz", "partner.ftm.json:2") in {(s.prop, s.value, s.origin)
+                                                           for s in rows}
+    assert store.external_datasets("fictional_case") == {"partner": 3, "partner_list": 1}
+    store.close()
+
+
+def test_reimport_replaces_and_case_build_leaves_imports_alone(fictional: Path,
+                                                               tmp_path: Path) -> None:
+    from entities import compile_case, load_case
+
+    path = partner_file(tmp_path / "partner.ftm.json")
+    first = import_ftm(fictional, path)
+    again = import_ftm(fictional, path)
+    assert again.statements == first.statements
+    store = CaseStore.for_case(fictional)
+    case = load_case(fictional)
+    store.replace(case.meta.id, compile_case(case))
+    assert store.count_origin("partner.ftm.json:") == first.statements
+    path.write_text(path.read_text().splitlines()[0] + "\n")
+    import_ftm(fictional, path)
+    assert store.datasets_of_origin("partner.ftm.json:") == {"partner": 1}
+    store.close()
+
+
+def test_bad_lines_are_all_reported_and_nothing_is_stored(fictional: Path,
+                                                         tmp_path: Path) -> None:
+    good = partner_file(tmp_path / "good.ftm.json").read_text()
+    path = tmp_path / "bad.ftm.json"
+    path.write_text(good + '{"id": "x", "schema": "Persn", "properties": {}}\n'
+                    "not json\n"
+                    '{"id": "y", "schema": "Person", "properties": {"colour": ["red"]}}\n'
+                    '{"schema": "Person", "properties": {}}\n')
+    with pytest.raises(InvalidCase) as info:
+        import_ftm(fictional, path)
+    assert [str(p) for p in info.value.problems] == [
+        "bad.ftm.json:6: schema: 'Persn' is not a FollowTheMoney schema",
+        "bad.ftm.json:7: is not valid JSON (one entity per line expected)",
+        "bad.ftm.json:8: properties.colour: 'colour' is not a property of Person",
+        "bad.ftm.json:9: id: the entity has no id",
+    ]
+    store = CaseStore.for_case(fictional)
+    assert store.count_origin("bad.ftm.json:") == 0
+    store.close()
+
+
+def test_invalid_values_are_reported_not_silently_lost(fictional: Path, tmp_path: Path) -> None:
+    path = tmp_path / "v.ftm.json"
+    path.write_text(_lines({"id": "v1", "schema": "Person",
+                            "properties": {"name": ["A"], "birthDate": ["31/12/1970"]}}))
+    report = import_ftm(fictional, path)
+    assert report.dropped_count == 1
+    assert report.dropped == ["v.ftm.json:1: birthDate: '31/12/1970'"]
+
+
+def test_dataset_names() -> None:
+    assert dataset_name("us_ofac_sdn.ftm.json") == "us_ofac_sdn"
+    assert dataset_name("2024 Export.JSON") == "import_2024_export"
+
+
+@pytest.mark.skipif(not SHARED_OFAC.is_file(), reason="shared OFAC snapshot not present")
+def test_real_ofac_slice_imports(fictional: Path, tmp_path: Path) -> None:
+    path = tmp_path / "us_ofac_sdn.ftm.json"
+    with SHARED_OFAC.open(encoding="utf-8") as fh:
+        path.write_text("".join(next(fh) for _ in range(2000)), encoding="utf-8")
+    report = import_ftm(fictional, path)
+    assert report.datasets.keys() == {"us_ofac_sdn"} and report.entities > 1000
