@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from followthemoney import EntityProxy, model
 
-from entities.names import NameMatch, best_person_match
+from entities.names import NameMatch, best_person_match, similar_tokens
 from entities.orgnames import AliasTable, countries_in, org_tokens
 
 #: Properties whose shared value identifies an entity.
@@ -166,10 +166,13 @@ def org_name_match(a: Profile, b: Profile, aliases: AliasTable | None) -> NameMa
             if tx == ty:
                 return NameMatch(0.95, "full")
             small, large = sorted((tx, ty), key=len)
-            if small <= large:
+            matched = sum(1 for t in small if any(similar_tokens(t, u) for u in large))
+            if matched == len(small) == len(large):
+                candidate = NameMatch(0.85, "full")
+            elif matched == len(small):
                 candidate = NameMatch(0.8, "partial")
             else:
-                candidate = NameMatch(0.5 * len(tx & ty) / len(tx | ty), "partial")
+                candidate = NameMatch(0.5 * matched / len(tx | ty), "partial")
             if candidate.score > best.score:
                 best = candidate
     return best
@@ -179,6 +182,15 @@ def _kz_on_both(a: Profile, b: Profile) -> bool:
     def has_kz(p: Profile) -> bool:
         return "kz" in p.countries or any("kz" in countries_in(n) for n in p.names)
     return has_kz(a) and has_kz(b)
+
+
+def _worth_scoring(a: Profile, name: NameMatch, plausible: bool) -> bool:
+    """logic-v2 is consulted where it can change the outcome: organisation pairs our
+    rules cannot settle (translations, word order). For people our transliteration
+    rules decide (measured: better recall and no wrong merges on the dev set)."""
+    if a.is_person or name.kind == "alias":
+        return False
+    return not plausible or name.kind == "partial"
 
 
 def decide(a: Profile, b: Profile, *, aliases: AliasTable | None = None,
@@ -207,7 +219,7 @@ def decide(a: Profile, b: Profile, *, aliases: AliasTable | None = None,
     plausible = name.kind in ("full", "initials", "alias") or \
         (name.kind == "partial" and (shared or name.score >= 0.5))
     lv2 = None
-    if scorer is not None and entities is not None and (plausible or not a.is_person):
+    if scorer is not None and entities is not None and _worth_scoring(a, name, plausible):
         lv2 = scorer(*entities)
         reasons.append(f"logic-v2: {lv2:.2f}")
     score = max(name.score, lv2 or 0.0)
@@ -220,7 +232,7 @@ def decide(a: Profile, b: Profile, *, aliases: AliasTable | None = None,
         return PairResult(a.id, b.id, min(score, 0.69), decision, name, reasons, found)
     if a.is_person:
         merge = (bool(shared) and name.kind != "none") or \
-            (name.kind == "full" and dates == "strong")
+            (name.kind == "full" and name.score == 1.0 and dates == "strong")
     else:
         merge = (bool(shared) and name.kind != "none") or \
             (name.kind == "alias" and _kz_on_both(a, b))

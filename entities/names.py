@@ -37,7 +37,7 @@ _LATIN = {
 }
 #: Ordered rewrites applied to a lower-case ASCII token.
 _RULES = [
-    ("shch", "sh"), ("sch", "sh"), ("dzh", "j"), ("zh", "j"), ("kh", "h"), ("x", "ks"),
+    ("shch", "sh"), ("sch", "sh"), ("dzh", "j"), ("zh", "j"), ("dj", "j"), ("kh", "h"), ("x", "ks"),
     ("q", "k"), ("w", "v"), ("ph", "f"), ("tz", "ts"), ("yo", "e"), ("ye", "e"),
     ("y", "i"),
 ]
@@ -68,11 +68,20 @@ def skeleton(token: str) -> str:
     return _DOUBLE.sub(r"\1", text)
 
 
-def similar_tokens(a: str, b: str) -> float:
-    """1.0 for equal skeletons, 0.85 for a one-letter typo after the first letter, else 0."""
+def similar_tokens(a: str, b: str, raw_a: str = "", raw_b: str = "") -> float:
+    """1.0 for equal skeletons; 0.85 for a one-letter typo (in the skeleton or in the
+    plain Latin spelling) when the skeletons start with the same letter; else 0.
+
+    The first-letter rule keeps different surnames apart (Хасенов ``hasenov`` is not
+    Касенов ``kasenov``) while ``Mirziyoyev``/``Mirziroyev`` are a typo apart.
+    """
     if a == b:
         return 1.0
-    if len(a) >= 5 and len(b) >= 5 and a[0] == b[0] and levenshtein(a, b) <= 1:
+    if not a or not b or a[0] != b[0] or min(len(a), len(b)) < 4:
+        return 0.0
+    if levenshtein(a, b) <= 1:
+        return 0.85
+    if raw_a and raw_b and raw_a[0] == raw_b[0] and levenshtein(raw_a, raw_b) <= 1:
         return 0.85
     return 0.0
 
@@ -84,6 +93,7 @@ class PersonName:
     core: tuple[str, ...]
     initials: tuple[str, ...]
     patronymic: tuple[str, ...]
+    raw: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=200_000)
@@ -91,13 +101,15 @@ def parse_person(name: str) -> PersonName:
     """Split a person's name into core tokens, initials and patronymic."""
     words = [w for w in _SPLIT.split(latinize(name)) if w]
     core: list[str] = []
+    raw: list[str] = []
     initials: list[str] = []
     patronymic: list[str] = []
     for index, word in enumerate(words):
         if word in _PATRONYMIC_WORDS:
             patronymic.append(word)
-            if core and index > 0 and words[index - 1] == core[-1] and len(core) > 1:
+            if core and index > 0 and skeleton(words[index - 1]) == core[-1] and len(core) > 1:
                 patronymic.append(core.pop())
+                raw.pop()
             continue
         if len(word) == 1:
             initials.append(word)
@@ -107,7 +119,8 @@ def parse_person(name: str) -> PersonName:
             key = skeleton(word)
             if key:
                 core.append(key)
-    return PersonName(tuple(core), tuple(initials), tuple(patronymic))
+                raw.append(re.sub(r"[^a-z]", "", word))
+    return PersonName(tuple(core), tuple(initials), tuple(patronymic), tuple(raw))
 
 
 @dataclass(frozen=True)
@@ -131,12 +144,12 @@ def compare_person_names(a: PersonName, b: PersonName) -> NameMatch:
     short, long = (a, b) if len(a.core) <= len(b.core) else (b, a)
     used: set[int] = set()
     scores = []
-    for token in short.core:
+    for position, token in enumerate(short.core):
         best, best_index = 0.0, -1
         for index, other in enumerate(long.core):
             if index in used:
                 continue
-            value = similar_tokens(token, other)
+            value = similar_tokens(token, other, short.raw[position], long.raw[index])
             if value > best:
                 best, best_index = value, index
         if best_index >= 0:
