@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from entities import CaseStore, compile_case, load_case
+from entities import CaseStore, case_dataset, compile_case, load_case
 from entities.case import Case
+from entities.identity import canonical_entities, case_resolver, merged_referents
 from entities.levels import AUDIENCES
 from exports import write_entities
 
@@ -27,7 +28,8 @@ def build_case(root: Path, out: Path, audience: str = "public") -> BuildResult:
 
     The whole case is validated first; nothing is written when it has mistakes.
     The store receives every record (it stays inside the case folder); the files in
-    ``out`` hold only what ``audience`` may see.
+    ``out`` hold only what ``audience`` may see. Records judged the same person or
+    organisation (``dossier dedupe``) appear as one canonical entity.
 
     Raises:
         InvalidCase: the case has mistakes (nothing written).
@@ -41,6 +43,11 @@ def build_case(root: Path, out: Path, audience: str = "public") -> BuildResult:
     store = CaseStore.for_case(case.root)
     try:
         statements = store.replace(case.meta.id, internal)
+        with case_resolver(case.root) as resolver:
+            own = {str(e.id) for e in internal}
+            extra_ids = merged_referents(resolver, {str(e.id) for e in shared}) - own
+            extra = store.statements_of(extra_ids) if extra_ids else []
+            shared = canonical_entities(case_dataset(case), shared, resolver, extra)
     finally:
         store.close()
     result = BuildResult(case, audience, statements)

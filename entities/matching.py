@@ -217,7 +217,7 @@ def decide(a: Profile, b: Profile, *, aliases: AliasTable | None = None,
     if dates in ("strong", "weak"):
         reasons.append(f"birth dates agree ({dates})")
     plausible = name.kind in ("full", "initials", "alias") or \
-        (name.kind == "partial" and (shared or name.score >= 0.5))
+        (name.kind == "partial" and (bool(shared) or name.score >= 0.5))
     lv2 = None
     if scorer is not None and entities is not None and _worth_scoring(a, name, plausible):
         lv2 = scorer(*entities)

@@ -9,6 +9,13 @@ from pathlib import Path
 STATE_DIR = ".dossier"
 
 
+def prepare_database(url: str) -> str:
+    """Create the folder of a SQLite database file; return the URL unchanged."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
 def database_url(case_root: Path) -> str:
     """``DOSSIER_DATABASE_URL`` if set, else the case's own SQLite file."""
     url = os.environ.get("DOSSIER_DATABASE_URL", "").strip()

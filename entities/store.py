@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from entities.exc import StoreError
-from entities.settings import database_url
+from entities.settings import database_url, prepare_database
 
 BATCH = 500
 
@@ -32,9 +32,7 @@ class CaseStore:
     def __init__(self, url: str):
         self.url = url
         try:
-            if url.startswith("sqlite:///"):
-                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            self.engine: Engine = create_engine(url)
+            self.engine: Engine = create_engine(prepare_database(url))
             self.table = make_statement_table(MetaData())
             self.table.create(bind=self.engine, checkfirst=True)
         except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
@@ -93,6 +91,17 @@ class CaseStore:
                     yield Statement.from_db_row(row)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot read the case database: {exc}") from exc
+
+    def statements_of(self, entity_ids: Iterable[str]) -> list[Statement]:
+        """Every stored statement of the given entities (any dataset)."""
+        ids = sorted(set(entity_ids))
+        out: list[Statement] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                query = select(self.table).where(self.table.c.entity_id.in_(
+                    ids[start:start + 500]))
+                out.extend(Statement.from_db_row(row) for row in conn.execute(query))
+        return out
 
     def entities(self, dataset: Dataset) -> Iterator[StatementEntity]:
         """Entities of ``dataset`` rebuilt from the stored statements, by id."""

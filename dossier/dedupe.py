@@ -1,0 +1,155 @@
+"""``dossier xref`` and ``dossier dedupe``: find duplicates, record and review judgements."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from followthemoney import Dataset, EntityProxy, StatementEntity, ValueEntity
+from followthemoney.cli.util import path_entities
+from followthemoney.exc import FollowTheMoneyException
+from nomenklatura.judgement import Judgement
+from rich.table import Table
+
+from entities import CaseStore, compile_case, load_case
+from entities.exc import InvalidCase, Problem
+from entities.identity import AUTO_USER, case_resolver, commit, judgement_of, record
+from entities.matching import PairResult
+from entities.orgnames import alias_table
+from entities.resolution import LogicV2Scorer, XrefResult, xref
+
+SHOWN_PROPS = ("name", "alias", "weakAlias", "birthDate", "birthPlace", "nationality",
+               "gender", "position", "country", "idNumber", "passportNumber", "taxNumber",
+               "innCode", "registrationNumber", "swiftBic", "address")
+
+
+def read_ftm_file(path: Path) -> list[EntityProxy]:
+    """Entities of an FtM JSON-lines file, with a clear error for a bad file."""
+    try:
+        return list(path_entities(path, ValueEntity))
+    except (ValueError, FollowTheMoneyException, UnicodeDecodeError) as exc:
+        raise InvalidCase([Problem(path.name, 0, "", f"is not FollowTheMoney JSON lines "
+                                   f"({exc})")]) from None
+
+
+def xref_file(path: Path, use_index: bool | None = None) -> XrefResult:
+    """Resolve duplicates inside any FtM file (no judgements, nothing stored)."""
+    return xref(read_ftm_file(path), aliases=alias_table(), scorer=LogicV2Scorer(),
+                use_index=use_index)
+
+
+@dataclass
+class CaseDedupe:
+    """Result of a case dedupe, and the entities it looked at."""
+
+    result: XrefResult
+    entities: dict[str, EntityProxy]
+    recorded: int
+
+
+def case_entities(root: Path) -> tuple[list[StatementEntity], frozenset[str]]:
+    """The case's own entities plus everything imported into its store."""
+    case = load_case(root)
+    entities = list(compile_case(case))
+    store = CaseStore.for_case(case.root)
+    try:
+        external = store.external_datasets(case.meta.id)
+        for name in external:
+            entities.extend(store.entities(Dataset.make({"name": name, "title": name})))
+    finally:
+        store.close()
+    return entities, frozenset(external)
+
+
+def dedupe_case(root: Path, use_index: bool | None = None) -> CaseDedupe:
+    """Resolve the case's entities; record automatic merges as judgements."""
+    entities, external = case_entities(root)
+    case = load_case(root)
+    with case_resolver(case.root) as resolver:
+        result = xref(entities, aliases=alias_table(case.root), scorer=LogicV2Scorer(),
+                      judge=lambda a, b: judgement_of(resolver, a, b), use_index=use_index,
+                      skip_same_dataset=external)
+        recorded = 0
+        for pair in result.pairs:
+            if pair.decision == "merge" and judgement_of(resolver, pair.left,
+                                                         pair.right) is None:
+                record(resolver, pair.left, pair.right, "same", AUTO_USER)
+                recorded += 1
+    return CaseDedupe(result, {str(e.id): e for e in entities}, recorded)
+
+
+def result_json(result: XrefResult, include_distinct: bool = False) -> str:
+    """The documented ``--json`` output."""
+    return json.dumps(result.as_json("distinct" if include_distinct else "review"),
+                      ensure_ascii=False, indent=1)
+
+
+def pairs_table(result: XrefResult, entities: dict[str, EntityProxy], limit: int = 200
+                ) -> Table:
+    """Merge and review pairs as a terminal table."""
+    table = Table(title=f"{result.stats.get('merge', 0)} merge, "
+                        f"{result.stats.get('review', 0)} review "
+                        f"({result.stats.get('candidates', 0)} candidate pairs)")
+    for column in ("decision", "score", "left", "right", "why"):
+        table.add_column(column)
+    shown = [p for p in result.pairs if p.decision != "distinct"][:limit]
+    for pair in shown:
+        table.add_row(pair.decision, f"{pair.score:.2f}", _caption(entities, pair.left),
+                      _caption(entities, pair.right), "; ".join(pair.reasons))
+    return table
+
+
+def _caption(entities: dict[str, EntityProxy], entity_id: str) -> str:
+    entity = entities.get(entity_id)
+    return f"{entity.caption} ({entity_id[:18]})" if entity is not None else entity_id
+
+
+def side_by_side(pair: PairResult, entities: dict[str, EntityProxy]) -> Table:
+    """One candidate pair, property by property, with where each side comes from."""
+    left, right = entities[pair.left], entities[pair.right]
+    table = Table(title=f"score {pair.score:.2f} — {'; '.join(pair.reasons)}")
+    table.add_column("")
+    table.add_column(f"{left.schema.name} {pair.left}")
+    table.add_column(f"{right.schema.name} {pair.right}")
+    for prop in SHOWN_PROPS:
+        a, b = left.get(prop, quiet=True), right.get(prop, quiet=True)
+        if a or b:
+            table.add_row(prop, "\n".join(a), "\n".join(b))
+    table.add_row("sources", _sources(left), _sources(right))
+    return table
+
+
+def _sources(entity: EntityProxy) -> str:
+    origins: set[str] = set()
+    for stmt in getattr(entity, "statements", []):
+        if stmt.origin:
+            origins.add(stmt.origin.rsplit(":", 1)[0])
+    datasets = ", ".join(sorted(getattr(entity, "datasets", []) or []))
+    return "\n".join(sorted(origins)[:5]) + (f"\n[{datasets}]" if datasets else "")
+
+
+Ask = Callable[[PairResult, Table], str]
+
+
+def review_pairs(root: Path, dedupe: CaseDedupe, ask: Ask, user: str) -> dict[str, int]:
+    """Present each review pair; record same / different / unsure; skip or quit."""
+    counts = {"same": 0, "different": 0, "unsure": 0, "skip": 0}
+    with case_resolver(root) as resolver:
+        for pair in dedupe.result.pairs:
+            if pair.decision != "review":
+                continue
+            if resolver.get_judgement(pair.left, pair.right) != Judgement.NO_JUDGEMENT:
+                continue
+            answer = ask(pair, side_by_side(pair, dedupe.entities))
+            if answer == "quit":
+                break
+            if answer == "skip":
+                counts["skip"] += 1
+                continue
+            record(resolver, pair.left, pair.right, answer, user)
+            commit(resolver)
+            counts[answer] += 1
+    return counts
+
