@@ -3,6 +3,7 @@ this is the only place where errors become messages."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -88,11 +89,16 @@ def validate(directory: Path) -> None:
               help="Folder for the outputs (created if missing).")
 @click.option("--audience", type=click.Choice(list(AUDIENCES)), default="public",
               show_default=True, help="Who the outputs are for; withholds what they may not see.")
-def build(directory: Path, out: Path, audience: str) -> None:
+@click.option("--include-drafts", is_flag=True, default=None,
+              help="Include draft attributions for the public and parliament audiences too.")
+def build(directory: Path, out: Path, audience: str, include_drafts: bool | None) -> None:
     """Validate the case, store it, and write its outputs.
 
-    Writes OUT/entities.ftm.json (FollowTheMoney JSON lines). The case database in
-    DIRECTORY/.dossier/ (or DOSSIER_DATABASE_URL) receives every record.
+    Writes OUT/entities.ftm.json (FollowTheMoney JSON lines) and OUT/evidence_map.json
+    (graded attributions, person x incident matrix, regime findings). The case database
+    in DIRECTORY/.dossier/ (or DOSSIER_DATABASE_URL) receives every record. Draft
+    attributions are held back from the public and parliament audiences; the build says
+    which. The checks of "dossier check" run too and are summarised.
 
     \b
     Example:
@@ -100,9 +106,15 @@ def build(directory: Path, out: Path, audience: str) -> None:
     """
     from dossier.build import build_case
 
-    result = build_case(directory, out, audience)
+    result = build_case(directory, out, audience, include_drafts or None)
     for name, path in result.outputs.items():
         click.echo(f"wrote {path} ({result.counts.get(name, 0)} {name}, audience: {audience})")
+    for attribution, reason in result.held_back:
+        click.echo(f"held back {attribution}: {reason}")
+    levels = [f.level for f in result.findings]
+    if levels:
+        click.echo(f"checks: {levels.count('error')} errors, {levels.count('warning')} "
+                   f"warnings (see: dossier check {directory})")
 
 
 @cli.command()
@@ -185,6 +197,77 @@ def export(directory: Path, fmt: str, out: Path) -> None:
 
     write_workbook(out, load_case(directory))
     click.echo(f"wrote {out} ({fmt})")
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+@click.option("--json", "as_json", is_flag=True,
+              help='Print JSON: [{"level", "code", "record", "message"}, ...].')
+def check(directory: Path, as_json: bool) -> None:
+    """Check a case for what weakens a submission, each with the record it concerns.
+
+    Attributions without evidence (error); facts on a single source; inferences whose
+    tenure does not cover the incident date; incidents with no actor; targets missing
+    identifiers; contrary evidence; drafts (warnings). Exit 1 on errors, 0 otherwise.
+
+    \b
+    Example:
+      dossier check examples/kazakhstan-2020-2021
+    """
+    from evidence_maps.checks import run_checks
+
+    findings = run_checks(load_case(directory))
+    if as_json:
+        click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
+    else:
+        for finding in findings:
+            click.echo(str(finding))
+        levels = [f.level for f in findings]
+        click.echo(f"{levels.count('error')} errors, {levels.count('warning')} warnings, "
+                   f"{levels.count('info')} notes")
+    if any(f.level == "error" for f in findings):
+        raise SystemExit(1)
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+@click.option("--approve", multiple=True, metavar="ID",
+              help="Mark this draft attribution reviewed (repeat for several).")
+@click.option("--by", "by", default=lambda: os.environ.get("USER", "analyst"),
+              help="Who reviewed it (recorded in the case file).")
+def review(directory: Path, approve: tuple[str, ...], by: str) -> None:
+    """List draft attributions, or mark some reviewed (recorded with who and when).
+
+    Drafts are held back from public and parliament outputs. Reviewing edits only the
+    attribution's lines in its YAML file (status, reviewed_by, reviewed_on).
+
+    \b
+    Examples:
+      dossier review my-case
+      dossier review my-case --approve att-3 --by "A. Analyst"
+    """
+    import datetime as dt
+
+    from entities.edit import mark_reviewed
+    from evidence_maps.analysis import analyse
+
+    if approve:
+        today = dt.date.today().isoformat()
+        for attribution in approve:
+            record = mark_reviewed(directory, attribution, by, today)
+            click.echo(f"reviewed {record.id} ({record.origin('status')}) by {by} on {today}")
+        return
+    case = load_case(directory)
+    grades = {a.id: a.grade for a in analyse(case, include_drafts=True).attributions}
+    drafts = [a for a in case.attributions if a.status != "reviewed"]
+    for att in drafts:
+        grade = grades.get(att.id)
+        level = grade.level if grade is not None else "no evidence"
+        click.echo(f"{att.id}: {att.actor} → {att.incident} ({att.mode}), grade {level}, "
+                   f"{att.origin('id')}")
+        if att.note:
+            click.echo(f"    note: {att.note}")
+    click.echo(f"{len(drafts)} draft attributions")
 
 
 BLOCKERS = {"auto": None, "both": True, "skeleton": False}

@@ -69,6 +69,7 @@ class Compiler:
 
     case: Case
     audience: str | None = None
+    skip: frozenset[str] = frozenset()
     dataset: Dataset = field(init=False)
     entities: dict[str, StatementEntity] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -255,7 +256,8 @@ class Compiler:
         records += [*self.case.positions, *self.case.sources, *self.case.incidents]
         records += [*self.case.tenures, *self.case.attributions]
         for record in records:
-            if not visible(self.case.sensitivity(record), self.audience):
+            if record.id in self.skip or not visible(self.case.sensitivity(record),
+                                                     self.audience):
                 continue
             if isinstance(record, Actor):
                 self.actor(record)
@@ -274,12 +276,14 @@ class Compiler:
         return [self.entities[key] for key in sorted(self.entities)]
 
 
-def compile_case(case: Case, audience: str | None = None) -> list[StatementEntity]:
+def compile_case(case: Case, audience: str | None = None,
+                 skip: frozenset[str] = frozenset()) -> list[StatementEntity]:
     """All FtM entities of ``case`` that ``audience`` may see, sorted by id.
 
     Args:
         case: a validated case.
         audience: ``public``, ``parliament``, ``government``, or ``None`` for everything
             (the internal store).
+        skip: ids of records to leave out (e.g. attributions held back by review).
     """
-    return Compiler(case, audience).run()
+    return Compiler(case, audience, skip).run()

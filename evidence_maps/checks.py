@@ -1,0 +1,106 @@
+"""``dossier check``: what an advocate should fix or know before submitting.
+
+Each finding is ``{"level", "code", "record", "message"}``; level ``error`` makes the
+command exit 1, ``warning`` and ``info`` do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from entities.case import Case
+from entities.model import OrganisationRecord, Person
+from evidence_maps.analysis import analyse
+from evidence_maps.corroboration import corroboration, source_groups
+from evidence_maps.inference import infer
+
+#: code → level. The codes and what they mean are listed in the README.
+LEVELS = {
+    "attribution_without_evidence": "error",
+    "single_source": "warning",
+    "inference_outside_tenure": "warning",
+    "incident_without_actor": "warning",
+    "target_missing_identifiers": "warning",
+    "contrary_evidence": "warning",
+    "draft_attribution": "info",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: str
+    code: str
+    record: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.code}: {self.record}: {self.message}"
+
+
+def _finding(code: str, record: str, message: str) -> Finding:
+    return Finding(LEVELS[code], code, record, message)
+
+
+def run_checks(case: Case) -> list[Finding]:
+    """Every finding for a valid case, in a stable order."""
+    found: list[Finding] = []
+    groups = source_groups(case)
+    attributed = {a.incident for a in case.attributions}
+    for att in case.attributions:
+        if not att.evidence:
+            found.append(_finding("attribution_without_evidence", att.id,
+                                  f"links {att.actor} to {att.incident} without evidence; "
+                                  "it is left out of every output until evidence is cited"))
+        elif corroboration(case, att.evidence, groups).independent == 1:
+            found.append(_finding("single_source", att.id,
+                                  "rests on a single independent source; look for a second"))
+        if att.contrary_evidence:
+            found.append(_finding("contrary_evidence", att.id,
+                                  f"contrary evidence: {', '.join(att.contrary_evidence)}; "
+                                  "address it in the dossier"))
+        if att.status != "reviewed":
+            found.append(_finding("draft_attribution", att.id,
+                                  "draft: held back from public and parliament outputs "
+                                  "until reviewed (dossier review)"))
+    inferred, gaps = infer(case)
+    inferred_incidents = {i.incident for i in inferred}
+    for incident in case.incidents:
+        if incident.evidence and corroboration(case, incident.evidence, groups
+                                               ).independent == 1:
+            found.append(_finding("single_source", incident.id,
+                                  "the incident rests on a single independent source"))
+        if incident.id not in attributed and incident.id not in inferred_incidents:
+            found.append(_finding("incident_without_actor", incident.id,
+                                  "no person or organisation is attributed this incident"))
+    for gap in gaps:
+        found.append(_finding("inference_outside_tenure", gap.tenure,
+                              f"{gap.person} is not linked to the incident of {gap.attribution}"
+                              f" by the post held: {gap.reason}"))
+    for target in analyse(case).targets:
+        missing = _missing_identifiers(case, target.id)
+        if missing:
+            found.append(_finding("target_missing_identifiers", target.id,
+                                  f"missing {', '.join(missing)}, which sanctions lists "
+                                  "publish to identify a designated person"))
+    return sorted(found, key=lambda f: (f.code, f.record))
+
+
+def _missing_identifiers(case: Case, local_id: str) -> list[str]:
+    record = case.index[local_id]
+    missing = []
+    if isinstance(record, Person):
+        if not record.birth_date:
+            missing.append("birth date")
+        if not record.nationality:
+            missing.append("nationality")
+        if not any(t.person == local_id for t in case.tenures):
+            missing.append("position")
+    elif isinstance(record, OrganisationRecord):
+        if not record.country:
+            missing.append("country")
+        if not record.identifiers:
+            missing.append("registration number or other identifier")
+    return missing

@@ -1,0 +1,99 @@
+"""Inferred responsibility through posts held, and the gaps where it cannot be inferred.
+
+When an organisation is attributed an incident and a person held a post in it on the
+incident's date (a tenure whose dates surely cover the incident), the person is given an
+**inferred** ``leader_of_entity`` attribution citing the tenure's evidence and the
+organisation's attribution. No covering tenure, no inference: a gap is reported instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from entities.case import Case
+from entities.model import Attribution, Incident, OrganisationRecord, Position, Tenure
+from evidence_maps.dates import covers
+
+INFERRED_MODE = "leader_of_entity"
+
+
+@dataclass(frozen=True)
+class Inferred:
+    """An attribution derived from a post held, never written by hand."""
+
+    id: str
+    actor: str
+    incident: str
+    mode: str
+    via_attribution: str
+    via_tenure: str
+    position: str
+    evidence: tuple[str, ...]
+    status: str
+
+    @property
+    def explanation(self) -> str:
+        return (f"inferred: held the post '{self.position}' in the organisation on the "
+                f"incident's date (tenure {self.via_tenure}); the organisation is attributed "
+                f"the incident ({self.via_attribution})")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A post holder for whom no inference could be made, and why."""
+
+    attribution: str
+    tenure: str
+    person: str
+    reason: str
+
+
+def _position_title(position: Position) -> str:
+    return position.title[0].name
+
+
+def infer(case: Case) -> tuple[list[Inferred], list[Gap]]:
+    """Inferred attributions and gaps for every organisation attribution."""
+    index = case.index
+    direct = {(a.actor, a.incident) for a in case.attributions}
+    inferred: list[Inferred] = []
+    gaps: list[Gap] = []
+    for att in case.attributions:
+        if not isinstance(index.get(att.actor), OrganisationRecord):
+            continue
+        incident = index[att.incident]
+        assert isinstance(incident, Incident)
+        for tenure in case.tenures:
+            position = index[tenure.position]
+            if not isinstance(position, Position) or position.organisation != att.actor:
+                continue
+            reason = _why_not(tenure, incident, case.meta.date)
+            if reason is not None:
+                gaps.append(Gap(att.id, tenure.id, tenure.person, reason))
+                continue
+            if (tenure.person, att.incident) in direct:
+                continue  # a direct attribution exists; it is the one to show
+            inferred.append(Inferred(
+                id=f"inferred:{att.id}:{tenure.id}", actor=tenure.person,
+                incident=att.incident, mode=INFERRED_MODE, via_attribution=att.id,
+                via_tenure=tenure.id, position=_position_title(position),
+                evidence=tuple(dict.fromkeys([*tenure.evidence, *att.evidence])),
+                status=att.status))
+    return inferred, gaps
+
+
+def _why_not(tenure: Tenure, incident: Incident, case_date: str | None) -> str | None:
+    if incident.date is None:
+        return "the incident has no date, so no post can be placed at it"
+    if tenure.start is None:
+        return "the tenure has no start date"
+    if covers(tenure.start, tenure.end, incident.date, incident.end_date, case_date):
+        return None
+    span = f"{tenure.start} – {tenure.end or 'open'}"
+    when = incident.date + (f" – {incident.end_date}" if incident.end_date else "")
+    return f"the tenure ({span}) does not cover the incident's date ({when})"
+
+
+def all_attributions(case: Case) -> list[Attribution | Inferred]:
+    """Direct attributions followed by inferred ones."""
+    return [*case.attributions, *infer(case)[0]]
