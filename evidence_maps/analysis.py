@@ -141,6 +141,8 @@ def _targets(case: Case, attributions: list[AttributionView], shown: Any) -> lis
         kind = "person" if isinstance(actor, Person) else "organisation"
         claims = []
         for att in atts:
+            if att.grade.level == "insufficient":
+                continue  # too weak to argue that any regime's criteria are met
             incident = case.index[att.incident]
             assert isinstance(incident, Incident)
             claims.append((att.incident, att.mode, list(incident.violations)))

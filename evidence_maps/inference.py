@@ -59,8 +59,8 @@ def infer(case: Case) -> tuple[list[Inferred], list[Gap]]:
     inferred: list[Inferred] = []
     gaps: list[Gap] = []
     for att in case.attributions:
-        if not isinstance(index.get(att.actor), OrganisationRecord):
-            continue
+        if not att.evidence or not isinstance(index.get(att.actor), OrganisationRecord):
+            continue  # nothing is inferred from an attribution that cites no evidence
         incident = index[att.incident]
         assert isinstance(incident, Incident)
         for tenure in case.tenures:

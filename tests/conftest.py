@@ -23,7 +23,7 @@ def _no_database_url(monkeypatch: pytest.MonkeyPatch) -> None:
 def fictional(tmp_path: Path) -> Path:
     """A copy of the fictional test case."""
     dest = tmp_path / "fictional"
-    shutil.copytree(FIXTURES / "fictional", dest)
+    shutil.copytree(FIXTURES / "fictional", dest, ignore=shutil.ignore_patterns(".dossier"))
     return dest
 
 

@@ -44,7 +44,9 @@ def test_build_writes_entities_and_store(runner: CliRunner, fictional: Path,
     assert (out / "entities.ftm.json").is_file()
     assert (fictional / ".dossier" / "case.db").is_file()
     assert "audience: public" in result.output
-    assert list(out.iterdir()) == [out / "entities.ftm.json"]  # no temporary files left
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["entities.ftm.json", "evidence_map.json", "maps"]
+    assert not [p for p in out.rglob(".*")]  # no temporary files left
 
 
 def test_failed_build_leaves_previous_output(runner: CliRunner, fictional: Path,
