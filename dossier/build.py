@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dossier.pdf import write_overview_pdf, write_target_pdf
 from entities import CaseStore, case_dataset, compile_case, load_case
 from entities.case import Case
 from entities.identity import canonical_entities, case_resolver, merged_referents
@@ -31,7 +32,7 @@ class BuildResult:
 
 
 def build_case(root: Path, out: Path, audience: str = "public",
-               include_drafts: bool | None = None) -> BuildResult:
+               include_drafts: bool | None = None, lang: str = "en") -> BuildResult:
     """Build every output of the case at ``root`` into ``out``.
 
     The whole case is validated first; nothing is written when it has mistakes.
@@ -76,4 +77,13 @@ def build_case(root: Path, out: Path, audience: str = "public",
         pictures += write_target_pictures(out / "maps", stem, case, target, shown)
     result.outputs["pictures"] = out / "maps"
     result.counts["pictures"] = len(pictures)
+    dossiers = out / "dossiers"
+    for target in analysis.targets:
+        stem = make_id(case.meta.id_prefix, "target", target.id)
+        write_target_pdf(dossiers / f"{stem}.pdf", case, analysis, target, audience, lang,
+                         shown, out / "maps", stem)
+    notes = [str(f) for f in findings if f.level != "info"]
+    write_overview_pdf(dossiers / "overview.pdf", case, analysis, audience, lang, notes)
+    result.outputs["dossiers"] = dossiers
+    result.counts["dossiers"] = len(analysis.targets) + 1
     return result

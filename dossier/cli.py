@@ -91,11 +91,15 @@ def validate(directory: Path) -> None:
               show_default=True, help="Who the outputs are for; withholds what they may not see.")
 @click.option("--include-drafts", is_flag=True, default=None,
               help="Include draft attributions for the public and parliament audiences too.")
-def build(directory: Path, out: Path, audience: str, include_drafts: bool | None) -> None:
+@click.option("--lang", type=click.Choice(["en", "ru"]), default="en", show_default=True,
+              help="Language of the headings and fixed text of the PDFs.")
+def build(directory: Path, out: Path, audience: str, include_drafts: bool | None,
+          lang: str) -> None:
     """Validate the case, store it, and write its outputs.
 
     Writes OUT/entities.ftm.json (FollowTheMoney JSON lines) and OUT/evidence_map.json
-    (graded attributions, person x incident matrix, regime findings). The case database
+    (graded attributions, person x incident matrix, regime findings), OUT/maps/ (diagrams
+    and timelines) and OUT/dossiers/ (one PDF per target and overview.pdf). The case database
     in DIRECTORY/.dossier/ (or DOSSIER_DATABASE_URL) receives every record. Draft
     attributions are held back from the public and parliament audiences; the build says
     which. The checks of "dossier check" run too and are summarised.
@@ -106,7 +110,7 @@ def build(directory: Path, out: Path, audience: str, include_drafts: bool | None
     """
     from dossier.build import build_case
 
-    result = build_case(directory, out, audience, include_drafts or None)
+    result = build_case(directory, out, audience, include_drafts or None, lang)
     for name, path in result.outputs.items():
         click.echo(f"wrote {path} ({result.counts.get(name, 0)} {name}, audience: {audience})")
     for attribution, reason in result.held_back:

@@ -83,8 +83,15 @@ def evidence_map_figure(case: Case, target: TargetView, shown: set[str]) -> Figu
     return figure
 
 
-def timeline_figure(case: Case, target: TargetView, shown: set[str]) -> Figure:
-    """Tenures as bars and attributed incidents as points, on one time axis."""
+def timeline_figure(case: Case, target: TargetView, shown: set[str]) -> Figure | None:
+    """Tenures as bars and attributed incidents as points, on one time axis; ``None``
+    when the target has neither a dated post nor a dated incident."""
+    dated_posts = [t for t in case.tenures if t.person == target.id and t.id in shown
+                   and t.start is not None]
+    dated_incidents = [a for a in target.attributions
+                       if getattr(case.index[a.incident], "date", None)]
+    if not dated_posts and not dated_incidents:
+        return None
     figure = plt.figure(figsize=(11, 3.2))
     axes = figure.add_subplot()
     rows: list[str] = []
@@ -117,7 +124,9 @@ def timeline_figure(case: Case, target: TargetView, shown: set[str]) -> Figure:
 
 def write_target_pictures(out: Path, stem: str, case: Case, target: TargetView,
                           shown: set[str]) -> list[Path]:
-    """``OUT/STEM-map.svg|png`` and ``OUT/STEM-timeline.svg|png``."""
+    """``OUT/STEM-map.svg|png`` and, when anything is dated, ``OUT/STEM-timeline.svg|png``."""
     paths = _save(evidence_map_figure(case, target, shown), out / f"{stem}-map")
-    paths += _save(timeline_figure(case, target, shown), out / f"{stem}-timeline")
+    timeline = timeline_figure(case, target, shown)
+    if timeline is not None:
+        paths += _save(timeline, out / f"{stem}-timeline")
     return paths

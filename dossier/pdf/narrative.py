@@ -1,0 +1,108 @@
+"""Paragraphs generated from the data: the summary and the draft statement of reasons."""
+
+from __future__ import annotations
+
+from entities import vocab
+from entities.case import Case
+from entities.model import Incident, Position
+from evidence_maps.analysis import TargetView
+
+_TEXT = {
+    "en": {
+        "attributed": "{name} is attributed {n} incident(s) in this case: {incidents}.",
+        "violations": "The violations concerned: {violations}.",
+        "grade": "The strongest attribution is graded {grade}; {single} of {n} rest(s) on a "
+                 "single independent source{inferred}.",
+        "inferred": "; {k} is/are inferred from a post held",
+        "met": "Regime criteria are met under {yes}; only by interpretation under {interp}; "
+               "not met under {no}.",
+        "measures": "Recommended measures: {items}.",
+        "measure": "{measures} under {regime}",
+        "none": "none",
+        "reasons_intro": "{name}{post} is responsible for the following conduct, on the "
+                         "evidence cited:",
+        "post": ", {title} ({start} – {end})",
+        "reason": "{title} ({date}): {mode}{inferred}; confidence {grade} "
+                  "({sources} independent source(s); evidence {evidence}).",
+        "inferred_mark": ", inferred from the post held",
+    },
+    "ru": {
+        "attributed": "{name}: в деле приписывается инцидентов — {n}: {incidents}.",
+        "violations": "Нарушения: {violations}.",
+        "grade": "Наивысшая оценка достоверности — {grade}; на одном независимом источнике "
+                 "основано {single} из {n}{inferred}.",
+        "inferred": "; выводов из занимаемой должности — {k}",
+        "met": "Критерии выполнены: {yes}; только при толковании: {interp}; не выполнены: "
+               "{no}.",
+        "measures": "Рекомендуемые меры: {items}.",
+        "measure": "{measures} ({regime})",
+        "none": "нет",
+        "reasons_intro": "{name}{post} несёт ответственность за следующие действия согласно "
+                         "приведённым доказательствам:",
+        "post": ", {title} ({start} – {end})",
+        "reason": "{title} ({date}): {mode}{inferred}; достоверность {grade} "
+                  "(независимых источников: {sources}; доказательства {evidence}).",
+        "inferred_mark": ", вывод из занимаемой должности",
+    },
+}
+
+
+def _join(items: list[str], lang: str) -> str:
+    return ", ".join(items) if items else _TEXT[lang]["none"]
+
+
+def summary(case: Case, target: TargetView, lang: str) -> list[str]:
+    """Two or three paragraphs summarising the target's case."""
+    s = _TEXT[lang]
+    incidents: list[str] = []
+    violations: list[str] = []
+    for att in target.attributions:
+        incident = case.index[att.incident]
+        assert isinstance(incident, Incident)
+        incidents.append(f"{incident.title} ({incident.date or '—'})")
+        violations += [vocab.label("violation_types", v, lang) for v in incident.violations]
+    n = len(target.attributions)
+    single = sum(1 for a in target.attributions if a.grade.single_source)
+    k = sum(1 for a in target.attributions if a.inferred)
+    first = s["attributed"].format(name=target.name, n=n,
+                                   incidents="; ".join(dict.fromkeys(incidents)))
+    first += " " + s["violations"].format(violations=", ".join(dict.fromkeys(violations)))
+    second = s["grade"].format(grade=target.strongest, single=single, n=n,
+                               inferred=s["inferred"].format(k=k) if k else "")
+    by: dict[str, list[str]] = {"yes": [], "interpretation": [], "no": []}
+    measures = []
+    for finding in target.findings:
+        if finding.outcome in by:
+            by[finding.outcome].append(finding.regime.short)
+        if finding.outcome in ("yes", "interpretation"):
+            measures.append(s["measure"].format(measures=", ".join(finding.regime.measures),
+                                                regime=finding.regime.short))
+    third = s["met"].format(yes=_join(by["yes"], lang), interp=_join(by["interpretation"],
+                                                                      lang),
+                            no=_join(by["no"], lang))
+    if measures:
+        third += " " + s["measures"].format(items="; ".join(measures))
+    return [first, second, third]
+
+
+def statement_of_reasons(case: Case, target: TargetView, lang: str) -> list[str]:
+    """A short public narrative, one sentence per attribution."""
+    s = _TEXT[lang]
+    post = ""
+    tenures = [t for t in case.tenures if t.person == target.id]
+    if tenures:
+        tenure = tenures[0]
+        position = case.index[tenure.position]
+        assert isinstance(position, Position)
+        post = s["post"].format(title=position.title[0].name, start=tenure.start or "?",
+                                end=tenure.end or "")
+    lines = [s["reasons_intro"].format(name=target.name, post=post)]
+    for att in target.attributions:
+        incident = case.index[att.incident]
+        assert isinstance(incident, Incident)
+        lines.append(s["reason"].format(
+            title=incident.title, date=incident.date or "—",
+            mode=vocab.label("modes_of_responsibility", att.mode, lang),
+            inferred=s["inferred_mark"] if att.inferred else "", grade=att.grade.level,
+            sources=att.grade.independent_sources, evidence=", ".join(att.evidence)))
+    return lines

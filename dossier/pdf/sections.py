@@ -1,0 +1,272 @@
+"""One function per dossier section; each returns a list of flowables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Spacer, Table
+
+from dossier.pdf import narrative
+from dossier.pdf.document import WIDTH, table_of_contents
+from dossier.pdf.styles import styles, table_style
+from dossier.pdf.text import script_of, t, x
+from entities import vocab
+from entities.case import Case
+from entities.model import (
+    Actor,
+    Evidence,
+    Incident,
+    OrganisationRecord,
+    Person,
+    Position,
+    Source,
+)
+from evidence_maps.analysis import CaseAnalysis, TargetView
+
+MAX_IMAGE_HEIGHT = 600.0
+
+
+@dataclass
+class Context:
+    """Everything a section needs."""
+
+    case: Case
+    analysis: CaseAnalysis
+    target: TargetView
+    audience: str
+    lang: str
+    shown: set[str]
+    pictures: Path | None = None
+
+    def t(self, key: str, **values: object) -> str:
+        return t(key, self.lang, **values)
+
+
+def para(text: str, style: str = "body") -> Paragraph:
+    return Paragraph(text, styles()[style])
+
+
+def heading(text: str, level: int = 1) -> Paragraph:
+    return Paragraph(x(text), styles()["h1" if level == 1 else "h2"])
+
+
+def table(header: list[str], rows: list[list[str]], widths: list[float],
+          wrap_anywhere: frozenset[int] = frozenset()) -> Table:
+    """A table of wrapped cells whose header row repeats on every page; columns in
+    ``wrap_anywhere`` (hashes, web addresses) may break inside a word."""
+    data = [[Paragraph(x(h), styles()["cellhead"]) for h in header]]
+    data += [[Paragraph(cell, styles()["cellwrap" if i in wrap_anywhere else "cell"])
+              for i, cell in enumerate(row)] for row in rows]
+    total = sum(widths)
+    result = Table(data, colWidths=[WIDTH * w / total for w in widths], repeatRows=1)
+    result.setStyle(table_style())
+    return result
+
+
+def cover(ctx: Context) -> list[Flowable]:
+    org = ctx.case.meta.organisation
+    contact = org.contact
+    details = ", ".join(v for v in (contact.name, contact.email, contact.phone) if v)
+    return [
+        Spacer(1, 30 * mm),
+        para(x(ctx.t("dossier_title")), "subtitle"),
+        para(x(ctx.target.name), "title"),
+        para(f"{x(ctx.t('case'))}: {x(ctx.case.meta.title)}"),
+        para(f"{x(ctx.t('date'))}: {x(ctx.case.meta.date or '')}"),
+        para(f"{x(ctx.t('submitted_by'))}: {x(org.name)}"),
+        para(f"{x(ctx.t('contact'))}: {x(details or '—')}"),
+        para(x(ctx.t(f"marking_{ctx.audience}")), "marking"),
+        PageBreak(),
+        para(x(ctx.t("contents")), "subtitle"),
+        table_of_contents(),
+        PageBreak(),
+    ]
+
+
+def summary(ctx: Context) -> list[Flowable]:
+    out: list[Flowable] = [heading(ctx.t("s_summary"))]
+    out += [para(x(p)) for p in narrative.summary(ctx.case, ctx.target, ctx.lang)]
+    return out
+
+
+def identification(ctx: Context) -> list[Flowable]:
+    actor = ctx.case.index[ctx.target.id]
+    assert isinstance(actor, Actor)
+    out: list[Flowable] = [heading(ctx.t("s_identification"))]
+    rows = [[x(n.name), x(script_of(n.name)), x(n.lang or "—"), x(n.type)] for n in actor.names]
+    out.append(table([ctx.t("name"), ctx.t("script"), ctx.t("language"), ctx.t("kind")],
+                     rows, [5, 2.5, 1.5, 2]))
+    facts: list[tuple[str, str]] = []
+    if isinstance(actor, Person):
+        born = ", ".join(v for v in (actor.birth_date, actor.birth_place) if v)
+        facts += [(ctx.t("birth"), born), (ctx.t("nationality"),
+                                           ", ".join(c.upper() for c in actor.nationality))]
+    if isinstance(actor, OrganisationRecord):
+        facts.append((ctx.t("country"), (actor.country or "").upper()))
+    facts.append((ctx.t("identifiers"), "; ".join(
+        f"{i.type}: {i.number}" + (f" ({i.country.upper()})" if i.country else "")
+        for i in actor.identifiers)))
+    posts, orgs = [], []
+    for tenure in ctx.case.tenures:
+        if tenure.person != actor.id or tenure.id not in ctx.shown:
+            continue
+        position = ctx.case.index[tenure.position]
+        assert isinstance(position, Position)
+        posts.append(f"{position.title[0].name} ({tenure.start or '?'} – {tenure.end or ''})")
+        if position.organisation and position.organisation in ctx.shown:
+            org = ctx.case.index[position.organisation]
+            assert isinstance(org, Actor)
+            orgs.append(org.names[0].name)
+    facts += [(ctx.t("positions"), "; ".join(posts)), (ctx.t("affiliations"),
+                                                     "; ".join(dict.fromkeys(orgs)))]
+    out.append(Spacer(1, 3 * mm))
+    out.append(table(["", ""], [[x(k), x(v or "—")] for k, v in facts], [1, 3]))
+    photo = getattr(actor, "photo", None)
+    if photo and (ctx.case.root / photo).is_file():
+        image = ImageReader(str(ctx.case.root / photo))
+        w, h = image.getSize()
+        out.append(Image(str(ctx.case.root / photo), width=40 * mm, height=40 * mm * h / w))
+    return out
+
+
+def incidents(ctx: Context) -> list[Flowable]:
+    out: list[Flowable] = [heading(ctx.t("s_incidents"))]
+    for incident_id in dict.fromkeys(a.incident for a in ctx.target.attributions):
+        incident = ctx.case.index[incident_id]
+        assert isinstance(incident, Incident)
+        when = incident.date or ctx.t("undated")
+        if incident.end_date:
+            when += f" – {incident.end_date}"
+        out.append(heading(f"{incident.id}: {incident.title}", 2))
+        place = ", ".join(v for v in (incident.place, (incident.country or "").upper()) if v)
+        out.append(para(f"<b>{x(ctx.t('date'))}:</b> {x(when)}; <b>{x(ctx.t('place'))}:</b> "
+                        f"{x(place or '—')}"))
+        out.append(para(x(incident.description)))
+        labels = [vocab.label("violation_types", v, ctx.lang) for v in incident.violations]
+        out.append(para(f"<b>{x(ctx.t('violations'))}:</b> {x('; '.join(labels))}"))
+        victims = [v for v in incident.victims if v in ctx.shown]
+        names = []
+        for victim in victims:
+            record = ctx.case.index[victim]
+            assert isinstance(record, Actor)
+            names.append(record.names[0].name)
+        hidden = len(incident.victims) - len(victims)
+        text = "; ".join(names) or "—"
+        if hidden:
+            text += " (" + ctx.t("withheld_victims", n=hidden) + ")"
+        out.append(para(f"<b>{x(ctx.t('victims'))}:</b> {x(text)}"))
+    return out
+
+
+def role(ctx: Context) -> list[Flowable]:
+    out: list[Flowable] = [heading(ctx.t("s_role"))]
+    for att in ctx.target.attributions:
+        incident = ctx.case.index[att.incident]
+        assert isinstance(incident, Incident)
+        mode = vocab.label("modes_of_responsibility", att.mode, ctx.lang)
+        label = f"{x(incident.title)} — {x(mode)}"
+        if att.inferred:
+            label = f"<b>[{x(ctx.t('inferred'))}]</b> " + label
+        out.append(para(label, "h2"))
+        if att.inferred:
+            out.append(para(f"<i>{x(att.explanation)}</i>"))
+        out.append(para(f"<b>{x(ctx.t('evidence'))}:</b> {x(', '.join(att.evidence))} "
+                        f"({x(att.id)})"))
+        out.append(para(f"<b>{x(ctx.t('grade'))}:</b> {x(att.grade.level)} — "
+                        f"{x('; '.join(att.grade.reasons))}", "small"))
+    return out
+
+
+def cited_evidence(ctx: Context) -> list[Evidence]:
+    ids: list[str] = []
+    for att in ctx.target.attributions:
+        ids += [*att.evidence, *att.contrary]
+    items = [ctx.case.index[i] for i in dict.fromkeys(ids)]
+    return [i for i in items if isinstance(i, Evidence)]
+
+
+def evidence_register(ctx: Context) -> list[Flowable]:
+    out: list[Flowable] = [heading(ctx.t("s_evidence"))]
+    rows = []
+    for item in cited_evidence(ctx):
+        source = ctx.case.index[item.source]
+        assert isinstance(source, Source)
+        excerpt = x(item.excerpt)
+        if item.translation:
+            excerpt += f"<br/><i>{x(ctx.t('translation'))}: {x(item.translation)}</i>"
+        first = (f"<b>{x(item.id)}</b><br/>{x(vocab.label('evidence_types', item.type, ctx.lang))}"
+                 f"<br/>{x(ctx.t('admiralty'))}: {x(source.reliability)}{item.credibility}")
+        details = [
+            (ctx.t("source"), ", ".join(v for v in (source.title, source.publisher,
+                                                   source.published) if v)),
+            (ctx.t("locator"), item.locator),
+            (ctx.t("archive"), source.archive_url or source.url or "—"),
+            (ctx.t("accessed"), source.accessed or "—"),
+            (ctx.t("sha256"), source.sha256 or "—"),
+        ]
+        second = "<br/>".join(f"<b>{x(k)}:</b> {x(v)}" for k, v in details)
+        rows.append([first, second, excerpt])
+    header = [f"{ctx.t('id')} / {ctx.t('type')} / {ctx.t('admiralty')}", ctx.t("source"),
+              f"{ctx.t('excerpt')} / {ctx.t('translation')}"]
+    out.append(table(header, rows, [2.6, 4.4, 5.5], wrap_anywhere=frozenset({1})))
+    return out
+
+
+def legal(ctx: Context) -> list[Flowable]:
+    out: list[Flowable] = [heading(ctx.t("s_legal"))]
+    rows = []
+    for finding in ctx.target.findings:
+        by_reason: dict[str, list[str]] = {}
+        for ground in finding.grounds:
+            by_reason.setdefault(ground.reason, []).append(ground.incident)
+        grounds = "<br/>".join(x(f"{reason} ({', '.join(dict.fromkeys(incidents))})")
+                               for reason, incidents in by_reason.items())
+        rows.append([x(finding.regime.name), x(ctx.t(f"outcome_{finding.outcome}")),
+                     grounds or "—", "<br/>".join(x(a) for a in finding.alternatives) or "—"])
+    out.append(table([ctx.t("regime"), ctx.t("outcome"), ctx.t("grounds"),
+                      ctx.t("alternatives")], rows, [2.5, 1.6, 4.5, 3]))
+    return out
+
+
+def contrary(ctx: Context) -> list[Flowable]:
+    out: list[Flowable] = [heading(ctx.t("s_contrary"))]
+    items = [(a, c) for a in ctx.target.attributions for c in a.contrary]
+    if not items:
+        return [*out, para(x(ctx.t("no_contrary")))]
+    for att, evidence_id in items:
+        item = ctx.case.index[evidence_id]
+        assert isinstance(item, Evidence)
+        out.append(para(f"<b>{x(evidence_id)}</b> ({x(att.id)}): {x(item.excerpt)}"))
+    return out
+
+
+def designations(ctx: Context) -> list[Flowable]:
+    return [heading(ctx.t("s_designations")), para(x(ctx.t("screening_not_run")))]
+
+
+def reasons(ctx: Context) -> list[Flowable]:
+    lines = narrative.statement_of_reasons(ctx.case, ctx.target, ctx.lang)
+    return [heading(ctx.t("s_reasons")), *[para(x(line)) for line in lines]]
+
+
+def annex(ctx: Context, stem: str) -> list[Flowable]:
+    out: list[Flowable] = [heading(ctx.t("s_annex")), heading(ctx.t("sources"), 2)]
+    sources = {ctx.case.index[e.source].id: ctx.case.index[e.source]
+               for e in cited_evidence(ctx)}
+    for source in sources.values():
+        assert isinstance(source, Source)
+        bits = [source.title, source.publisher, source.author, source.published,
+                source.url, source.archive_url]
+        out.append(para(f"<b>{x(source.id)}</b>: {x('; '.join(b for b in bits if b))}", "small"))
+    if ctx.pictures is not None:
+        for key, suffix in (("map", "map"), ("timeline", "timeline")):
+            path = ctx.pictures / f"{stem}-{suffix}.png"
+            if path.is_file():
+                w, h = ImageReader(str(path)).getSize()
+                scale = min(WIDTH / w, MAX_IMAGE_HEIGHT / h, 0.5)
+                out += [heading(ctx.t(key), 2), Image(str(path), width=w * scale,
+                                                     height=h * scale)]
+    return out

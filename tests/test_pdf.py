@@ -1,0 +1,147 @@
+"""The dossier PDFs: text, sections, evidence ids, languages, determinism, layout."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from dossier.build import build_case
+from entities import load_case
+from entities.ids import make_id
+from tests.conftest import CASE_YML, write_case
+
+SECTIONS_EN = ["1. Summary and recommended measures", "2. Identification", "3. Incidents",
+               "4. Role and responsibility", "5. Evidence register",
+               "6. Legal analysis by regime", "7. Contrary or exculpatory information",
+               "8. Existing designations", "9. Draft statement of reasons", "10. Annex"]
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def dossier_of(out: Path, prefix: str, local_id: str) -> Path:
+    return out / "dossiers" / f"{make_id(prefix, 'target', local_id)}.pdf"
+
+
+@pytest.fixture
+def built(fictional: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "out"
+    build_case(fictional, out, "government")
+    return out
+
+
+def test_names_in_cyrillic_and_kazakh_come_out_exactly(built: Path) -> None:
+    text = pdf_text(dossier_of(built, "fict", "chief"))
+    for name in ("Серік Ойданов", "Серик Ойданов", "Serik Oydanov"):
+        assert name in text
+    assert "Cyrillic (Kazakh)" in text
+    directorate = pdf_text(dossier_of(built, "fict", "directorate"))
+    assert "Мысалдар басқармасы" in directorate and "Управление примеров" in directorate
+
+
+def test_every_section_is_present_in_order(built: Path) -> None:
+    text = pdf_text(dossier_of(built, "fict", "directorate"))
+    positions = [text.find(s, text.find("10. Annex") + 1 if i == 0 else 0)
+                 for i, s in enumerate(SECTIONS_EN)]
+    assert all(p >= 0 for p in positions), positions
+    body = text[text.rfind("1. Summary and recommended measures"):]
+    assert [body.find(s) for s in SECTIONS_EN] == sorted(body.find(s) for s in SECTIONS_EN)
+    assert "No contrary or exculpatory information is recorded" in body
+    assert "Screening against sanctions lists has not been run" in body
+    assert "CONFIDENTIAL – FOR GOVERNMENT USE" in text
+
+
+def test_cited_evidence_ids_exist(built: Path, fictional: Path) -> None:
+    known = {e.id for e in load_case(fictional).evidence}
+    for pdf in (built / "dossiers").glob("fict-*.pdf"):
+        text = pdf_text(pdf)
+        cited = set(re.findall(r"\bev-[a-z0-9-]+", text))
+        assert cited and cited <= known, (pdf, cited - known)
+
+
+def test_inferred_links_are_labelled(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    case = tmp_path / "rules"
+    shutil.copytree(FIXTURES / "rules", case, ignore=shutil.ignore_patterns(".dossier"))
+    out = tmp_path / "out"
+    build_case(case, out, "government")
+    text = pdf_text(dossier_of(out, "rules", "p-head"))
+    assert "[INFERRED]" in text and "held the post 'Head of the Fictional Special Unit'" in text
+    assert "Ерлан Тестов" in text
+
+
+def test_russian_headings(fictional: Path, tmp_path: Path) -> None:
+    out = tmp_path / "ru"
+    build_case(fictional, out, "government", lang="ru")
+    text = pdf_text(dossier_of(out, "fict", "directorate"))
+    assert "2. Идентификация" in text and "5. Реестр доказательств" in text
+    assert "КОНФИДЕНЦИАЛЬНО – ДЛЯ ГОСУДАРСТВЕННЫХ ОРГАНОВ" in text
+
+
+def test_metadata_outline_and_page_numbers(built: Path) -> None:
+    reader = PdfReader(dossier_of(built, "fict", "directorate"))
+    meta = reader.metadata
+    assert meta is not None and meta.author == "Fictional Rights Centre"
+    assert meta.title == "Sanctions submission dossier: Directorate of Examples"
+    assert meta.subject == "Fictional case for tests"
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[:2] == ["1. Summary and recommended measures", "2. Identification"]
+    assert "Page 2" in (reader.pages[1].extract_text() or "")
+    fonts = {str(f.get_object().get("/BaseFont")) for page in reader.pages
+             for f in (page.get("/Resources") or {}).get("/Font", {}).values()}
+    assert fonts and all("DejaVuSans" in name for name in fonts), fonts  # embedded only
+
+
+def test_pdfs_are_byte_identical_across_builds(fictional: Path, tmp_path: Path) -> None:
+    build_case(fictional, tmp_path / "a", "government")
+    build_case(fictional, tmp_path / "b", "government")
+    for pdf in (tmp_path / "a" / "dossiers").iterdir():
+        assert pdf.read_bytes() == (tmp_path / "b" / "dossiers" / pdf.name).read_bytes()
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm is not installed")
+def test_first_page_renders_and_is_not_blank(built: Path, tmp_path: Path) -> None:
+    pdf = dossier_of(built, "fict", "directorate")
+    subprocess.run(["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", str(pdf),
+                    str(tmp_path / "page")], check=True)
+    image = next(tmp_path.glob("page*.pgm")).read_bytes()
+    pixels = image[image.index(b"255\n") + 4:]
+    dark = sum(1 for b in pixels if b < 128)
+    assert dark > 500
+
+
+def test_forty_incident_target_gives_a_multi_page_dossier(tmp_path: Path) -> None:
+    incidents, attributions, evidence = [], [], []
+    for i in range(40):
+        evidence.append(f"  - {{id: e{i}, source: s1, locator: 'p. {i}', type: ngo_report, "
+                        f"credibility: 2, excerpt: 'Fictional excerpt number {i} with a long "
+                        f"text that wraps over several lines in the register table of the "
+                        f"dossier, https://example.org/a/very/long/path/{i}/' }}")
+        incidents.append(f"  - {{id: i{i}, title: 'Fictional incident {i}', date: "
+                         f"2021-{1 + i % 12:02d}-{1 + i % 27:02d}, description: 'Fictional "
+                         f"description {i}.', violations: [arbitrary_detention], evidence: "
+                         f"[e{i}]}}")
+        attributions.append(f"  - {{id: a{i}, actor: unit, incident: i{i}, mode: ordering, "
+                            f"evidence: [e{i}], status: reviewed}}")
+    case = write_case(tmp_path / "big", {
+        "case.yml": CASE_YML,
+        "data/a.yml": "organisations:\n  - {id: unit, type: public_body, names: "
+                      "[Fictional Unit]}\nsources:\n  - {id: s1, title: Fictional report, "
+                      "reliability: B, url: 'https://example.org/a/very/long/url/that/should/"
+                      "wrap/inside/its/cell/and/never/overflow/the/margin/of/the/page'}\n"
+                      "evidence:\n" + "\n".join(evidence) + "\nincidents:\n" +
+                      "\n".join(incidents) + "\nattributions:\n" + "\n".join(attributions)
+                      + "\n"})
+    out = tmp_path / "out"
+    build_case(case, out)
+    reader = PdfReader(dossier_of(out, "mini", "unit"))
+    assert len(reader.pages) >= 8
+    header_pages = [p for p in reader.pages if "Excerpt / Translation" in (p.extract_text() or "")]
+    assert len(header_pages) >= 2  # the register's header row repeats on each page
