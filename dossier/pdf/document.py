@@ -9,6 +9,7 @@ from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -40,6 +41,15 @@ class DocInfo:
     date: str          # YYYY-MM-DD (or partial) used as creation date
 
 
+def fit_text(text: str, font: str, size: float, width: float) -> str:
+    """``text`` shortened with an ellipsis to fit ``width`` points."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
     """A4 pages with header, footer, bookmarks for h1/h2 and TOC notifications."""
 
@@ -68,7 +78,8 @@ class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
         canvas.setDateFormatter(lambda *args: stamp)
         canvas.setFont(font, 7.5)
         top = A4[1] - MARGIN + 2 * mm
-        canvas.drawString(MARGIN, top, self.info.header[:110])
+        room = WIDTH - stringWidth(self.info.marking, font + "-Bold", 7.5) - 6 * mm
+        canvas.drawString(MARGIN, top, fit_text(self.info.header, font, 7.5, room))
         canvas.setFont(font + "-Bold", 7.5)
         canvas.drawRightString(A4[0] - MARGIN, top, self.info.marking)
         canvas.setFont(font, 7.5)

@@ -211,7 +211,7 @@ def evidence_register(ctx: Context) -> list[Flowable]:
         rows.append([first, second, excerpt])
     header = [f"{ctx.t('id')} / {ctx.t('type')} / {ctx.t('admiralty')}", ctx.t("source"),
               f"{ctx.t('excerpt')} / {ctx.t('translation')}"]
-    out.append(table(header, rows, [2.6, 4.4, 5.5], wrap_anywhere=frozenset({1})))
+    out.append(table(header, rows, [3.1, 4.3, 5.1], wrap_anywhere=frozenset({1})))
     return out
 
 
