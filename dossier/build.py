@@ -1,9 +1,15 @@
-"""``dossier build``: validate, compile the store, write the outputs (orchestration only)."""
+"""``dossier build`` and ``dossier export``: validate, compile the store, write the
+outputs (orchestration only)."""
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from followthemoney import StatementEntity
+from followthemoney.export.graph import NXGraphExporter
 
 from dossier.pdf import write_overview_pdf, write_target_pdf
 from entities import CaseStore, case_dataset, compile_case, load_case
@@ -11,11 +17,88 @@ from entities.case import Case
 from entities.identity import canonical_entities, case_resolver, merged_referents
 from entities.ids import make_id
 from entities.levels import AUDIENCES, visible
-from evidence_maps.analysis import analyse
+from entities.writes import atomic_file
+from evidence_maps.analysis import CaseAnalysis, analyse
 from evidence_maps.checks import Finding, run_checks
 from exports import write_entities
 from exports.evidence_map import write_evidence_map
+from exports.opensanctions import write_dataset
 from exports.pictures import write_target_pictures
+from exports.proposals import proposal_entities
+from exports.workbook import write_workbook as write_parliament_workbook
+
+EXPORT_FORMATS = ("xlsx", "opensanctions", "gexf")
+
+
+@dataclass
+class Prepared:
+    """A validated, analysed and compiled case, ready to be written for one audience."""
+
+    case: Case
+    audience: str
+    analysis: CaseAnalysis
+    findings: list[Finding]
+    shared: list[StatementEntity]
+    shown: set[str]
+    statements: int = 0
+
+    def target_stem(self, local_id: str) -> str:
+        """The hashed file name of a target's outputs (never its name)."""
+        return make_id(self.case.meta.id_prefix, "target", local_id)
+
+    def target_ids(self) -> set[str]:
+        """FtM ids of the targets, after identity resolution."""
+        canonical = {str(ref): str(e.id) for e in self.shared for ref in e.referents}
+        ids = set()
+        for target in self.analysis.targets:
+            entity_id = make_id(self.case.meta.id_prefix, target.kind, target.id)
+            ids.add(canonical.get(entity_id, entity_id))
+        return ids
+
+
+def prepare(root: Path, audience: str = "public", include_drafts: bool | None = None
+            ) -> Prepared:
+    """Validate, analyse, store and compile the case for ``audience``."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r}")
+    case = load_case(root)
+    analysis = analyse(case, audience, include_drafts)
+    internal = compile_case(case)
+    held = frozenset(att for att, _ in analysis.held_back)
+    shared = compile_case(case, audience, skip=held)
+    store = CaseStore.for_case(case.root)
+    try:
+        statements = store.replace(case.meta.id, internal)
+        with case_resolver(case.root) as resolver:
+            own = {str(e.id) for e in internal}
+            extra_ids = merged_referents(resolver, {str(e.id) for e in shared}) - own
+            extra = store.statements_of(extra_ids) if extra_ids else []
+            shared = canonical_entities(case_dataset(case), shared, resolver, extra)
+    finally:
+        store.close()
+    shown = {r.id for r in case.records() if visible(case.sensitivity(r), audience)}
+    return Prepared(case, audience, analysis, run_checks(case), shared, shown, statements)
+
+
+def write_opensanctions(prepared: Prepared, out: Path) -> int:
+    """The OpenSanctions-compatible dataset directory; returns the entity count."""
+    entities = [*prepared.shared, *proposal_entities(prepared.case, prepared.analysis)]
+    index = write_dataset(out, prepared.case, entities, prepared.target_ids())
+    return int(index["entity_count"])
+
+
+def write_gexf(prepared: Prepared, path: Path) -> Path:
+    """A GEXF graph for Gephi, through followthemoney's exporter."""
+    buffer = io.StringIO()
+    exporter = NXGraphExporter(buffer)
+    for entity in sorted(prepared.shared, key=lambda e: str(e.id)):
+        exporter.write(entity)
+    exporter.finalize()
+    date = prepared.case.meta.date or "2000-01-01"
+    text = re.sub(r'lastmodifieddate="[^"]*"', f'lastmodifieddate="{date}"', buffer.getvalue())
+    with atomic_file(path) as fh:
+        fh.write(text.encode("utf-8"))
+    return path
 
 
 @dataclass
@@ -45,45 +128,48 @@ def build_case(root: Path, out: Path, audience: str = "public",
         InvalidCase: the case has mistakes (nothing written).
         StoreError, OutputError: the database or an output could not be written.
     """
-    if audience not in AUDIENCES:
-        raise ValueError(f"unknown audience {audience!r}")
-    case = load_case(root)
-    analysis = analyse(case, audience, include_drafts)
-    findings = run_checks(case)
-    internal = compile_case(case)
-    held = frozenset(att for att, _ in analysis.held_back)
-    shared = compile_case(case, audience, skip=held)
-    store = CaseStore.for_case(case.root)
-    try:
-        statements = store.replace(case.meta.id, internal)
-        with case_resolver(case.root) as resolver:
-            own = {str(e.id) for e in internal}
-            extra_ids = merged_referents(resolver, {str(e.id) for e in shared}) - own
-            extra = store.statements_of(extra_ids) if extra_ids else []
-            shared = canonical_entities(case_dataset(case), shared, resolver, extra)
-    finally:
-        store.close()
-    result = BuildResult(case, audience, statements, held_back=analysis.held_back,
-                         findings=findings)
-    path = out / "entities.ftm.json"
-    result.counts["entities"] = write_entities(path, shared)
-    result.outputs["entities"] = path
-    result.outputs["evidence map"] = write_evidence_map(out / "evidence_map.json", analysis)
-    result.counts["evidence map"] = len(analysis.attributions)
-    shown = {r.id for r in case.records() if visible(case.sensitivity(r), audience)}
+    p = prepare(root, audience, include_drafts)
+    case, analysis = p.case, p.analysis
+    result = BuildResult(case, audience, p.statements, held_back=analysis.held_back,
+                         findings=p.findings)
+
+    def record(name: str, path: Path, count: int) -> None:
+        result.outputs[name] = path
+        result.counts[name] = count
+
+    record("entities", out / "entities.ftm.json",
+           write_entities(out / "entities.ftm.json", p.shared))
+    record("evidence map", write_evidence_map(out / "evidence_map.json", analysis),
+           len(analysis.attributions))
     pictures = []
     for target in analysis.targets:
-        stem = make_id(case.meta.id_prefix, "target", target.id)
-        pictures += write_target_pictures(out / "maps", stem, case, target, shown)
-    result.outputs["pictures"] = out / "maps"
-    result.counts["pictures"] = len(pictures)
+        pictures += write_target_pictures(out / "maps", p.target_stem(target.id), case,
+                                          target, p.shown)
+    record("pictures", out / "maps", len(pictures))
+    record("workbook", write_parliament_workbook(out / "workbook.xlsx", case, analysis,
+                                                 audience, p.shown), 1)
+    record("opensanctions", out / "opensanctions", write_opensanctions(p, out / "opensanctions"))
     dossiers = out / "dossiers"
     for target in analysis.targets:
-        stem = make_id(case.meta.id_prefix, "target", target.id)
+        stem = p.target_stem(target.id)
         write_target_pdf(dossiers / f"{stem}.pdf", case, analysis, target, audience, lang,
-                         shown, out / "maps", stem)
-    notes = [str(f) for f in findings if f.level != "info"]
+                         p.shown, out / "maps", stem)
+    notes = [str(f) for f in p.findings if f.level != "info"]
     write_overview_pdf(dossiers / "overview.pdf", case, analysis, audience, lang, notes)
-    result.outputs["dossiers"] = dossiers
-    result.counts["dossiers"] = len(analysis.targets) + 1
+    record("dossiers", dossiers, len(analysis.targets) + 1)
     return result
+
+
+def export_case(root: Path, fmt: str, out: Path, audience: str = "public",
+                include_drafts: bool | None = None) -> Path:
+    """Write one output: ``xlsx`` (parliamentary workbook), ``opensanctions`` (a dataset
+    directory) or ``gexf`` (graph)."""
+    p = prepare(root, audience, include_drafts)
+    if fmt == "xlsx":
+        return write_parliament_workbook(out, p.case, p.analysis, audience, p.shown)
+    if fmt == "opensanctions":
+        write_opensanctions(p, out)
+        return out
+    if fmt == "gexf":
+        return write_gexf(p, out)
+    raise ValueError(f"unknown format {fmt!r}")

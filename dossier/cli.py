@@ -185,21 +185,37 @@ def import_(directory: Path, file: Path, kind: str | None, dry_run: bool) -> Non
 
 @cli.command()
 @click.argument("directory", type=CASE_DIR)
-@click.option("--format", "fmt", type=click.Choice(["authoring-xlsx"]), required=True,
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["authoring-xlsx", "xlsx", "opensanctions", "gexf"]),
               help="authoring-xlsx: the whole case in the template's shape, to edit and "
-                   "re-import.")
+                   "re-import; xlsx: the parliamentary workbook; opensanctions: an "
+                   "OpenSanctions-compatible dataset folder; gexf: a graph for Gephi.")
 @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="File to write.")
-def export(directory: Path, fmt: str, out: Path) -> None:
+              help="File (or, for opensanctions, folder) to write.")
+@click.option("--audience", type=click.Choice(list(AUDIENCES)), default="public",
+              show_default=True, help="Who the export is for (not for authoring-xlsx, "
+                                      "which is the full case for its editors).")
+@click.option("--include-drafts", is_flag=True, default=None,
+              help="Include draft attributions for the public and parliament audiences.")
+def export(directory: Path, fmt: str, out: Path, audience: str,
+           include_drafts: bool | None) -> None:
     """Write the case in one format.
 
     \b
-    Example:
+    Examples:
       dossier export my-case --format authoring-xlsx --out my-case.xlsx
+      dossier export my-case --format xlsx --audience parliament --out briefing.xlsx
+      dossier export my-case --format opensanctions --out dataset/
+      dossier export my-case --format gexf --out graph.gexf
     """
-    from exports.authoring import write_workbook
+    if fmt == "authoring-xlsx":
+        from exports.authoring import write_workbook
 
-    write_workbook(out, load_case(directory))
+        write_workbook(out, load_case(directory))
+    else:
+        from dossier.build import export_case
+
+        export_case(directory, fmt, out, audience, include_drafts or None)
     click.echo(f"wrote {out} ({fmt})")
 
 

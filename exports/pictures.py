@@ -53,10 +53,23 @@ def _save(figure: Figure, stem: Path) -> list[Path]:
     return written
 
 
+def _layered_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
+    """Columns by node kind, nodes in insertion order (networkx's multipartite layout
+    orders a column through a set, which changes from run to run)."""
+    columns: dict[int, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        columns.setdefault(int(data["layer"]), []).append(node)
+    position = {}
+    for layer, nodes in columns.items():
+        for index, node in enumerate(nodes):
+            position[node] = (float(layer), (len(nodes) - 1) / 2.0 - index)
+    return position
+
+
 def evidence_map_figure(case: Case, target: TargetView, shown: set[str]) -> Figure:
     """The diagram: columns target → posts → organisations → incidents → sources."""
     graph = target_graph(case, target, shown)
-    position = nx.multipartite_layout(graph, subset_key="layer", align="vertical")
+    position = _layered_layout(graph)
     rows = max(sum(1 for _, d in graph.nodes(data=True) if d["layer"] == c) for c in range(5))
     figure = plt.figure(figsize=(13, max(3.0, 1.1 * rows)))
     axes = figure.add_subplot()

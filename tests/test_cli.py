@@ -45,7 +45,8 @@ def test_build_writes_entities_and_store(runner: CliRunner, fictional: Path,
     assert (fictional / ".dossier" / "case.db").is_file()
     assert "audience: public" in result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["dossiers", "entities.ftm.json", "evidence_map.json", "maps"]
+    assert names == ["dossiers", "entities.ftm.json", "evidence_map.json", "maps",
+                     "opensanctions", "workbook.xlsx"]
     assert not [p for p in out.rglob(".*")]  # no temporary files left
 
 

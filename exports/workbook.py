@@ -1,0 +1,213 @@
+"""The parliamentary workbook (openpyxl, write-only: rows stream to disk).
+
+Sheets: About, Targets, Incidents, Attributions (person × incident matrix), Evidence,
+Sources, Designation gaps. Bold frozen header, autofilter, wrapped text, widths, date
+formats, hyperlinks, grade colours, landscape print fitted to width with the header row
+repeated. Cell text that a spreadsheet could run as a formula is stored as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from entities import vocab
+from entities.case import Case
+from entities.model import Evidence, Position, Source
+from entities.writes import atomic_file
+from evidence_maps.analysis import CaseAnalysis
+from exports.cells import FORMULA_START
+from exports.zipfix import stable_zip
+
+GRADE_FILLS = {"strong": "1E8449", "moderate": "7DCEA0", "weak": "F5CBA7",
+               "insufficient": "E6B0AA"}
+_FILLS = {grade: PatternFill("solid", fgColor=colour) for grade, colour in GRADE_FILLS.items()}
+_BOLD = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DDE4EE")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+AUDIENCE_LABEL = {"public": "Public", "parliament": "Parliament (restricted)",
+                  "government": "Government (confidential)"}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float = 18
+    kind: str = "text"          # text, date, url, grade
+
+
+def _cell(ws: WriteOnlyWorksheet, value: Any, column: Column) -> Any:
+    """A styled cell where styling is needed, else the plain value (much faster)."""
+    if column.kind == "url" and isinstance(value, str) and value.startswith(("http://",
+                                                                          "https://")):
+        cell = WriteOnlyCell(ws, value=value)
+        cell.hyperlink = value
+        cell.font = Font(color="1F4E79", underline="single")
+        return cell
+    if column.kind == "date" and isinstance(value, str) and len(value) == 10:
+        cell = WriteOnlyCell(ws, value=dt.date.fromisoformat(value))
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    formula_like = isinstance(value, str) and value.startswith(FORMULA_START)
+    graded = column.kind == "grade" and value in GRADE_FILLS
+    long_text = isinstance(value, str) and (len(value) > column.width or "\n" in value)
+    if not (formula_like or graded or long_text):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    if formula_like:
+        cell.data_type = "s"            # text, never a formula
+        cell.quotePrefix = True
+    if graded:
+        cell.fill = _FILLS[value]
+    cell.alignment = _WRAP
+    return cell
+
+
+def add_sheet(book: Workbook, title: str, columns: list[Column],
+              rows: Iterable[list[Any]]) -> int:
+    """A streamed sheet; returns the number of data rows written."""
+    ws = book.create_sheet(title)
+    for index, column in enumerate(columns, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = column.width
+    ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    header = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=column.header)
+        cell.font = _BOLD
+        cell.fill = _HEAD_FILL
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    for row in rows:
+        ws.append([_cell(ws, value, column) for value, column in zip(row, columns,
+                                                                     strict=True)])
+        count += 1
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    return count
+
+
+def _about(case: Case, audience: str) -> Iterator[list[Any]]:
+    meta = case.meta
+    yield ["Case", meta.title]
+    yield ["Date", meta.date or ""]
+    yield ["Audience", AUDIENCE_LABEL[audience]]
+    yield ["Submitted by", meta.organisation.name]
+    yield ["Summary", meta.summary or ""]
+    yield ["Grades", "strong / moderate / weak / insufficient: independent sources, "
+                     "Admiralty grades and evidence type (see the README's grading rules)"]
+    yield ["Regime outcomes", "yes = criteria met; ~ = only by interpretation"]
+    for key, term in vocab.terms("reliability").items():
+        yield [f"Reliability {key}", term.en]
+    for key, term in vocab.terms("credibility").items():
+        yield [f"Credibility {key}", term.en]
+
+
+def evidence_rows(case: Case, ids: Iterable[str]) -> Iterator[list[Any]]:
+    """Rows of the Evidence sheet (a generator: large registers stream)."""
+    for evidence_id in ids:
+        item = case.index[evidence_id]
+        assert isinstance(item, Evidence)
+        source = case.index[item.source]
+        assert isinstance(source, Source)
+        yield [item.id, item.type, source.id, item.locator, item.excerpt,
+               item.translation or "", f"{source.reliability}{item.credibility}",
+               source.archive_url or source.url or "", source.accessed or ""]
+
+
+EVIDENCE_COLUMNS = [Column("Id", 16), Column("Type", 16), Column("Source", 16),
+                    Column("Locator", 16), Column("Excerpt", 60), Column("Translation", 60),
+                    Column("Grade", 8), Column("Link", 40, "url"),
+                    Column("Accessed", 12, "date")]
+
+
+def write_workbook(path: Path, case: Case, analysis: CaseAnalysis, audience: str,
+                   shown: set[str]) -> Path:
+    """Write the parliamentary workbook for ``audience`` atomically."""
+    book = Workbook(write_only=True)
+    add_sheet(book, "About", [Column("Item", 22), Column("Value", 90)], _about(case, audience))
+    target_rows = []
+    for target in analysis.targets:
+        actor = case.index[target.id]
+        original = [n.name for n in getattr(actor, "names", []) if n.lang in ("rus", "kaz")]
+        posts = [_title(case, t.position) for t in case.tenures
+                 if t.person == target.id and t.id in shown]
+        violations = sorted({v for a in target.attributions
+                             for v in getattr(case.index[a.incident], "violations", [])})
+        met = [f.regime.short + ("" if f.outcome == "yes" else " ~") for f in target.findings
+               if f.outcome in ("yes", "interpretation")]
+        measures = sorted({m for f in target.findings if f.outcome in ("yes", "interpretation")
+                           for m in f.regime.measures})
+        target_rows.append([target.name, "; ".join(original), target.kind, "; ".join(posts),
+                            "; ".join(violations), len({a.incident for a in target.attributions}),
+                            target.strongest, "; ".join(met), "screening not run",
+                            "; ".join(measures)])
+    add_sheet(book, "Targets", [Column("Name", 30), Column("Original script", 30),
+                                Column("Kind", 12), Column("Positions", 30),
+                                Column("Violation types", 40), Column("Incidents", 10),
+                                Column("Strongest grade", 14, "grade"),
+                                Column("Regimes met (~ by interpretation)", 30),
+                                Column("Existing designations", 20),
+                                Column("Recommended measures", 30)], target_rows)
+    incidents = [i for i in case.incidents if i.id in shown]
+    add_sheet(book, "Incidents", [Column("Id", 16), Column("Date", 12, "date"),
+                                  Column("End", 12, "date"), Column("Title", 40),
+                                  Column("Place", 16), Column("Violations", 40),
+                                  Column("Description", 80)],
+              ([i.id, i.date or "", i.end_date or "", i.title, i.place or "",
+                "; ".join(i.violations), i.description] for i in incidents))
+    matrix = analysis.matrix()
+    columns = [Column("Actor", 30)] + [Column(i.id, 18, "grade") for i in incidents]
+    names = {t.id: t.name for t in analysis.targets}
+    add_sheet(book, "Attributions", columns, (
+        [names.get(actor, actor)] + [
+            (f"{cells[i.id]['mode']} ({cells[i.id]['grade']}"
+             f"{', inferred' if cells[i.id]['inferred'] else ''})") if i.id in cells else ""
+            for i in incidents]
+        for actor, cells in matrix.items()))
+    cited = dict.fromkeys(e for a in analysis.attributions for e in [*a.evidence, *a.contrary])
+    add_sheet(book, "Evidence", EVIDENCE_COLUMNS, evidence_rows(case, cited))
+    sources = [case.index[s] for s in dict.fromkeys(_source_of(case, e) for e in cited)]
+    add_sheet(book, "Sources", [Column("Id", 18), Column("Title", 50), Column("Publisher", 30),
+                                Column("Published", 12, "date"), Column("Reliability", 10),
+                                Column("Link", 40, "url")],
+              ([s.id, s.title, s.publisher or "", s.published or "", s.reliability,
+                s.archive_url or s.url or ""] for s in sources if isinstance(s, Source)))
+    add_sheet(book, "Designation gaps", [Column("Target", 30), Column("Status", 80)],
+              ([t.name, "Screening has not been run: existing designations by the US, UK, "
+                        "EU, Canada and Australia are unknown."] for t in analysis.targets))
+    stamp = dt.datetime.fromisoformat(((case.meta.date or "2000-01-01") + "-01-01")[:10])
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = case.meta.organisation.name
+    book.properties.title = f"{case.meta.title} ({AUDIENCE_LABEL[audience]})"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with atomic_file(path) as fh:
+        fh.write(stable_zip(buffer.getvalue(), case.meta.date))
+    return path
+
+
+def _title(case: Case, position_id: str) -> str:
+    position = case.index[position_id]
+    assert isinstance(position, Position)
+    return position.title[0].name
+
+
+def _source_of(case: Case, evidence_id: str) -> str:
+    item = case.index[evidence_id]
+    assert isinstance(item, Evidence)
+    return item.source

@@ -1,0 +1,189 @@
+"""The parliamentary workbook, the OpenSanctions-compatible dataset and GEXF, read back."""
+
+from __future__ import annotations
+
+import csv
+import gc
+import hashlib
+import json
+import resource
+import shutil
+import subprocess
+import warnings
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from followthemoney import model
+from followthemoney.statement import CSV, read_statements
+from openpyxl import Workbook, load_workbook
+
+from dossier.build import build_case
+from dossier.cli import cli
+from exports.opensanctions import SIMPLE_COLUMNS
+from exports.workbook import EVIDENCE_COLUMNS, add_sheet
+from tests.conftest import FIXTURES
+
+CANARY = "=HYPERLINK(\"http://evil.example\",\"click\")"
+
+
+@pytest.fixture
+def rules_out(tmp_path: Path) -> tuple[Path, Path]:
+    case = tmp_path / "rules"
+    shutil.copytree(FIXTURES / "rules", case, ignore=shutil.ignore_patterns(".dossier"))
+    text = (case / "data" / "case.yml").read_text(encoding="utf-8")
+    text = text.replace("description: d, violations: [torture]",
+                        f"description: '{CANARY}', violations: [torture]")
+    text = text.replace("{name: Yerlan Testov, lang: en}]",
+                        "{name: Yerlan Testov, lang: en}, {name: E. Testov, type: alias}]")
+    text = text.replace("{id: s-a, title: Court judgment, reliability: A}",
+                        "{id: s-a, title: Court judgment, reliability: A, "
+                        "url: 'https://court.example.org/judgment'}")
+    (case / "data" / "case.yml").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    build_case(case, out, "government")
+    return case, out
+
+
+def test_workbook_sheets_styles_and_safety(rules_out: tuple[Path, Path]) -> None:
+    _, out = rules_out
+    book = load_workbook(out / "workbook.xlsx")
+    assert book.sheetnames == ["About", "Targets", "Incidents", "Attributions", "Evidence",
+                               "Sources", "Designation gaps"]
+    targets = book["Targets"]
+    assert [c.value for c in targets[1]][:3] == ["Name", "Original script", "Kind"]
+    assert targets.freeze_panes == "A2" and targets.auto_filter.ref.startswith("A1:")
+    assert targets["A1"].font.bold
+    assert targets.page_setup.orientation == "landscape"
+    assert targets.print_title_rows == "$1:$1"
+    grades = {row[6].value: row[6].fill.fgColor.rgb for row in targets.iter_rows(min_row=2)}
+    assert grades["strong"].endswith("1E8449")
+    incidents = book["Incidents"]
+    canary = [c for row in incidents.iter_rows() for c in row if c.value == CANARY]
+    assert canary and canary[0].data_type == "s"          # stored as text, not a formula
+    assert incidents["B2"].number_format == "yyyy-mm-dd"
+    links = [c.hyperlink.target for row in book["Sources"].iter_rows(min_row=2)
+             for c in row if c.hyperlink is not None]
+    assert "https://court.example.org/judgment" in links
+    matrix = book["Attributions"]
+    header = [c.value for c in matrix[1]]
+    row = next(r for r in matrix.iter_rows(min_row=2, values_only=True) if r[0] == "Yerlan Testov"
+               or r[0] == "Ерлан Тестов")
+    assert "leader_of_entity (weak, inferred)" in row[header.index("i-torture")]
+    assert book["Designation gaps"]["B2"].value.startswith("Screening has not been run")
+
+
+def test_hundred_thousand_evidence_rows_stream_in_write_only_mode(tmp_path: Path) -> None:
+    book = Workbook(write_only=True)
+    rows = ([f"ev-{i}", "ngo_report", "s1", f"p. {i}", "excerpt", "", "B2",
+             "https://example.org" if i % 1000 == 0 else "", ""] for i in range(100_000))
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    count = add_sheet(book, "Evidence", EVIDENCE_COLUMNS, rows)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert count == 100_000
+    assert book.write_only
+    assert grown_mb < 100, grown_mb  # rows stream to a temporary file, not to memory
+    book.save(tmp_path / "big.xlsx")
+    assert (tmp_path / "big.xlsx").stat().st_size > 500_000
+
+
+def test_opensanctions_dataset_reads_back(rules_out: tuple[Path, Path]) -> None:
+    _, out = rules_out
+    ds = out / "opensanctions"
+    lines = [json.loads(x) for x in (ds / "entities.ftm.json").read_text().splitlines()]
+    ids = {e["id"] for e in lines}
+    for data in lines:
+        entity = model.get_proxy(data)
+        assert entity.schema.validate(data) is None
+        assert "sanction" not in entity.get("topics", quiet=True)
+    schemata = {e["schema"] for e in lines}
+    assert "Sanction" not in schemata and "Risk" in schemata
+    risks = [e for e in lines if e["schema"] == "Risk"]
+    assert {"GB-HR", "US-GLOMAG"} <= {p for r in risks for p in r["properties"]["programId"]}
+    assert all(r["properties"]["entity"][0] in ids for r in risks)
+    # statements.csv reads back with followthemoney into the same statements
+    # followthemoney's reader wraps the handle in a TextIOWrapper it never closes.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        with (ds / "statements.csv").open("rb") as fh:
+            stmts = list(read_statements(fh, CSV))
+        gc.collect()
+    assert {s.entity_id for s in stmts} == ids
+    by_entity: dict[str, set[tuple[str, str]]] = {}
+    for s in stmts:
+        if s.prop != "id":
+            by_entity.setdefault(s.entity_id, set()).add((s.prop, s.value))
+    for data in lines:
+        props = {(p, v) for p, vs in data["properties"].items() for v in vs}
+        assert props == by_entity.get(data["id"], set())
+    # targets.simple.csv has exactly OpenSanctions' columns, multi-values joined with ;
+    with (ds / "targets.simple.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == SIMPLE_COLUMNS
+    head = next(r for r in rows[1:] if "Yerlan Testov" in r[2] or "Ерлан Тестов" in r[2])
+    assert ";" in head[3] and head[4] == "1970-02-03" and head[5] == "kz"
+    nested = [json.loads(x) for x in (ds / "targets.nested.json").read_text().splitlines()]
+    assert any("risks" in t["properties"] for t in nested)
+    names = (ds / "names.txt").read_text(encoding="utf-8").splitlines()
+    assert "Fictional Special Unit" in names
+    index = json.loads((ds / "index.json").read_text())
+    assert index["entity_count"] == len(lines) and index["target_count"] == len(nested)
+    for item in index["resources"]:
+        data = (ds / item["name"]).read_bytes()
+        assert item["sha1"] == hashlib.sha1(data).hexdigest()
+        assert item["size"] == len(data)
+
+
+def test_dataset_loads_in_nomenklatura_and_ftm_tools(rules_out: tuple[Path, Path],
+                                                     tmp_path: Path) -> None:
+    from followthemoney.cli.cli import cli as ftm
+    from nomenklatura.cli import cli as nk
+
+    path = rules_out[1] / "opensanctions" / "entities.ftm.json"
+    result = CliRunner().invoke(ftm, ["validate", "-i", str(path), "-o",
+                                      str(tmp_path / "valid.json")])
+    assert result.exit_code == 0, result.output
+    assert len((tmp_path / "valid.json").read_text().splitlines()) == \
+        len(path.read_text().splitlines())
+    env = {"NOMENKLATURA_DB_URL": f"sqlite:///{tmp_path / 'nk.db'}"}
+    result = CliRunner().invoke(nk, ["xref", str(path), "-p", str(tmp_path / "nk")], env=env)
+    assert result.exit_code == 0, result.output
+
+
+def test_delta_against_previous_build(rules_out: tuple[Path, Path]) -> None:
+    case, out = rules_out
+    first = (out / "opensanctions" / "delta.json").read_text().splitlines()
+    assert first and all(json.loads(x)["op"] == "ADD" for x in first)
+    build_case(case, out, "government")  # unchanged: delta kept, bytes identical
+    assert (out / "opensanctions" / "delta.json").read_text().splitlines() == first
+    path = case / "data" / "case.yml"
+    path.write_text(path.read_text().replace("title: Fictional surveillance",
+                                             "title: Fictional mass surveillance"))
+    build_case(case, out, "government")
+    ops = [json.loads(x) for x in (out / "opensanctions" / "delta.json").read_text()
+           .splitlines()]
+    assert [op["op"] for op in ops] == ["MOD"]
+    assert "Fictional mass surveillance" in ops[0]["entity"]["properties"]["name"]
+
+
+def test_export_command_formats(fictional: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    for fmt, name in (("xlsx", "b.xlsx"), ("opensanctions", "ds"), ("gexf", "g.gexf")):
+        result = runner.invoke(cli, ["export", str(fictional), "--format", fmt, "--out",
+                                     str(tmp_path / name), "--audience", "government"])
+        assert result.exit_code == 0, result.output
+    graph = ET.parse(tmp_path / "g.gexf").getroot()
+    nodes = graph.findall(".//{http://www.gexf.net/1.2draft}node")
+    assert len(nodes) >= 5
+    assert (tmp_path / "ds" / "index.json").is_file()
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_workbook_converts_to_pdf_in_libreoffice(rules_out: tuple[Path, Path],
+                                                 tmp_path: Path) -> None:
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(rules_out[1] / "workbook.xlsx")], check=True, capture_output=True,
+                   timeout=180)
+    assert (tmp_path / "workbook.pdf").stat().st_size > 1000
