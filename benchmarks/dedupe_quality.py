@@ -21,8 +21,9 @@ import sys
 import time
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
-from followthemoney import model
+from followthemoney import EntityProxy, model
 
 from entities.orgnames import alias_table
 from entities.resolution import LogicV2Scorer, xref
@@ -51,9 +52,9 @@ def closure(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
     return out
 
 
-def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
-    records = json.loads(path.read_text(encoding="utf-8"))["records"]
+def load_dev_set(path: Path) -> tuple[list[dict[str, Any]], list[EntityProxy]]:
+    """The labelled records and their FtM entities."""
+    records: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["records"]
     entities = []
     for record in records:
         entity = model.make_entity(record["schema"])
@@ -62,6 +63,12 @@ def main() -> None:
         if record.get("birthDate"):
             entity.add("birthDate", record["birthDate"])
         entities.append(entity)
+    return records, entities
+
+
+def main() -> None:
+    path = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
+    records, entities = load_dev_set(path)
     cluster = {r["id"]: r["cluster"] for r in records}
     stretch = {r["id"] for r in records if r.get("stretch")}
     special = {r["id"]: ("ambiguous" if r.get("ambiguous") else "decoy")

@@ -221,15 +221,9 @@ def test_bad_judgements_file(fictional: Path, tmp_path: Path) -> None:
 def test_dev_set_has_no_wrong_automatic_merge_and_high_review_recall() -> None:
     from itertools import combinations
 
-    records = json.loads(DEV.read_text(encoding="utf-8"))["records"]
-    entities = []
-    for r in records:
-        e = model.make_entity(r["schema"])
-        e.id = r["id"]
-        e.add("name", r["name"])
-        if r.get("birthDate"):
-            e.add("birthDate", r["birthDate"])
-        entities.append(e)
+    from benchmarks.dedupe_quality import load_dev_set
+
+    records, entities = load_dev_set(DEV)
     cluster = {r["id"]: r["cluster"] for r in records}
     stretch = {r["id"] for r in records if r.get("stretch")}
     result = xref(entities, aliases=starter_table())
