@@ -111,8 +111,13 @@ def build(directory: Path, out: Path, audience: str, include_drafts: bool | None
     from dossier.build import build_case
 
     result = build_case(directory, out, audience, include_drafts or None, lang)
+    units = {"entities": "entities", "evidence map": "attributions", "pictures": "pictures",
+             "opensanctions": "entities", "dossiers": "PDFs"}
+    click.echo(f"audience: {audience}")
     for name, path in result.outputs.items():
-        click.echo(f"wrote {path} ({result.counts.get(name, 0)} {name}, audience: {audience})")
+        unit = units.get(name)
+        suffix = f" ({result.counts.get(name, 0)} {unit})" if unit else ""
+        click.echo(f"wrote {path}{suffix}")
     for attribution, reason in result.held_back:
         click.echo(f"held back {attribution}: {reason}")
     levels = [f.level for f in result.findings]

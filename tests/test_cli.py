@@ -43,7 +43,7 @@ def test_build_writes_entities_and_store(runner: CliRunner, fictional: Path,
     assert result.exit_code == 0, result.output
     assert (out / "entities.ftm.json").is_file()
     assert (fictional / ".dossier" / "case.db").is_file()
-    assert "audience: public" in result.output
+    assert "audience: public" in result.output and "entities.ftm.json (" in result.output
     names = sorted(p.name for p in out.iterdir())
     assert names == ["dossiers", "entities.ftm.json", "evidence_map.json", "maps",
                      "opensanctions", "workbook.xlsx"]
