@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,9 +54,9 @@ class Case:
         """Every record that passed validation (placeholders of failed ones left out)."""
         return (record for record in self.records() if not record.invalid)
 
-    @property
+    @cached_property
     def index(self) -> dict[str, Record]:
-        """Records by their local id."""
+        """Records by their local id (computed once; a Case is not changed after loading)."""
         return {record.id: record for record in self.records()}
 
     def get(self, local_id: str, kind: type[R]) -> R:

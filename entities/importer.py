@@ -65,8 +65,7 @@ def dump_records(records: list[Record], source_name: str) -> bytes:
     """YAML text of a generated file."""
     data: dict[str, list[dict[str, Any]]] = {}
     for record in records:
-        section = next(name for name, model in SECTIONS.items() if isinstance(record, model))
-        data.setdefault(section, []).append(
+        data.setdefault(_section(record), []).append(
             record.model_dump(mode="json", exclude_defaults=True, exclude_none=True))
     ordered = {name: data[name] for name in SECTIONS if name in data}
     text = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False, width=100)
