@@ -145,3 +145,18 @@ def test_forty_incident_target_gives_a_multi_page_dossier(tmp_path: Path) -> Non
     assert len(reader.pages) >= 8
     header_pages = [p for p in reader.pages if "Excerpt / Translation" in (p.extract_text() or "")]
     assert len(header_pages) >= 2  # the register's header row repeats on each page
+
+
+def test_photo_is_embedded_when_the_case_supplies_one(fictional: Path, tmp_path: Path) -> None:
+    from PIL import Image as PILImage
+
+    PILImage.new("RGB", (60, 80), (120, 40, 40)).save(fictional / "sources" / "chief.png")
+    actors = fictional / "data" / "actors.yml"
+    actors.write_text(actors.read_text(encoding="utf-8").replace(
+        "    birth_place: Exampletown\n", "    birth_place: Exampletown\n"
+        "    photo: sources/chief.png\n"), encoding="utf-8")
+    out = tmp_path / "out"
+    build_case(fictional, out, "government")
+    reader = PdfReader(dossier_of(out, "fict", "chief"))
+    images = [img for page in reader.pages[:4] for img in page.images]
+    assert any(img.image is not None and img.image.size == (60, 80) for img in images)
