@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,7 +116,8 @@ class BuildResult:
 
 
 def build_case(root: Path, out: Path, audience: str = "public",
-               include_drafts: bool | None = None, lang: str = "en") -> BuildResult:
+               include_drafts: bool | None = None, lang: str = "en",
+               progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build every output of the case at ``root`` into ``out``.
 
     The whole case is validated first; nothing is written when it has mistakes.
@@ -123,6 +125,9 @@ def build_case(root: Path, out: Path, audience: str = "public",
     ``out`` hold only what ``audience`` may see: for the public and parliament only
     reviewed attributions with evidence, unless ``include_drafts``. Records judged the
     same person or organisation (``dossier dedupe``) appear as one canonical entity.
+
+    ``progress`` (optional) is called with (targets done, targets in all) while the
+    per-target pictures and dossiers are written.
 
     Raises:
         InvalidCase: the case has mistakes (nothing written).
@@ -142,18 +147,21 @@ def build_case(root: Path, out: Path, audience: str = "public",
     record("evidence map", write_evidence_map(out / "evidence_map.json", analysis),
            len(analysis.attributions))
     pictures = []
-    for target in analysis.targets:
-        pictures += write_target_pictures(out / "maps", p.target_stem(target.id), case,
-                                          target, p.shown)
+    dossiers = out / "dossiers"
+    total = len(analysis.targets)
+    for done, target in enumerate(analysis.targets):
+        if progress is not None:
+            progress(done, total)
+        stem = p.target_stem(target.id)
+        pictures += write_target_pictures(out / "maps", stem, case, target, p.shown)
+        write_target_pdf(dossiers / f"{stem}.pdf", case, analysis, target, audience, lang,
+                         p.shown, out / "maps", stem)
+    if progress is not None:
+        progress(total, total)
     record("pictures", out / "maps", len(pictures))
     record("workbook", write_parliament_workbook(out / "workbook.xlsx", case, analysis,
                                                  audience, p.shown), 1)
     record("opensanctions", out / "opensanctions", write_opensanctions(p, out / "opensanctions"))
-    dossiers = out / "dossiers"
-    for target in analysis.targets:
-        stem = p.target_stem(target.id)
-        write_target_pdf(dossiers / f"{stem}.pdf", case, analysis, target, audience, lang,
-                         p.shown, out / "maps", stem)
     notes = [str(f) for f in p.findings if f.level != "info"]
     write_overview_pdf(dossiers / "overview.pdf", case, analysis, audience, lang, notes)
     record("dossiers", dossiers, len(analysis.targets) + 1)

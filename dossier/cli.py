@@ -109,8 +109,10 @@ def build(directory: Path, out: Path, audience: str, include_drafts: bool | None
       dossier build examples/kazakhstan-2020-2021 --out out
     """
     from dossier.build import build_case
+    from dossier.progress import target_progress
 
-    result = build_case(directory, out, audience, include_drafts or None, lang)
+    with target_progress("dossiers and diagrams") as progress:
+        result = build_case(directory, out, audience, include_drafts or None, lang, progress)
     units = {"entities": "entities", "evidence map": "attributions", "pictures": "pictures",
              "opensanctions": "entities", "dossiers": "PDFs"}
     click.echo(f"audience: {audience}")

@@ -5,10 +5,39 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeRemainingColumn,
+)
 
 #: Files smaller than this are read without a progress bar.
 QUIET_BELOW_BYTES = 2 * 1024 * 1024
+
+
+#: Builds with fewer targets than this show no progress bar.
+QUIET_BELOW_TARGETS = 10
+
+
+@contextmanager
+def target_progress(label: str) -> Iterator[Callable[[int, int], None]]:
+    """Yield a callback taking (done, total); shows a bar only for many targets."""
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  transient=True) as bar:
+        task = None
+
+        def update(done: int, total: int) -> None:
+            nonlocal task
+            if total < QUIET_BELOW_TARGETS:
+                return
+            if task is None:
+                task = bar.add_task(label, total=total)
+            bar.update(task, completed=done)
+
+        yield update
 
 
 @contextmanager
