@@ -47,6 +47,16 @@ class Prepared:
         """The hashed file name of a target's outputs (never its name)."""
         return make_id(self.case.meta.id_prefix, "target", local_id)
 
+    def visible_findings(self) -> list[Finding]:
+        """Check findings about records this audience may see, naming no hidden record."""
+        hidden = {r.id for r in self.case.records()} - self.shown
+        out = []
+        for finding in self.findings:
+            words = set(re.findall(r"[\w.\-]+", finding.message))
+            if finding.record in self.shown and not words & hidden:
+                out.append(finding)
+        return out
+
     def target_ids(self) -> set[str]:
         """FtM ids of the targets, after identity resolution."""
         canonical = {str(ref): str(e.id) for e in self.shared for ref in e.referents}
@@ -162,8 +172,9 @@ def build_case(root: Path, out: Path, audience: str = "public",
     record("workbook", write_parliament_workbook(out / "workbook.xlsx", case, analysis,
                                                  audience, p.shown), 1)
     record("opensanctions", out / "opensanctions", write_opensanctions(p, out / "opensanctions"))
-    notes = [str(f) for f in p.findings if f.level != "info"]
-    write_overview_pdf(dossiers / "overview.pdf", case, analysis, audience, lang, notes)
+    notes = [str(f) for f in p.visible_findings() if f.level != "info"]
+    write_overview_pdf(dossiers / "overview.pdf", case, analysis, audience, lang, notes,
+                       p.shown)
     record("dossiers", dossiers, len(analysis.targets) + 1)
     return result
 

@@ -10,7 +10,6 @@ from dossier.pdf import sections as s
 from dossier.pdf.document import DocInfo, render
 from dossier.pdf.text import t, x
 from entities.case import Case
-from entities.model import Incident
 from entities.writes import atomic_file
 from evidence_maps.analysis import CaseAnalysis, TargetView
 
@@ -46,7 +45,7 @@ def write_target_pdf(path: Path, case: Case, analysis: CaseAnalysis, target: Tar
 
 
 def write_overview_pdf(path: Path, case: Case, analysis: CaseAnalysis, audience: str,
-                       lang: str, notes: list[str]) -> Path:
+                       lang: str, notes: list[str], shown: set[str]) -> Path:
     """The case overview: targets, incidents, what was held back, check summary."""
     info = _info(case, f"{t('overview_title', lang)}: {case.meta.title}", case.meta.title,
                  audience, lang)
@@ -68,9 +67,8 @@ def write_overview_pdf(path: Path, case: Case, analysis: CaseAnalysis, audience:
     story.append(s.heading(t("s_incidents", lang)))
     rows = []
     for incident in case.incidents:
-        if incident.id not in {r.id for r in case.records()} or not isinstance(
-                incident, Incident):
-            continue
+        if incident.id not in shown:
+            continue  # withheld from this audience
         rows.append([x(incident.id), x(incident.date or "—"), x(incident.title),
                      x(", ".join(incident.violations))])
     story.append(s.table([t("id", lang), t("date", lang), t("name", lang),

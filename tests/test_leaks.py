@@ -1,0 +1,135 @@
+"""Nothing above an audience's level reaches its outputs (record-level protection).
+
+A fictional case puts a unique canary string in every confidential and restricted
+record, and in internal notes; every audience is built and every output byte is
+searched: raw files, PDF text, XLSX XML parts, JSON, CSV, SVG, and file names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from dossier.build import build_case
+from tests.conftest import FIXTURES
+
+CONFIDENTIAL = ["CANARYWITNESS", "CANARYSOURCETITLE", "canaryurl", "canaryfile",
+                "CANARYEXCERPT", "CANARYLOCATOR", "CANARYSECRETINCIDENT",
+                # record ids of confidential records (ids are often name-like slugs)
+                "w-canarywitid", "e-canaryevid", "i-canaryincid", "s-canarysrcid"]
+NOT_ALWAYS_SHOWN = {"canaryfile", "w-canarywitid", "s-canarysrcid"}
+RESTRICTED = ["CANARYRESTRICTEDINCIDENT", "CANARYRESTRICTEDDESC"]
+INTERNAL = ["CANARYNOTE", "CANARYRECORDNOTE"]
+VISIBLE_TO = {"public": [], "parliament": RESTRICTED, "government": RESTRICTED + CONFIDENTIAL}
+
+
+def _case(tmp_path: Path) -> Path:
+    import shutil
+
+    case = tmp_path / "leaky"
+    shutil.copytree(FIXTURES / "fictional", case, ignore=shutil.ignore_patterns(".dossier"))
+    secret_file = case / "sources" / "canaryfile.txt"
+    secret_file.write_text("fictional confidential file\n", encoding="utf-8")
+    sha = hashlib.sha256(secret_file.read_bytes()).hexdigest()
+    (case / "data" / "leaky.yml").write_text(f"""\
+people:
+  - id: w-canarywitid
+    names: [CANARYWITNESS Testova]
+    statuses: [witness]
+    sensitivity: confidential
+  - id: p-public
+    names: [Public Person]
+    notes: CANARYRECORDNOTE
+sources:
+  - id: s-canarysrcid
+    title: CANARYSOURCETITLE
+    url: https://canaryurl.example.org/x
+    file: sources/canaryfile.txt
+    sha256: {sha}
+    reliability: B
+    sensitivity: confidential
+evidence:
+  - id: e-canaryevid
+    source: s-canarysrcid
+    locator: CANARYLOCATOR
+    excerpt: CANARYEXCERPT said the directorate ordered it
+    type: direct_testimony
+    credibility: 2
+    sensitivity: confidential
+incidents:
+  - id: i-restricted
+    title: CANARYRESTRICTEDINCIDENT
+    date: 2021-05-02
+    description: CANARYRESTRICTEDDESC
+    violations: [torture]
+    victims: [w-canarywitid]
+    evidence: [ev-memo]
+    sensitivity: restricted
+  - id: i-canaryincid
+    title: CANARYSECRETINCIDENT
+    date: 2021-06-02
+    description: fictional
+    violations: [torture]
+    evidence: [e-canaryevid]
+    sensitivity: confidential
+attributions:
+  - id: a-restricted
+    actor: directorate
+    incident: i-restricted
+    mode: ordering
+    evidence: [ev-memo, e-canaryevid]
+    status: reviewed
+    note: CANARYNOTE
+  - id: a-secret
+    actor: directorate
+    incident: i-canaryincid
+    mode: ordering
+    evidence: [e-canaryevid]
+    status: reviewed
+""", encoding="utf-8")
+    return case
+
+
+def _texts(out: Path) -> dict[str, str]:
+    """Every output as searchable text, by file."""
+    found: dict[str, str] = {}
+    for path in sorted(out.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = str(path.relative_to(out))
+        data = path.read_bytes()
+        parts = [rel, data.decode("latin-1")]
+        if path.suffix == ".pdf":
+            reader = PdfReader(path)
+            parts += [page.extract_text() or "" for page in reader.pages]
+            parts.append(str(reader.metadata))
+            parts += [str(item.title) for item in reader.outline if not isinstance(item, list)]
+        if path.suffix == ".xlsx":
+            with zipfile.ZipFile(path) as book:
+                parts += [book.read(name).decode("utf-8") for name in book.namelist()]
+        if path.suffix in (".json", ".csv", ".txt", ".svg", ".gexf"):
+            parts.append(data.decode("utf-8"))
+        found[rel] = "\n".join(parts)
+    return found
+
+
+@pytest.mark.parametrize("audience", ["public", "parliament", "government"])
+def test_no_canary_above_the_audience_leaks(tmp_path: Path, audience: str) -> None:
+    case = _case(tmp_path)
+    out = tmp_path / f"out-{audience}"
+    build_case(case, out, audience, include_drafts=True)
+    texts = _texts(out)
+    allowed = set(VISIBLE_TO[audience])
+    leaks = [(canary, name) for name, text in texts.items()
+             for canary in CONFIDENTIAL + RESTRICTED + INTERNAL
+             if canary not in allowed and canary.lower() in text.lower()]
+    assert leaks == []
+    # and the material the audience may see is really there (the test can fail)
+    everything = "\n".join(texts.values())
+    for canary in allowed:
+        if canary not in NOT_ALWAYS_SHOWN:
+            assert canary in everything, canary
