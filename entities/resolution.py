@@ -18,7 +18,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any, cast
 
-from followthemoney import EntityProxy, model
+from followthemoney import EntityProxy
 
 from entities.matching import PairResult, Profile, conflicts, decide, profile
 from entities.names import parse_person
@@ -239,8 +239,3 @@ def xref(entities: Iterable[EntityProxy], *, aliases: AliasTable | None = None,
     stats["distinct"] += distinct
     results.sort(key=lambda p: (-p.score, p.left, p.right))
     return XrefResult(results, clusters, len(candidates), stats)
-
-
-def schema_of(name: str) -> bool:
-    """Whether ``name`` is a schema that identity resolution handles."""
-    return name in model.schemata and model[name].is_a("LegalEntity")

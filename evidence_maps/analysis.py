@@ -9,7 +9,7 @@ from typing import Any
 from entities import vocab
 from entities.case import Case
 from entities.levels import visible
-from entities.model import Actor, Incident, OrganisationRecord, Person, Tenure
+from entities.model import Actor, Incident, Person, Tenure
 from evidence_maps.corroboration import source_groups
 from evidence_maps.grading import GRADES, Grade, grade_attribution, grade_evidence, grade_inferred
 from evidence_maps.inference import Gap, infer
@@ -148,9 +148,3 @@ def _targets(case: Case, attributions: list[AttributionView], shown: Any) -> lis
             claims.append((att.incident, att.mode, list(incident.violations)))
         out.append(TargetView(actor.id, kind, _name(actor), atts, assess(kind, claims)))
     return out
-
-
-def organisation_of(case: Case, local_id: str) -> OrganisationRecord | None:
-    """The organisation record with ``local_id``, if it is one."""
-    record = case.index.get(local_id)
-    return record if isinstance(record, OrganisationRecord) else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from entities.case import Case
-from entities.model import Attribution, Incident, OrganisationRecord, Position, Tenure
+from entities.model import Incident, OrganisationRecord, Position, Tenure
 from evidence_maps.dates import covers
 
 INFERRED_MODE = "leader_of_entity"
@@ -92,8 +92,3 @@ def _why_not(tenure: Tenure, incident: Incident, case_date: str | None) -> str |
     span = f"{tenure.start} – {tenure.end or 'open'}"
     when = incident.date + (f" – {incident.end_date}" if incident.end_date else "")
     return f"the tenure ({span}) does not cover the incident's date ({when})"
-
-
-def all_attributions(case: Case) -> list[Attribution | Inferred]:
-    """Direct attributions followed by inferred ones."""
-    return [*case.attributions, *infer(case)[0]]
