@@ -18,10 +18,13 @@ from entities.case import Case
 from entities.identity import canonical_entities, case_resolver, merged_referents
 from entities.ids import make_id
 from entities.levels import AUDIENCES, visible
+from entities.screening import ScreeningStore
 from entities.writes import atomic_file
 from evidence_maps.analysis import CaseAnalysis, analyse
 from evidence_maps.checks import Finding, run_checks
+from evidence_maps.designations import DesignationReport, designation_gaps
 from exports import write_entities
+from exports.designations import designation_entities
 from exports.evidence_map import write_evidence_map
 from exports.opensanctions import write_dataset
 from exports.pictures import write_target_pictures
@@ -42,6 +45,7 @@ class Prepared:
     shared: list[StatementEntity]
     shown: set[str]
     statements: int = 0
+    screening: DesignationReport | None = None
 
     def target_stem(self, local_id: str) -> str:
         """The hashed file name of a target's outputs (never its name)."""
@@ -88,12 +92,25 @@ def prepare(root: Path, audience: str = "public", include_drafts: bool | None = 
     finally:
         store.close()
     shown = {r.id for r in case.records() if visible(case.sensitivity(r), audience)}
-    return Prepared(case, audience, analysis, run_checks(case), shared, shown, statements)
+    return Prepared(case, audience, analysis, run_checks(case), shared, shown, statements,
+                    load_designations(case, analysis))
+
+
+def load_designations(case: Case, analysis: CaseAnalysis) -> DesignationReport:
+    """The stored screening results of the case, as a gap analysis of its targets."""
+    results = ScreeningStore.for_case(case.root)
+    try:
+        runs = results.runs(case.meta.id)
+        decisions = results.decisions(case.meta.id)
+    finally:
+        results.close()
+    return designation_gaps([(t.id, t.name) for t in analysis.targets], runs, decisions)
 
 
 def write_opensanctions(prepared: Prepared, out: Path) -> int:
     """The OpenSanctions-compatible dataset directory; returns the entity count."""
-    entities = [*prepared.shared, *proposal_entities(prepared.case, prepared.analysis)]
+    entities = [*prepared.shared, *proposal_entities(prepared.case, prepared.analysis),
+                *designation_entities(prepared.case, prepared.analysis, prepared.screening)]
     index = write_dataset(out, prepared.case, entities, prepared.target_ids())
     return int(index["entity_count"])
 
@@ -165,16 +182,16 @@ def build_case(root: Path, out: Path, audience: str = "public",
         stem = p.target_stem(target.id)
         pictures += write_target_pictures(out / "maps", stem, case, target, p.shown)
         write_target_pdf(dossiers / f"{stem}.pdf", case, analysis, target, audience, lang,
-                         p.shown, out / "maps", stem)
+                         p.shown, out / "maps", stem, p.screening)
     if progress is not None:
         progress(total, total)
     record("pictures", out / "maps", len(pictures))
     record("workbook", write_parliament_workbook(out / "workbook.xlsx", case, analysis,
-                                                 audience, p.shown), 1)
+                                                 audience, p.shown, p.screening), 1)
     record("opensanctions", out / "opensanctions", write_opensanctions(p, out / "opensanctions"))
     notes = [str(f) for f in p.visible_findings() if f.level != "info"]
     write_overview_pdf(dossiers / "overview.pdf", case, analysis, audience, lang, notes,
-                       p.shown)
+                       p.shown, p.screening)
     record("dossiers", dossiers, len(analysis.targets) + 1)
     return result
 
@@ -185,7 +202,8 @@ def export_case(root: Path, fmt: str, out: Path, audience: str = "public",
     directory) or ``gexf`` (graph)."""
     p = prepare(root, audience, include_drafts)
     if fmt == "xlsx":
-        return write_parliament_workbook(out, p.case, p.analysis, audience, p.shown)
+        return write_parliament_workbook(out, p.case, p.analysis, audience, p.shown,
+                                         p.screening)
     if fmt == "opensanctions":
         write_opensanctions(p, out)
         return out

@@ -11,7 +11,7 @@ from typing import Any
 import click
 from rich.console import Console
 
-from entities import DossierError, InvalidCase, load_case
+from entities import DossierError, InvalidInput, load_case
 from entities.levels import AUDIENCES
 
 CASE_DIR = click.Path(file_okay=False, path_type=Path)
@@ -23,7 +23,7 @@ class DossierGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except InvalidCase as exc:
+        except InvalidInput as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             click.echo(f"{exc}; nothing was written. Fix them and run the command again.",
@@ -188,6 +188,71 @@ def import_(directory: Path, file: Path, kind: str | None, dry_run: bool) -> Non
     click.echo(f"{verb} {file.name}: {result.summary} (records in {result.target})")
     if result.ignored_sheets:
         click.echo(f"ignored sheets: {', '.join(result.ignored_sheets)}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--against", "against", multiple=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="A sanctions list as FtM JSON lines (OpenSanctions format); repeatable.")
+@click.option("--yente", metavar="URL", help="Also ask a running yente server's /match API.")
+@click.option("--yente-dataset", default="default", show_default=True,
+              help="The yente dataset (collection) to match against.")
+@click.option("--send-confidential", is_flag=True,
+              help="Let --yente send targets marked confidential (they are held back "
+                   "otherwise).")
+@click.option("--threshold", type=float, default=0.70, show_default=True,
+              help="Report matches scoring at or above this (nomenklatura logic-v2, 0-1).")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--confirm", multiple=True, metavar="TARGET=LISTED_ID",
+              help="Record that a stored match is the target (a reviewer's decision).")
+@click.option("--reject", multiple=True, metavar="TARGET=LISTED_ID",
+              help="Record that a stored match is not the target; it leaves the dossier.")
+@click.option("--user", default=lambda: os.environ.get("USER", "unknown"),
+              help="Who decides (for --confirm/--reject); default: $USER.")
+def screen(source: Path, against: tuple[Path, ...], yente: str | None, yente_dataset: str,
+           send_confidential: bool, threshold: float, as_json: bool,
+           confirm: tuple[str, ...], reject: tuple[str, ...], user: str) -> None:
+    """Screen a case's targets (or an FtM file of entities) against sanctions lists.
+
+    For each target: list entries scoring at or above the threshold (default 0.70, as in
+    yente), with the features that agreed and the designations (authority, program,
+    country, listing date) of each. Each list is indexed once and cached by its SHA-256
+    (DOSSIER_CACHE_DIR, default ~/.cache/sanctions-dossier), so screening it again
+    rebuilds nothing. For a case, the results are stored in the case database and the
+    designation gaps (US, UK, EU, Canada, Australia, and any other jurisdiction in the
+    lists) are printed; "dossier build" puts them in the dossiers and the workbook.
+    Matches are automated candidates: confirm or reject them with --confirm/--reject.
+
+    \b
+    Examples:
+      dossier screen my-case --against us_ofac_sdn.ftm.json
+      dossier screen my-case --against us_ofac_sdn.ftm.json --against gb_hmt.ftm.json --json
+      dossier screen people.ftm.json --against us_ofac_sdn.ftm.json
+      dossier screen my-case --yente http://localhost:8000 --yente-dataset sanctions
+      dossier screen my-case --confirm person-1=ofac-23343
+    """
+    from dossier.progress import step_progress
+    from dossier.screen import decide
+    from dossier.screen import screen as run_screen
+    from dossier.screen_view import print_screen_report
+
+    if confirm or reject:
+        if not source.is_dir():
+            raise click.UsageError("--confirm and --reject need a case folder")
+        for decision, pairs in (("confirmed", confirm), ("rejected", reject)):
+            for target, match_id in decide(source, list(pairs), decision, user):
+                click.echo(f"{decision}: {target} = {match_id}")
+        if not against and not yente:
+            return
+    if not against and not yente:
+        raise click.UsageError("give a list with --against FILE (or a server with --yente URL)")
+    report = run_screen(source, list(against), threshold, yente, yente_dataset,
+                        send_confidential, step_progress)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        return
+    print_screen_report(report, Console())
 
 
 @cli.command()

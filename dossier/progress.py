@@ -50,3 +50,23 @@ def byte_progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
     with Progress(*columns, transient=True) as progress:
         task = progress.add_task(label, total=total)
         yield lambda done: progress.update(task, completed=done)
+
+
+@contextmanager
+def count_progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """Yield a callback taking items done; shows a bar only for many items."""
+    if total < QUIET_BELOW_TARGETS:
+        yield lambda done: None
+        return
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda done: progress.update(task, completed=done)
+
+
+@contextmanager
+def step_progress(unit: str, label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A bar for ``bytes`` read or ``items`` done (see ``dossier.screen.ProgressFactory``)."""
+    factory = byte_progress if unit == "bytes" else count_progress
+    with factory(label, total) as update:
+        yield update

@@ -4,10 +4,12 @@ Every error the packages raise on purpose derives from :class:`DossierError`;
 only the command line (``dossier.cli``) turns them into messages::
 
     DossierError
-    ├── InvalidCase        the case folder has mistakes (carries every problem found)
+    ├── InvalidInput       an input file has mistakes (carries every problem found)
+    │   └── InvalidCase    the case folder has mistakes
     ├── CaseNotFound       the folder is not a case (no case.yml)
     ├── StoreError         the case database cannot be opened or written
-    └── OutputError        an output file cannot be written
+    ├── OutputError        an output file cannot be written
+    └── RemoteError        a remote service (a yente server) failed or refused
 """
 
 from __future__ import annotations
@@ -42,14 +44,21 @@ class DossierError(Exception):
     """Base class of every error raised on purpose by this project."""
 
 
-class InvalidCase(DossierError):
-    """The case has one or more mistakes; ``problems`` lists all of them."""
+class InvalidInput(DossierError):
+    """An input has one or more mistakes; ``problems`` lists all of them."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], what: str = "the input"):
         self.problems = sorted(problems)
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        super().__init__(f"the case has {count} {noun}")
+        super().__init__(f"{what} has {count} {noun}")
+
+
+class InvalidCase(InvalidInput):
+    """The case has one or more mistakes; ``problems`` lists all of them."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems, "the case")
 
 
 class CaseNotFound(DossierError):
@@ -62,3 +71,7 @@ class StoreError(DossierError):
 
 class OutputError(DossierError):
     """An output could not be written."""
+
+
+class RemoteError(DossierError):
+    """A remote service (a yente server) could not be reached or answered with an error."""

@@ -5,7 +5,7 @@ interpretation): ``entity`` → the target, ``programId`` = the regime's program
 ``GB-HR``), ``country`` = its jurisdiction, ``status`` = ``proposed`` or ``proposed (by
 interpretation)``, ``authority`` = the submitting organisation, ``reason`` = the summary
 of grounds. Never the ``sanction`` topic, never a ``Sanction`` entity: those are for real
-designations found by screening.
+designations found by screening and confirmed (``exports.designations``).
 """
 
 from __future__ import annotations

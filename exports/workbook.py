@@ -26,6 +26,7 @@ from entities.case import Case
 from entities.model import Evidence, Position, Source
 from entities.writes import atomic_file
 from evidence_maps.analysis import CaseAnalysis
+from evidence_maps.designations import DesignationReport
 from exports.cells import FORMULA_START
 from exports.zipfix import stable_zip
 
@@ -135,8 +136,53 @@ EVIDENCE_COLUMNS = [Column("Id", 16), Column("Type", 16), Column("Source", 16),
                     Column("Accessed", 12, "date")]
 
 
+NOT_RUN = ("Screening has not been run: existing designations by the US, UK, EU, Canada "
+           "and Australia are unknown.")
+
+
+def existing_designations(screening: DesignationReport | None, target_id: str) -> str:
+    """The Targets sheet's cell: who designated the target, per screening."""
+    if screening is None or not screening.screened:
+        return "screening not run"
+    outcome = screening.targets.get(target_id)
+    if outcome is None or not outcome.screened:
+        return "not screened"
+    done = outcome.by_status("designated")
+    if not done:
+        return "none found in the lists screened"
+    return "; ".join(f"{j.label}: {', '.join(j.programs) or 'listed'}" for j in done)
+
+
+def gap_rows(screening: DesignationReport | None, analysis: CaseAnalysis
+             ) -> tuple[list[Column], list[list[Any]]]:
+    """Columns and rows of the Designation gaps sheet."""
+    if screening is None or not screening.screened:
+        return [Column("Target", 30), Column("Status", 80)], [
+            [t.name, NOT_RUN] for t in analysis.targets]
+    from evidence_maps.designations import label
+
+    codes = screening.jurisdictions
+    columns = [Column("Target", 30), *[Column(label(c), 26) for c in codes],
+               Column("Lists screened", 30), Column("Summary", 60)]
+    rows: list[list[Any]] = []
+    for target in analysis.targets:
+        outcome = screening.targets.get(target.id)
+        if outcome is None:
+            continue
+        cells = {j.code: j.describe() for j in outcome.jurisdictions}
+        rows.append([target.name, *[cells.get(c, "not screened") for c in codes],
+                     "; ".join(outcome.screened_lists), outcome.gap_sentence()])
+    summary = screening.summary()
+    for status, words in (("designated", "targets designated"),
+                          ("not_found", "targets with no listing found"),
+                          ("not_screened", "targets not screened")):
+        rows.append([f"Whole case: {words}",
+                     *[summary.get(c, {}).get(status, 0) for c in codes], "", ""])
+    return columns, rows
+
+
 def write_workbook(path: Path, case: Case, analysis: CaseAnalysis, audience: str,
-                   shown: set[str]) -> Path:
+                   shown: set[str], screening: DesignationReport | None = None) -> Path:
     """Write the parliamentary workbook for ``audience`` atomically."""
     book = Workbook(write_only=True)
     add_sheet(book, "About", [Column("Item", 22), Column("Value", 90)], _about(case, audience))
@@ -154,14 +200,15 @@ def write_workbook(path: Path, case: Case, analysis: CaseAnalysis, audience: str
                            for m in f.regime.measures})
         target_rows.append([target.name, "; ".join(original), target.kind, "; ".join(posts),
                             "; ".join(violations), len({a.incident for a in target.attributions}),
-                            target.strongest, "; ".join(met), "screening not run",
+                            target.strongest, "; ".join(met),
+                            existing_designations(screening, target.id),
                             "; ".join(measures)])
     add_sheet(book, "Targets", [Column("Name", 30), Column("Original script", 30),
                                 Column("Kind", 12), Column("Positions", 30),
                                 Column("Violation types", 40), Column("Incidents", 10),
                                 Column("Strongest grade", 14, "grade"),
                                 Column("Regimes met (~ by interpretation)", 30),
-                                Column("Existing designations", 20),
+                                Column("Existing designations", 30),
                                 Column("Recommended measures", 30)], target_rows)
     incidents = [i for i in case.incidents if i.id in shown]
     add_sheet(book, "Incidents", [Column("Id", 16), Column("Date", 12, "date"),
@@ -187,9 +234,8 @@ def write_workbook(path: Path, case: Case, analysis: CaseAnalysis, audience: str
                                 Column("Link", 40, "url")],
               ([s.id, s.title, s.publisher or "", s.published or "", s.reliability,
                 s.archive_url or s.url or ""] for s in sources if isinstance(s, Source)))
-    add_sheet(book, "Designation gaps", [Column("Target", 30), Column("Status", 80)],
-              ([t.name, "Screening has not been run: existing designations by the US, UK, "
-                        "EU, Canada and Australia are unknown."] for t in analysis.targets))
+    gap_columns, gaps = gap_rows(screening, analysis)
+    add_sheet(book, "Designation gaps", gap_columns, gaps)
     stamp = dt.datetime.fromisoformat(((case.meta.date or "2000-01-01") + "-01-01")[:10])
     book.properties.created = book.properties.modified = stamp
     book.properties.creator = case.meta.organisation.name

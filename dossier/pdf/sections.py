@@ -25,6 +25,7 @@ from entities.model import (
     Source,
 )
 from evidence_maps.analysis import CaseAnalysis, TargetView
+from evidence_maps.designations import DesignationReport
 
 MAX_IMAGE_HEIGHT = 600.0
 
@@ -40,6 +41,7 @@ class Context:
     lang: str
     shown: set[str]
     pictures: Path | None = None
+    screening: DesignationReport | None = None
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -244,7 +246,9 @@ def contrary(ctx: Context) -> list[Flowable]:
 
 
 def designations(ctx: Context) -> list[Flowable]:
-    return [heading(ctx.t("s_designations")), para(x(ctx.t("screening_not_run")))]
+    from dossier.pdf.designations import designation_section
+
+    return designation_section(ctx)
 
 
 def reasons(ctx: Context) -> list[Flowable]:

@@ -7,11 +7,13 @@ from pathlib import Path
 from reportlab.platypus import Flowable, PageBreak
 
 from dossier.pdf import sections as s
+from dossier.pdf.designations import overview_gaps
 from dossier.pdf.document import DocInfo, render
 from dossier.pdf.text import t, x
 from entities.case import Case
 from entities.writes import atomic_file
 from evidence_maps.analysis import CaseAnalysis, TargetView
+from evidence_maps.designations import DesignationReport
 
 
 def _info(case: Case, title: str, subject: str, audience: str, lang: str) -> DocInfo:
@@ -33,9 +35,9 @@ def target_story(ctx: s.Context, stem: str) -> list[Flowable]:
 
 def write_target_pdf(path: Path, case: Case, analysis: CaseAnalysis, target: TargetView,
                      audience: str, lang: str, shown: set[str], pictures: Path | None,
-                     stem: str) -> Path:
+                     stem: str, screening: DesignationReport | None = None) -> Path:
     """One target's dossier, written atomically."""
-    ctx = s.Context(case, analysis, target, audience, lang, shown, pictures)
+    ctx = s.Context(case, analysis, target, audience, lang, shown, pictures, screening)
     info = _info(case, f"{t('dossier_title', lang)}: {target.name}", case.meta.title,
                  audience, lang)
     data = render(info, target_story(ctx, stem))
@@ -45,7 +47,8 @@ def write_target_pdf(path: Path, case: Case, analysis: CaseAnalysis, target: Tar
 
 
 def write_overview_pdf(path: Path, case: Case, analysis: CaseAnalysis, audience: str,
-                       lang: str, notes: list[str], shown: set[str]) -> Path:
+                       lang: str, notes: list[str], shown: set[str],
+                       screening: DesignationReport | None = None) -> Path:
     """The case overview: targets, incidents, what was held back, check summary."""
     info = _info(case, f"{t('overview_title', lang)}: {case.meta.title}", case.meta.title,
                  audience, lang)
@@ -64,6 +67,7 @@ def write_overview_pdf(path: Path, case: Case, analysis: CaseAnalysis, audience:
     story.append(s.table([t("target", lang), t("kind", lang), t("incidents_count", lang),
                           t("strongest", lang), t("regimes_met", lang)], rows,
                          [4, 1.5, 1, 1.5, 4]))
+    story += overview_gaps(screening, [target.id for target in analysis.targets], lang)
     story.append(s.heading(t("s_incidents", lang)))
     rows = []
     for incident in case.incidents:

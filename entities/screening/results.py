@@ -1,0 +1,191 @@
+"""Screening results kept in the case database (SQLite or PostgreSQL).
+
+Three tables:
+
+- ``screening_run``: one row per list screened for a case (list name, SHA-256 or server,
+  threshold, when, how many entries, which countries' designations the list holds, and
+  which targets were screened). Screening the same list again replaces its run.
+- ``screening_match``: each match of a run (target id, match as JSON).
+- ``screening_decision``: a person's confirmation or rejection of a match (kept across
+  re-screening; rejected matches are left out of the dossier and the gap analysis).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    Connection,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    select,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from entities.exc import StoreError
+from entities.screening.match import Match
+from entities.settings import database_url, prepare_database
+
+METADATA = MetaData()
+RUNS = Table(
+    "screening_run", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(255), nullable=False, index=True),
+    Column("list_name", String(1024), nullable=False),
+    Column("list_sha256", String(64), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("countries", Text, nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("screened_at", String(32), nullable=False),
+    Column("targets", Text, nullable=False),
+)
+MATCHES = Table(
+    "screening_match", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("screening_run.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("target", String(255), nullable=False),
+    Column("match_id", String(1024), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("data", Text, nullable=False),
+)
+DECISIONS = Table(
+    "screening_decision", METADATA,
+    Column("case_id", String(255), primary_key=True),
+    Column("target", String(255), primary_key=True),
+    Column("match_id", String(1024), primary_key=True),
+    Column("decision", String(16), nullable=False),
+    Column("decided_by", String(255), nullable=False),
+    Column("decided_at", String(32), nullable=False),
+)
+DECISION_VALUES = ("confirmed", "rejected")
+
+
+@dataclass
+class ScreeningRun:
+    """One list screened for a case, with its matches by target."""
+
+    list_name: str
+    list_sha256: str
+    mode: str
+    entries: int
+    countries: list[str]
+    threshold: float
+    screened_at: str
+    targets: list[str]
+    matches: dict[str, list[Match]] = field(default_factory=dict)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class ScreeningStore:
+    """Screening runs and decisions of the cases in one database."""
+
+    def __init__(self, url: str):
+        try:
+            self.engine = create_engine(prepare_database(url))
+            METADATA.create_all(self.engine, checkfirst=True)
+        except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
+            raise StoreError(f"cannot open the screening results in the case database: "
+                             f"{exc}") from exc
+
+    @classmethod
+    def for_case(cls, root: Path) -> ScreeningStore:
+        return cls(database_url(root))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _begin(self) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot write the screening results: {exc}") from exc
+
+    def save_run(self, case_id: str, run: ScreeningRun) -> None:
+        """Store ``run``, replacing an earlier run of the same list (one transaction)."""
+        with self._begin() as conn:
+            old = [r for (r,) in conn.execute(select(RUNS.c.id).where(
+                RUNS.c.case_id == case_id, RUNS.c.list_name == run.list_name))]
+            if old:
+                conn.execute(delete(MATCHES).where(MATCHES.c.run_id.in_(old)))
+                conn.execute(delete(RUNS).where(RUNS.c.id.in_(old)))
+            result = conn.execute(RUNS.insert().values(
+                case_id=case_id, list_name=run.list_name, list_sha256=run.list_sha256,
+                mode=run.mode, entries=run.entries, countries=json.dumps(run.countries),
+                threshold=run.threshold, screened_at=run.screened_at,
+                targets=json.dumps(run.targets)))
+            key = result.inserted_primary_key
+            assert key is not None
+            run_id = key[0]
+            rows = [{"run_id": run_id, "target": target, "match_id": m.id, "score": m.score,
+                     "data": json.dumps(m.to_json(), ensure_ascii=False, sort_keys=True)}
+                    for target, matches in run.matches.items() for m in matches]
+            if rows:
+                conn.execute(MATCHES.insert(), rows)
+
+    def runs(self, case_id: str) -> list[ScreeningRun]:
+        """Every stored run of the case, in list-name order."""
+        try:
+            with self.engine.connect() as conn:
+                runs = conn.execute(select(RUNS).where(RUNS.c.case_id == case_id)
+                                    .order_by(RUNS.c.list_name)).mappings().all()
+                out = []
+                for row in runs:
+                    run = ScreeningRun(row["list_name"], row["list_sha256"], row["mode"],
+                                       row["entries"], json.loads(row["countries"]),
+                                       row["threshold"], row["screened_at"],
+                                       json.loads(row["targets"]))
+                    matches = conn.execute(select(MATCHES.c.target, MATCHES.c.data).where(
+                        MATCHES.c.run_id == row["id"]).order_by(
+                        MATCHES.c.target, MATCHES.c.score.desc(), MATCHES.c.match_id))
+                    for target, data in matches:
+                        run.matches.setdefault(target, []).append(
+                            Match.from_json(json.loads(data)))
+                    out.append(run)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the screening results: {exc}") from exc
+        return out
+
+    def decide(self, case_id: str, target: str, match_id: str, decision: str,
+               user: str) -> None:
+        """Record that ``user`` confirmed or rejected a match (replacing an earlier call)."""
+        if decision not in DECISION_VALUES:
+            raise ValueError(f"unknown decision {decision!r}")
+        with self._begin() as conn:
+            conn.execute(delete(DECISIONS).where(
+                DECISIONS.c.case_id == case_id, DECISIONS.c.target == target,
+                DECISIONS.c.match_id == match_id))
+            conn.execute(DECISIONS.insert().values(
+                case_id=case_id, target=target, match_id=match_id, decision=decision,
+                decided_by=user, decided_at=now()))
+
+    def decisions(self, case_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+        """(target, match id) → {decision, user, decided_at}."""
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(select(DECISIONS).where(
+                    DECISIONS.c.case_id == case_id)).mappings().all()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the screening decisions: {exc}") from exc
+        return {(r["target"], r["match_id"]): {"decision": r["decision"], "user": r["decided_by"],
+                                              "decided_at": r["decided_at"]} for r in rows}

@@ -1,0 +1,150 @@
+"""Remote screening: ask a running yente server (OpenSanctions' matching API).
+
+``POST {url}/match/{dataset}`` with the query entities in batches; each result's
+designations come from its nested ``sanctions`` (fetched with
+``GET {url}/entities/{id}?nested=true`` when the match response leaves them out), and,
+failing those, from the names of the datasets that list it (``gb_hmt_sanctions`` → UK).
+Only what the caller passes is sent: the command line never sends confidential targets
+unless told to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from followthemoney import EntityProxy, ValueEntity, model
+
+from entities.exc import RemoteError
+from entities.screening.match import Designation, Match, scored_match
+
+BATCH = 20
+TIMEOUT = 60.0
+
+
+class YenteClient:
+    """A small client of yente's ``/match``, ``/entities`` and ``/catalog`` endpoints."""
+
+    def __init__(self, url: str, dataset: str = "default", algorithm: str = "logic-v2",
+                 transport: httpx.BaseTransport | None = None,
+                 api_key: str | None = None):
+        headers = {"Authorization": f"ApiKey {api_key}"} if api_key else {}
+        self.url = url.rstrip("/")
+        self.dataset = dataset
+        self.algorithm = algorithm
+        self.client = httpx.Client(base_url=self.url, timeout=TIMEOUT, transport=transport,
+                                   headers=headers)
+
+    @property
+    def label(self) -> str:
+        return f"yente {self.url} ({self.dataset})"
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> YenteClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self.client.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise RemoteError(f"cannot reach the yente server at {self.url}: {exc}") from exc
+        if response.status_code >= 400:
+            detail = response.text[:300]
+            raise RemoteError(f"the yente server at {self.url} answered {response.status_code} "
+                              f"to {path}: {detail}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise RemoteError(f"the yente server at {self.url} did not answer with JSON "
+                              f"for {path}") from exc
+
+    def source_datasets(self) -> list[str]:
+        """The names of the source datasets inside the screened dataset (from
+        ``/catalog``; a collection such as ``default`` is expanded)."""
+        data = self._call("GET", "/catalog")
+        entries = {d.get("name"): d for d in (data.get("datasets") or [])
+                   if isinstance(d, dict)} if isinstance(data, dict) else {}
+        out: list[str] = []
+        todo, seen = [self.dataset], set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            children = [c for c in (entries.get(name) or {}).get("children") or []
+                        if isinstance(c, str)]
+            if children:
+                todo.extend(children)
+            else:
+                out.append(name)
+        return sorted(out)
+
+    def match(self, queries: dict[str, EntityProxy], threshold: float,
+              progress: Callable[[int], None] | None = None) -> dict[str, list[Match]]:
+        """Matches at or above ``threshold`` for each query key, best first."""
+        out: dict[str, list[Match]] = {}
+        keys = list(queries)
+        for start in range(0, len(keys), BATCH):
+            batch = {k: {"schema": queries[k].schema.name,
+                         "properties": {p: list(v) for p, v in queries[k].properties.items()}}
+                     for k in keys[start:start + BATCH]}
+            data = self._call("POST", f"/match/{self.dataset}",
+                              params={"threshold": threshold, "algorithm": self.algorithm},
+                              json={"queries": batch})
+            responses = data.get("responses", {}) if isinstance(data, dict) else {}
+            for key in batch:
+                results = (responses.get(key) or {}).get("results") or []
+                found = [self._match(queries[key], r) for r in results
+                         if isinstance(r, dict) and float(r.get("score", 0)) >= threshold]
+                out[key] = sorted(found, key=lambda m: (-m.score, m.id))
+            if progress is not None:
+                progress(min(start + BATCH, len(keys)))
+        return out
+
+    def _sanctions(self, result: dict[str, Any]) -> list[dict[str, Any]]:
+        nested = result.get("properties", {}).get("sanctions") or []
+        found = [s for s in nested if isinstance(s, dict)]
+        if found or "sanction" not in (result.get("properties", {}).get("topics") or
+                                       ["sanction"]):
+            return found
+        entity = self._call("GET", f"/entities/{result['id']}", params={"nested": "true"})
+        nested = (entity.get("properties", {}) if isinstance(entity, dict) else {}).get(
+            "sanctions") or []
+        return [s for s in nested if isinstance(s, dict)]
+
+    def _match(self, query: EntityProxy, result: dict[str, Any]) -> Match:
+        datasets = [d for d in result.get("datasets", []) if isinstance(d, str)]
+        designations = []
+        for sanction in self._sanctions(result):
+            props = dict(sanction.get("properties") or {})
+            props["id"] = sanction.get("id", "")
+            props["datasets"] = sanction.get("datasets") or []
+            designations.append(Designation.from_sanction(props, self.label))
+        if not designations:
+            designations = [Designation("", ds, "", source_list=self.label, datasets=(ds,))
+                            for ds in datasets]
+        schema = model.get(str(result.get("schema") or "")) or model["LegalEntity"]
+        flat = {p: [v for v in values if isinstance(v, str)]
+                for p, values in (result.get("properties") or {}).items()
+                if p in schema.properties and isinstance(values, list)}
+        entity = ValueEntity(schema, {"id": f"yente:{result.get('id')}", "properties": {}})
+        for prop, values in flat.items():
+            for value in values:
+                entity.add(prop, value, quiet=True)
+        features: dict[str, tuple[float, str]] = {}
+        for name, exp in (result.get("explanations") or {}).items():
+            if isinstance(exp, dict):
+                features[name] = (float(exp.get("score", 0)), str(exp.get("detail", "")))
+        for name, value in (result.get("features") or {}).items():
+            features.setdefault(name, (float(value), ""))
+        match = scored_match(query, entity, str(result.get("id")),
+                             float(result.get("score", 0)), features, designations,
+                             self.label, datasets)
+        match.name = str(result.get("caption") or match.name)
+        return match

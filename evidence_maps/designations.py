@@ -1,0 +1,248 @@
+"""Who has already designated each target, and who has not: the designation gap.
+
+From the stored screening runs (``dossier screen``) and the reviewers' decisions. For
+each target and each jurisdiction (always the US, UK, EU, Canada and Australia, plus any
+other jurisdiction whose designations appear in the screened lists):
+
+- ``designated``: a match of the target (not rejected by a reviewer) has a designation
+  of that jurisdiction; the programs, listing dates and whether a reviewer confirmed the
+  match are kept;
+- ``not_found``: a screened list holds that jurisdiction's designations, and none of
+  them matched the target;
+- ``not_screened``: no screened list holds that jurisdiction's designations, so nothing
+  can be said.
+
+Matches are automated: until a reviewer confirms one it is a candidate, and every output
+says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from entities.screening.match import Designation, Match
+from entities.screening.results import ScreeningRun
+
+STATUSES = ("designated", "not_found", "not_screened")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    core: tuple[str, ...]
+    labels: dict[str, str]
+    authorities: tuple[tuple[re.Pattern[str], str], ...]
+    prefixes: dict[str, str]
+    human_rights: tuple[re.Pattern[str], ...]
+
+
+@cache
+def rules() -> _Rules:
+    text = resources.files("evidence_maps").joinpath("jurisdictions.yml").read_text("utf-8")
+    raw: dict[str, Any] = yaml.safe_load(text)
+    return _Rules(tuple(raw["core"]), dict(raw["labels"]),
+                  tuple((re.compile(a["pattern"], re.I), a["jurisdiction"])
+                        for a in raw["authorities"]),
+                  dict(raw["dataset_prefixes"]),
+                  tuple(re.compile(p, re.I) for p in raw["human_rights_programs"]))
+
+
+def label(code: str) -> str:
+    """A jurisdiction's name (``gb`` → United Kingdom)."""
+    known = rules().labels.get(code)
+    if known:
+        return known
+    from followthemoney import registry
+
+    return str(registry.country.caption(code) or code.upper())
+
+
+def jurisdiction_of(designation: Designation) -> str:
+    """The jurisdiction of a designation: its country, else its authority, else its
+    dataset name; ``unknown`` when none tells."""
+    if designation.country:
+        return designation.country.lower()
+    for pattern, code in rules().authorities:
+        if designation.authority and pattern.search(designation.authority):
+            return code
+    return jurisdiction_of_dataset(designation.datasets) or "unknown"
+
+
+def jurisdiction_of_dataset(datasets: Iterable[str]) -> str | None:
+    for name in datasets:
+        code = rules().prefixes.get(name.split("_", 1)[0].lower())
+        if code:
+            return code
+    return None
+
+
+def is_human_rights_program(program: str) -> bool:
+    return any(p.search(program) for p in rules().human_rights)
+
+
+@dataclass
+class Listing:
+    """One designation of a target found by screening."""
+
+    jurisdiction: str
+    designation: Designation
+    match: Match
+    confirmed: bool
+
+    @property
+    def human_rights(self) -> bool:
+        return is_human_rights_program(self.designation.program)
+
+
+@dataclass
+class JurisdictionStatus:
+    code: str
+    status: str
+    listings: list[Listing] = field(default_factory=list)
+    lists: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return label(self.code)
+
+    @property
+    def programs(self) -> list[str]:
+        return sorted({p.strip() for item in self.listings
+                       for p in item.designation.program.split(";") if p.strip()})
+
+    def describe(self) -> str:
+        """One cell of text: ``designated: GLOMAG, MAGNIT (listed 2017-12-20; match 0.97,
+        unconfirmed)``, ``no listing found`` or ``not screened``."""
+        if self.status == "not_screened":
+            return "not screened (no list of this jurisdiction was checked)"
+        if self.status == "not_found":
+            return "no listing found"
+        dates = sorted({i.designation.listing_date for i in self.listings
+                        if i.designation.listing_date})
+        best = max(self.listings, key=lambda i: i.match.score)
+        state = "confirmed by a reviewer" if any(i.confirmed for i in self.listings) else \
+            "automated match, unconfirmed"
+        when = f"listed {', '.join(dates)}; " if dates else ""
+        return (f"designated: {', '.join(self.programs) or 'program not stated'} "
+                f"({when}match {best.match.score:.2f}, {state})")
+
+
+@dataclass
+class TargetDesignations:
+    """The screening outcome of one target."""
+
+    target: str
+    name: str
+    screened_lists: list[str]
+    matches: list[tuple[Match, bool]]
+    rejected: int
+    jurisdictions: list[JurisdictionStatus]
+
+    @property
+    def screened(self) -> bool:
+        return bool(self.screened_lists)
+
+    def by_status(self, status: str) -> list[JurisdictionStatus]:
+        return [j for j in self.jurisdictions if j.status == status]
+
+    def gap_sentence(self) -> str:
+        """``Designated by the United States (GLOMAG); not designated by the United
+        Kingdom, …; not screened for …``."""
+        if not self.screened:
+            return "Not screened against any sanctions list."
+        parts = []
+        done = self.by_status("designated")
+        if done:
+            parts.append("Designated by " + ", ".join(
+                f"{j.label} ({', '.join(j.programs) or 'program not stated'})" for j in done))
+        missing = self.by_status("not_found")
+        if missing:
+            parts.append("no listing found for " + ", ".join(j.label for j in missing))
+        unknown = self.by_status("not_screened")
+        if unknown:
+            parts.append("not screened for " + ", ".join(j.label for j in unknown))
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:] + "."
+
+
+@dataclass
+class DesignationReport:
+    """The gap analysis of a case: the lists screened and every target's outcome."""
+
+    runs: list[ScreeningRun]
+    targets: dict[str, TargetDesignations]
+    jurisdictions: list[str]
+
+    @property
+    def screened(self) -> bool:
+        return bool(self.runs)
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """jurisdiction → {designated, not_found, not_screened: number of targets}."""
+        out = {code: dict.fromkeys(STATUSES, 0) for code in self.jurisdictions}
+        for target in self.targets.values():
+            for j in target.jurisdictions:
+                out[j.code][j.status] += 1
+        return out
+
+
+def _by_score(item: tuple[Match, bool]) -> tuple[float, str]:
+    return -item[0].score, item[0].id
+
+
+def designation_gaps(targets: Iterable[tuple[str, str]], runs: list[ScreeningRun],
+                     decisions: dict[tuple[str, str], dict[str, Any]]) -> DesignationReport:
+    """The gap analysis for ``targets`` (id, name) from stored runs and decisions."""
+    targets = list(targets)
+    seen: set[str] = set()
+    for run in runs:
+        seen.update(c.lower() for c in run.countries if c != "unknown")
+    listings: dict[str, list[Listing]] = {}
+    kept: dict[str, list[tuple[Match, bool]]] = {}
+    rejected: dict[str, int] = {}
+    for run in runs:
+        for target, matches in run.matches.items():
+            for match in matches:
+                decision = decisions.get((target, match.id), {}).get("decision")
+                if decision == "rejected":
+                    rejected[target] = rejected.get(target, 0) + 1
+                    continue
+                confirmed = decision == "confirmed"
+                kept.setdefault(target, []).append((match, confirmed))
+                for designation in match.sanctions:
+                    code = jurisdiction_of(designation)
+                    seen.add(code)
+                    listings.setdefault(target, []).append(
+                        Listing(code, designation, match, confirmed))
+    core = list(rules().core)
+    order = core + sorted(seen - set(core) - {"unknown"}) + (["unknown"] if "unknown" in seen
+                                                               else [])
+    out = {}
+    for target_id, name in targets:
+        lists = [run for run in runs if target_id in run.targets]
+        covered: dict[str, list[str]] = {}
+        for run in lists:
+            for code in run.countries:
+                covered.setdefault(code.lower(), []).append(run.list_name)
+        states = []
+        for code in order:
+            found = [item for item in listings.get(target_id, []) if item.jurisdiction == code]
+            if found:
+                status = "designated"
+            elif code in covered:
+                status = "not_found"
+            else:
+                status = "not_screened"
+            if status == "not_screened" and code not in core and not found:
+                continue
+            states.append(JurisdictionStatus(code, status, found, covered.get(code, [])))
+        ranked = sorted(kept.get(target_id, []), key=_by_score)
+        out[target_id] = TargetDesignations(target_id, name, [r.list_name for r in lists],
+                                            ranked, rejected.get(target_id, 0), states)
+    return DesignationReport(runs, out, order)
