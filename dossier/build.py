@@ -17,7 +17,9 @@ from entities import CaseStore, case_dataset, compile_case, load_case
 from entities.case import Case
 from entities.identity import canonical_entities, case_resolver, merged_referents
 from entities.ids import make_id
+from entities.integrity import FileRegistry, Registered
 from entities.levels import AUDIENCES, visible
+from entities.pseudonyms import pseudonyms
 from entities.screening import ScreeningStore
 from entities.writes import atomic_file
 from evidence_maps.analysis import CaseAnalysis, analyse
@@ -46,6 +48,8 @@ class Prepared:
     shown: set[str]
     statements: int = 0
     screening: DesignationReport | None = None
+    files: dict[str, Registered] = field(default_factory=dict)
+    pseudonyms: dict[str, str] = field(default_factory=dict)
 
     def target_stem(self, local_id: str) -> str:
         """The hashed file name of a target's outputs (never its name)."""
@@ -71,12 +75,20 @@ class Prepared:
         return ids
 
 
-def prepare(root: Path, audience: str = "public", include_drafts: bool | None = None
-            ) -> Prepared:
-    """Validate, analyse, store and compile the case for ``audience``."""
+def prepare(root: Path, audience: str = "public", include_drafts: bool | None = None,
+            accept_changes: bool = False) -> Prepared:
+    """Validate the case and its evidence files, analyse, store and compile it for
+    ``audience``.
+
+    Raises:
+        InvalidCase: the case has mistakes, or an evidence file changed since it was
+            registered (unless ``accept_changes``, which records the new hash).
+    """
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
     case = load_case(root)
+    with FileRegistry(case) as registry:
+        files = {f.path: f for f in registry.check_and_register(accept_changes)}
     analysis = analyse(case, audience, include_drafts)
     internal = compile_case(case)
     held = frozenset(att for att, _ in analysis.held_back)
@@ -93,7 +105,7 @@ def prepare(root: Path, audience: str = "public", include_drafts: bool | None = 
         store.close()
     shown = {r.id for r in case.records() if visible(case.sensitivity(r), audience)}
     return Prepared(case, audience, analysis, run_checks(case), shared, shown, statements,
-                    load_designations(case, analysis))
+                    load_designations(case, analysis), files, pseudonyms(case, audience))
 
 
 def load_designations(case: Case, analysis: CaseAnalysis) -> DesignationReport:
@@ -144,7 +156,8 @@ class BuildResult:
 
 def build_case(root: Path, out: Path, audience: str = "public",
                include_drafts: bool | None = None, lang: str = "en",
-               progress: Callable[[int, int], None] | None = None) -> BuildResult:
+               progress: Callable[[int, int], None] | None = None,
+               accept_changes: bool = False) -> BuildResult:
     """Build every output of the case at ``root`` into ``out``.
 
     The whole case is validated first; nothing is written when it has mistakes.
@@ -160,7 +173,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
         InvalidCase: the case has mistakes (nothing written).
         StoreError, OutputError: the database or an output could not be written.
     """
-    p = prepare(root, audience, include_drafts)
+    p = prepare(root, audience, include_drafts, accept_changes)
     case, analysis = p.case, p.analysis
     result = BuildResult(case, audience, p.statements, held_back=analysis.held_back,
                          findings=p.findings)
@@ -182,7 +195,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
         stem = p.target_stem(target.id)
         pictures += write_target_pictures(out / "maps", stem, case, target, p.shown)
         write_target_pdf(dossiers / f"{stem}.pdf", case, analysis, target, audience, lang,
-                         p.shown, out / "maps", stem, p.screening)
+                         p.shown, out / "maps", stem, p.screening, p.files, p.pseudonyms)
     if progress is not None:
         progress(total, total)
     record("pictures", out / "maps", len(pictures))

@@ -93,8 +93,11 @@ def validate(directory: Path) -> None:
               help="Include draft attributions for the public and parliament audiences too.")
 @click.option("--lang", type=click.Choice(["en", "ru"]), default="en", show_default=True,
               help="Language of the headings and fixed text of the PDFs.")
+@click.option("--accept-changes", is_flag=True,
+              help="Accept evidence files that changed since they were registered: record "
+                   "their new SHA-256 (in the audit log) instead of stopping.")
 def build(directory: Path, out: Path, audience: str, include_drafts: bool | None,
-          lang: str) -> None:
+          lang: str, accept_changes: bool) -> None:
     """Validate the case, store it, and write its outputs.
 
     Writes OUT/entities.ftm.json (FollowTheMoney JSON lines) and OUT/evidence_map.json
@@ -112,7 +115,8 @@ def build(directory: Path, out: Path, audience: str, include_drafts: bool | None
     from dossier.progress import target_progress
 
     with target_progress("dossiers and diagrams") as progress:
-        result = build_case(directory, out, audience, include_drafts or None, lang, progress)
+        result = build_case(directory, out, audience, include_drafts or None, lang, progress,
+                            accept_changes)
     units = {"entities": "entities", "evidence map": "attributions", "pictures": "pictures",
              "opensanctions": "entities", "dossiers": "PDFs"}
     click.echo(f"audience: {audience}")
@@ -188,6 +192,88 @@ def import_(directory: Path, file: Path, kind: str | None, dry_run: bool) -> Non
     click.echo(f"{verb} {file.name}: {result.summary} (records in {result.target})")
     if result.ignored_sheets:
         click.echo(f"ignored sheets: {', '.join(result.ignored_sheets)}")
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+def verify(directory: Path) -> None:
+    """Check the evidence files and the audit log of a case.
+
+    Re-hashes every registered evidence file (SHA-256) and reports files that are missing
+    or modified since they were registered, files under sources/ (or named by a record)
+    that are not registered yet (the next build registers them), and any break in the
+    audit log's hash chain. Exits 1 when anything is wrong.
+
+    \b
+    Example:
+      dossier verify examples/kazakhstan-2020-2021
+    """
+    from entities.audit import AuditLog
+    from entities.integrity import FileRegistry
+    from entities.loader import read_case
+
+    case, problems = read_case(directory)
+    for problem in problems:
+        click.echo(f"case: {problem}")
+    if case is None:
+        click.get_current_context().exit(1)
+        return
+    with FileRegistry(case) as registry:
+        report = registry.verify()
+    with AuditLog.for_case(case.root) as log:
+        chain = log.verify()
+        entries = len(log.entries())
+    for entry in report.missing:
+        click.echo(f"missing: {entry.path} (registered {entry.registered_at[:10]})")
+    for entry, digest in report.modified:
+        click.echo(f"modified: {entry.path} (registered SHA-256 {entry.sha256}, now {digest})")
+    for path in report.unregistered:
+        click.echo(f"unregistered: {path} (run dossier build to register it)")
+    for broken in chain:
+        click.echo(f"audit log: {broken}")
+    click.echo(f"{len(report.ok)} evidence files intact; audit log: {entries} entries, "
+               f"{'chain intact' if not chain else 'CHAIN BROKEN'}")
+    if not report.clean or chain or problems:
+        click.get_current_context().exit(1)
+
+
+@cli.command("log")
+@click.argument("directory", type=CASE_DIR)
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines.")
+@click.option("--limit", type=int, default=0, help="Only the last N entries.")
+def log_(directory: Path, as_json: bool, limit: int) -> None:
+    """Show the audit log: every change made through the tool, with who, when, what, and
+    the state before and after (imports, reviews, identity judgements, screening,
+    evidence files registered and accepted hash changes).
+
+    \b
+    Examples:
+      dossier log my-case
+      dossier log my-case --json --limit 20
+    """
+    from entities.audit import AuditLog
+
+    case = load_case(directory)
+    with AuditLog.for_case(case.root) as log:
+        entries = log.entries()
+    if limit:
+        entries = entries[-limit:]
+    for e in entries:
+        if as_json:
+            click.echo(json.dumps({"seq": e.seq, "at": e.at, "who": e.actor,
+                                   "action": e.action, "subject": e.subject,
+                                   "before": e.before, "after": e.after, "hash": e.hash},
+                                  ensure_ascii=False, sort_keys=True))
+        else:
+            change = ""
+            if e.before is not None or e.after is not None:
+                change = f": {_short(e.before)} -> {_short(e.after)}"
+            click.echo(f"{e.seq:>5} {e.at} {e.actor} {e.action} {e.subject}{change}")
+
+
+def _short(value: Any, width: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @cli.command()

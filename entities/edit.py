@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from entities.audit import log_change
 from entities.case import Case
 from entities.exc import InvalidCase, Problem
 from entities.importer import IMPORT_DIR
@@ -64,4 +65,7 @@ def mark_reviewed(root: Path, attribution_id: str, by: str, on: str) -> Attribut
         write_files_atomically({path: text.encode("utf-8")})
         raise
     assert isinstance(new, Attribution)
+    log_change(root, "review", attribution_id,
+               {"status": record.status, "reviewed_by": record.reviewed_by},
+               {"status": "reviewed", "reviewed_by": by, "reviewed_on": on}, actor=by)
     return new

@@ -19,6 +19,7 @@ from typing import Any
 
 from followthemoney import Dataset, Statement, StatementEntity, model
 
+from entities.audit import log_change
 from entities.exc import InvalidCase, Problem
 from entities.loader import load_case
 from entities.store import CaseStore
@@ -165,4 +166,7 @@ def import_ftm(root: Path, path: Path, progress: Progress | None = None) -> FtmI
         reader.report.entities = sum(reader.report.datasets.values())
     finally:
         store.close()
+    log_change(case.root, "import-ftm", path.name, None, {
+        "entities": reader.report.entities, "statements": reader.report.statements,
+        "datasets": reader.report.datasets, "dropped_values": reader.report.dropped_count})
     return reader.report

@@ -19,6 +19,7 @@ from nomenklatura.judgement import Judgement
 from nomenklatura.resolver import Resolver
 from sqlalchemy.exc import SQLAlchemyError
 
+from entities.audit import append_in
 from entities.exc import InvalidCase, Problem, StoreError
 from entities.settings import database_url, prepare_database
 
@@ -63,8 +64,12 @@ def judgement_of(resolver: Resolver[StatementEntity], left: str, right: str) -> 
 
 def record(resolver: Resolver[StatementEntity], left: str, right: str, verdict: str,
            user: str) -> None:
-    """Store a verdict (``same``, ``different``, ``unsure``) for a pair."""
+    """Store a verdict (``same``, ``different``, ``unsure``) for a pair (audit-logged in
+    the same transaction)."""
+    before = judgement_of(resolver, left, right)
     resolver.decide(left, right, JUDGEMENTS[verdict], user=user)
+    append_in(resolver._session.connection, "judgement", f"{left} / {right}",
+              {"judgement": before}, {"judgement": verdict}, actor=user)
 
 
 def merged_referents(resolver: Resolver[StatementEntity], entity_ids: set[str]
@@ -127,4 +132,7 @@ def load_judgements(root: Path, path: Path) -> int:
         raise InvalidCase(problems)
     with case_resolver(root) as resolver:
         resolver.load_edges(edges)
+        append_in(resolver._session.connection, "judgements-import", path.name, None,
+                  {"judgements": [[e.source.id, e.target.id, e.judgement.value]
+                                  for e in edges]})
     return len(edges)

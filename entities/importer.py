@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from entities.audit import log_change
 from entities.case import Case
 from entities.exc import InvalidCase, Problem
 from entities.loader import DATA_DIR, load_case
@@ -137,6 +138,11 @@ def import_table(root: Path, path: Path, kind: str | None = None,
         raise InvalidCase(problems)
     if not dry_run:
         _write(case, merged, own, path.name)
+        old = {r.id: content(r) for r in case.records()}
+        new = {r.id: content(r) for r in merged.records()}
+        log_change(case.root, "import", path.name,
+                   {i: old[i] for i in [*report.changed, *report.removed] if i in old},
+                   {i: new[i] for i in [*report.added, *report.changed] if i in new})
     return report
 
 

@@ -127,6 +127,20 @@ def load_case(root: Path | str) -> Case:
         CaseNotFound: the folder has no ``case.yml``.
         InvalidCase: with every problem found, in file and line order.
     """
+    case, problems = read_case(root)
+    if problems or case is None:
+        raise InvalidCase(problems)
+    return case
+
+
+def read_case(root: Path | str) -> tuple[Case | None, list[Problem]]:
+    """Read a case folder and list its problems without stopping at them: the case (with
+    the records that could be read; ``None`` when ``case.yml`` is unusable) and every
+    problem. For commands that must look at a broken case (``dossier verify``).
+
+    Raises:
+        CaseNotFound: the folder has no ``case.yml``.
+    """
     root = Path(root)
     problems: list[Problem] = []
     try:
@@ -141,9 +155,7 @@ def load_case(root: Path | str) -> Case:
         except InvalidCase as exc:
             problems.extend(exc.problems)
     if meta is None:
-        raise InvalidCase(problems)
+        return None, problems
     case = Case(root, meta, **sections)  # type: ignore[arg-type]
     problems.extend(check_case(case))
-    if problems:
-        raise InvalidCase(problems)
-    return case
+    return case, problems

@@ -123,7 +123,8 @@ def file_digest(path: Path, algorithm: str = "sha256") -> str:
 
 
 def check_files(case: Case) -> list[Problem]:
-    """Source files and photos exist inside the case folder; recorded hashes match."""
+    """Source files and photos exist inside the case folder. (Their hashes are checked
+    by :mod:`entities.integrity` when a build registers or uses them.)"""
     problems = []
     root = case.root.resolve()
     for record, field, rel in _files(case):
@@ -134,10 +135,6 @@ def check_files(case: Case) -> list[Problem]:
         elif not path.is_file():
             problems.append(record.problem(
                 f"file '{rel}' does not exist in the case folder", field))
-        elif isinstance(record, Source) and record.sha256 and file_digest(path) != record.sha256:
-            problems.append(record.problem(
-                f"file '{rel}' has changed since its SHA-256 was recorded; check the file, "
-                "then update sha256 if the change is intended", "sha256"))
     return problems
 
 

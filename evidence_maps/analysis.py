@@ -33,6 +33,8 @@ class AttributionView:
     inferred: bool
     grade: Grade
     explanation: str = ""
+    #: placeholders ("Withheld item 1") for evidence this audience may not see
+    withheld: tuple[str, ...] = ()
 
     @property
     def mode_label(self) -> str:
@@ -61,6 +63,8 @@ class CaseAnalysis:
     gaps: list[Gap]
     targets: list[TargetView]
     held_back: list[tuple[str, str]] = field(default_factory=list)
+    #: placeholder → Admiralty grade, for evidence withheld from this audience
+    withheld: dict[str, str] = field(default_factory=dict)
 
     def matrix(self) -> dict[str, dict[str, dict[str, Any]]]:
         """actor → incident → {mode, grade, inferred, status, attribution}."""
@@ -98,14 +102,33 @@ def analyse(case: Case, audience: str | None = None, include_drafts: bool | None
 
     views: dict[str, AttributionView] = {}
     held: list[tuple[str, str]] = []
+    labels: dict[str, str] = {}
+    grades: dict[str, str] = {}
+
+    def placeholders(ids: list[str], kept: tuple[str, ...]) -> tuple[str, ...]:
+        out = []
+        for evidence_id in ids:
+            if evidence_id in kept or evidence_id not in index:
+                continue
+            if evidence_id not in labels:
+                labels[evidence_id] = f"Withheld item {len(labels) + 1}"
+                item = index[evidence_id]
+                source = index.get(getattr(item, "source", ""))
+                grades[labels[evidence_id]] = (f"{getattr(source, 'reliability', '?')}"
+                                               f"{getattr(item, 'credibility', '?')}")
+            out.append(labels[evidence_id])
+        return tuple(out)
+
     for att in case.attributions:
         if not (shown(att.id) and shown(att.actor) and shown(att.incident)):
             continue
         evidence = usable(att.evidence)
+        contrary = usable(att.contrary_evidence)
         view = AttributionView(att.id, att.actor, att.incident, att.mode, att.status,
-                               evidence, usable(att.contrary_evidence), False,
-                               grade_attribution(case, evidence, usable(att.contrary_evidence),
-                                                 groups))
+                               evidence, contrary, False,
+                               grade_attribution(case, evidence, contrary, groups),
+                               withheld=placeholders([*att.evidence, *att.contrary_evidence],
+                                                     evidence + contrary))
         if not evidence:
             held.append((att.id, "cites no evidence this audience may see"))
         elif att.status != "reviewed" and not include_drafts:
@@ -125,7 +148,8 @@ def analyse(case: Case, audience: str | None = None, include_drafts: bool | None
             tuple(dict.fromkeys([*usable(tenure.evidence), *org_view.evidence])), (), True,
             grade_inferred(org_view.grade, tenure_grade), inf.explanation)
     attributions = list(views.values())
-    return CaseAnalysis(attributions, gaps, _targets(case, attributions, shown), held)
+    return CaseAnalysis(attributions, gaps, _targets(case, attributions, shown), held,
+                        grades)
 
 
 def _targets(case: Case, attributions: list[AttributionView], shown: Any) -> list[TargetView]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.lib.units import mm
@@ -15,6 +15,7 @@ from dossier.pdf.styles import styles, table_style
 from dossier.pdf.text import script_of, t, x
 from entities import vocab
 from entities.case import Case
+from entities.integrity import Registered
 from entities.model import (
     Actor,
     Evidence,
@@ -42,6 +43,8 @@ class Context:
     shown: set[str]
     pictures: Path | None = None
     screening: DesignationReport | None = None
+    files: dict[str, Registered] = field(default_factory=dict)
+    pseudonyms: dict[str, str] = field(default_factory=dict)
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -149,13 +152,17 @@ def incidents(ctx: Context) -> list[Flowable]:
         out.append(para(x(incident.description)))
         labels = [vocab.label("violation_types", v, ctx.lang) for v in incident.violations]
         out.append(para(f"<b>{x(ctx.t('violations'))}:</b> {x('; '.join(labels))}"))
-        victims = [v for v in incident.victims if v in ctx.shown]
         names = []
-        for victim in victims:
+        hidden = 0
+        for victim in incident.victims:
             record = ctx.case.index[victim]
             assert isinstance(record, Actor)
-            names.append(record.names[0].name)
-        hidden = len(incident.victims) - len(victims)
+            if victim in ctx.shown:
+                names.append(record.names[0].name)
+            elif victim in ctx.pseudonyms:
+                names.append(ctx.pseudonyms[victim])
+            else:
+                hidden += 1
         text = "; ".join(names) or "—"
         if hidden:
             text += " (" + ctx.t("withheld_victims", n=hidden) + ")"
@@ -175,7 +182,8 @@ def role(ctx: Context) -> list[Flowable]:
         out.append(para(label, "h2"))
         if att.inferred:
             out.append(para(f"<i>{x(att.explanation)}</i>"))
-        out.append(para(f"<b>{x(ctx.t('evidence'))}:</b> {x(', '.join(att.evidence))} "
+        cited = [*att.evidence, *att.withheld]
+        out.append(para(f"<b>{x(ctx.t('evidence'))}:</b> {x(', '.join(cited))} "
                         f"({x(att.id)})"))
         out.append(para(f"<b>{x(ctx.t('grade'))}:</b> {x(att.grade.level)} — "
                         f"{x('; '.join(att.grade.reasons))}", "small"))
@@ -207,10 +215,14 @@ def evidence_register(ctx: Context) -> list[Flowable]:
             (ctx.t("locator"), item.locator),
             (ctx.t("archive"), source.archive_url or source.url or "—"),
             (ctx.t("accessed"), source.accessed or "—"),
-            (ctx.t("sha256"), source.sha256 or "—"),
+            (ctx.t("sha256"), _file_hash(ctx, source)),
         ]
         second = "<br/>".join(f"<b>{x(k)}:</b> {x(v)}" for k, v in details)
         rows.append([first, second, excerpt])
+    for label in dict.fromkeys(w for a in ctx.target.attributions for w in a.withheld):
+        grade = ctx.analysis.withheld.get(label, "?")
+        rows.append([f"<b>{x(label)}</b><br/>{x(ctx.t('admiralty'))}: {x(grade)}",
+                     x(ctx.t("withheld_source")), x(ctx.t("withheld_excerpt"))])
     header = [f"{ctx.t('id')} / {ctx.t('type')} / {ctx.t('admiralty')}", ctx.t("source"),
               f"{ctx.t('excerpt')} / {ctx.t('translation')}"]
     out.append(table(header, rows, [3.1, 4.3, 5.1], wrap_anywhere=frozenset({1})))
@@ -251,6 +263,24 @@ def designations(ctx: Context) -> list[Flowable]:
     return designation_section(ctx)
 
 
+def manifest(ctx: Context, sources: list[Source]) -> list[Flowable]:
+    """The evidence manifest: each cited source's file with size, SHA-256 and when it was
+    registered (only files of sources this audience may see are cited)."""
+    rows = []
+    for source in sources:
+        entry = ctx.files.get(source.file or "")
+        if entry is None:
+            continue
+        rows.append([x(source.id), x(entry.path), f"{entry.size:,}", x(entry.sha256),
+                     x(entry.registered_at[:10])])
+    if not rows:
+        return []
+    return [heading(ctx.t("manifest"), 2),
+            table([ctx.t("source"), ctx.t("file"), ctx.t("size"), "SHA-256",
+                   ctx.t("registered")], rows, [2, 3, 1.5, 5, 2],
+                  wrap_anywhere=frozenset({1, 3}))]
+
+
 def reasons(ctx: Context) -> list[Flowable]:
     lines = narrative.statement_of_reasons(ctx.case, ctx.target, ctx.lang)
     return [heading(ctx.t("s_reasons")), *[para(x(line)) for line in lines]]
@@ -265,6 +295,7 @@ def annex(ctx: Context, stem: str) -> list[Flowable]:
         bits = [source.title, source.publisher, source.author, source.published,
                 source.url, source.archive_url]
         out.append(para(f"<b>{x(source.id)}</b>: {x('; '.join(b for b in bits if b))}", "small"))
+    out += manifest(ctx, [s for s in sources.values() if isinstance(s, Source)])
     if ctx.pictures is not None:
         for key, suffix in (("map", "map"), ("timeline", "timeline")):
             path = ctx.pictures / f"{stem}-{suffix}.png"
@@ -274,3 +305,9 @@ def annex(ctx: Context, stem: str) -> list[Flowable]:
                 out += [heading(ctx.t(key), 2), Image(str(path), width=w * scale,
                                                      height=h * scale)]
     return out
+
+
+def _file_hash(ctx: Context, source: Source) -> str:
+    """The registered SHA-256 of a source's file (else the one written in the case)."""
+    entry = ctx.files.get(source.file or "")
+    return entry.sha256 if entry else (source.sha256 or "—")

@@ -11,6 +11,7 @@ from dossier.pdf.designations import overview_gaps
 from dossier.pdf.document import DocInfo, render
 from dossier.pdf.text import t, x
 from entities.case import Case
+from entities.integrity import Registered
 from entities.writes import atomic_file
 from evidence_maps.analysis import CaseAnalysis, TargetView
 from evidence_maps.designations import DesignationReport
@@ -35,9 +36,12 @@ def target_story(ctx: s.Context, stem: str) -> list[Flowable]:
 
 def write_target_pdf(path: Path, case: Case, analysis: CaseAnalysis, target: TargetView,
                      audience: str, lang: str, shown: set[str], pictures: Path | None,
-                     stem: str, screening: DesignationReport | None = None) -> Path:
+                     stem: str, screening: DesignationReport | None = None,
+                     files: dict[str, Registered] | None = None,
+                     pseudonyms: dict[str, str] | None = None) -> Path:
     """One target's dossier, written atomically."""
-    ctx = s.Context(case, analysis, target, audience, lang, shown, pictures, screening)
+    ctx = s.Context(case, analysis, target, audience, lang, shown, pictures, screening,
+                    files or {}, pseudonyms or {})
     info = _info(case, f"{t('dossier_title', lang)}: {target.name}", case.meta.title,
                  audience, lang)
     data = render(info, target_story(ctx, stem))

@@ -36,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
+from entities.audit import append_in
 from entities.exc import StoreError
 from entities.screening.match import Match
 from entities.settings import database_url, prepare_database
@@ -142,6 +143,10 @@ class ScreeningStore:
                     for target, matches in run.matches.items() for m in matches]
             if rows:
                 conn.execute(MATCHES.insert(), rows)
+            append_in(conn, "screen", run.list_name, {"previous_runs": len(old)}, {
+                "sha256": run.list_sha256, "mode": run.mode, "threshold": run.threshold,
+                "targets": len(run.targets),
+                "matches": {t: [m.id for m in ms] for t, ms in run.matches.items() if ms}})
 
     def runs(self, case_id: str) -> list[ScreeningRun]:
         """Every stored run of the case, in list-name order."""
@@ -168,10 +173,15 @@ class ScreeningStore:
 
     def decide(self, case_id: str, target: str, match_id: str, decision: str,
                user: str) -> None:
-        """Record that ``user`` confirmed or rejected a match (replacing an earlier call)."""
+        """Record that ``user`` confirmed or rejected a match (replacing an earlier call;
+        audit-logged)."""
         if decision not in DECISION_VALUES:
             raise ValueError(f"unknown decision {decision!r}")
+        before = self.decisions(case_id).get((target, match_id))
         with self._begin() as conn:
+            append_in(conn, "screening-decision", f"{target} = {match_id}",
+                      {"decision": before["decision"]} if before else None,
+                      {"decision": decision}, actor=user)
             conn.execute(delete(DECISIONS).where(
                 DECISIONS.c.case_id == case_id, DECISIONS.c.target == target,
                 DECISIONS.c.match_id == match_id))

@@ -1,0 +1,45 @@
+"""Stable pseudonyms for protected people: "Witness A", "Victim 3".
+
+A person whose sensitivity is above an audience's level never appears by name, id or
+any detail in that audience's outputs; where a visible record refers to them (an
+incident's victims), they appear under a pseudonym instead. Pseudonyms are numbered in
+the order the case lists its people, so every output of one build — and every build of an
+unchanged case — uses the same one for the same person.
+"""
+
+from __future__ import annotations
+
+import string
+
+from entities.case import Case
+from entities.levels import visible
+
+
+def pseudonyms(case: Case, audience: str | None) -> dict[str, str]:
+    """person id → pseudonym, for every person ``audience`` may not see."""
+    victims = {v for incident in case.incidents for v in incident.victims}
+    out: dict[str, str] = {}
+    counts = {"witness": 0, "victim": 0, "person": 0}
+    for person in case.people:
+        if visible(case.sensitivity(person), audience):
+            continue
+        if "witness" in person.statuses:
+            role = "witness"
+        elif person.id in victims:
+            role = "victim"
+        else:
+            role = "person"
+        counts[role] += 1
+        out[person.id] = _label(role, counts[role])
+    return out
+
+
+def _label(role: str, number: int) -> str:
+    if role == "witness":
+        letters = string.ascii_uppercase
+        text = ""
+        while number:
+            number, rest = divmod(number - 1, 26)
+            text = letters[rest] + text
+        return f"Witness {text}"
+    return f"Victim {number}" if role == "victim" else f"Protected person {number}"
