@@ -19,11 +19,12 @@ from entities.identity import canonical_entities, case_resolver, merged_referent
 from entities.ids import make_id
 from entities.integrity import FileRegistry, Registered
 from entities.levels import AUDIENCES, visible
+from entities.outdir import staged_folder
 from entities.pseudonyms import pseudonyms
 from entities.screening import ScreeningStore
 from entities.writes import atomic_file
 from evidence_maps.analysis import CaseAnalysis, analyse
-from evidence_maps.checks import Finding, run_checks
+from evidence_maps.checks import Finding, findings_for, run_checks
 from evidence_maps.designations import DesignationReport, designation_gaps
 from exports import write_entities
 from exports.designations import designation_entities
@@ -57,13 +58,7 @@ class Prepared:
 
     def visible_findings(self) -> list[Finding]:
         """Check findings about records this audience may see, naming no hidden record."""
-        hidden = {r.id for r in self.case.records()} - self.shown
-        out = []
-        for finding in self.findings:
-            words = set(re.findall(r"[\w.\-]+", finding.message))
-            if finding.record in self.shown and not words & hidden:
-                out.append(finding)
-        return out
+        return findings_for(self.case, self.findings, self.audience)
 
     def target_ids(self) -> set[str]:
         """FtM ids of the targets, after identity resolution."""
@@ -160,7 +155,9 @@ def build_case(root: Path, out: Path, audience: str = "public",
                accept_changes: bool = False) -> BuildResult:
     """Build every output of the case at ``root`` into ``out``.
 
-    The whole case is validated first; nothing is written when it has mistakes.
+    The whole case is validated first; nothing is written when it has mistakes. The
+    outputs are written to a staging folder that replaces ``out`` only when complete, so
+    ``out`` always holds one whole build (see :mod:`entities.outdir`).
     The store receives every record (it stays inside the case folder); the files in
     ``out`` hold only what ``audience`` may see: for the public and parliament only
     reviewed attributions with evidence, unless ``include_drafts``. Records judged the
@@ -174,7 +171,16 @@ def build_case(root: Path, out: Path, audience: str = "public",
         StoreError, OutputError: the database or an output could not be written.
     """
     p = prepare(root, audience, include_drafts, accept_changes)
-    case, analysis = p.case, p.analysis
+    with staged_folder(out) as staging:
+        result = _write_outputs(p, staging, lang, progress)
+    result.outputs = {name: out / path.relative_to(staging)
+                      for name, path in result.outputs.items()}
+    return result
+
+
+def _write_outputs(p: Prepared, out: Path, lang: str,
+                   progress: Callable[[int, int], None] | None) -> BuildResult:
+    case, analysis, audience = p.case, p.analysis, p.audience
     result = BuildResult(case, audience, p.statements, held_back=analysis.held_back,
                          findings=p.findings)
 

@@ -290,6 +290,9 @@ def _short(value: Any, width: int = 60) -> str:
 @click.option("--threshold", type=float, default=0.70, show_default=True,
               help="Report matches scoring at or above this (nomenklatura logic-v2, 0-1).")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--audience", type=click.Choice(list(AUDIENCES)), default="public",
+              show_default=True, help="Print only targets this audience may see (all are "
+              "screened and stored).")
 @click.option("--confirm", multiple=True, metavar="TARGET=LISTED_ID",
               help="Record that a stored match is the target (a reviewer's decision).")
 @click.option("--reject", multiple=True, metavar="TARGET=LISTED_ID",
@@ -297,7 +300,7 @@ def _short(value: Any, width: int = 60) -> str:
 @click.option("--user", default=lambda: os.environ.get("USER", "unknown"),
               help="Who decides (for --confirm/--reject); default: $USER.")
 def screen(source: Path, against: tuple[Path, ...], yente: str | None, yente_dataset: str,
-           send_confidential: bool, threshold: float, as_json: bool,
+           send_confidential: bool, threshold: float, as_json: bool, audience: str,
            confirm: tuple[str, ...], reject: tuple[str, ...], user: str) -> None:
     """Screen a case's targets (or an FtM file of entities) against sanctions lists.
 
@@ -334,7 +337,7 @@ def screen(source: Path, against: tuple[Path, ...], yente: str | None, yente_dat
     if not against and not yente:
         raise click.UsageError("give a list with --against FILE (or a server with --yente URL)")
     report = run_screen(source, list(against), threshold, yente, yente_dataset,
-                        send_confidential, step_progress)
+                        send_confidential, step_progress).for_audience(audience)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
         return
@@ -381,7 +384,10 @@ def export(directory: Path, fmt: str, out: Path, audience: str,
 @click.argument("directory", type=CASE_DIR)
 @click.option("--json", "as_json", is_flag=True,
               help='Print JSON: [{"level", "code", "record", "message"}, ...].')
-def check(directory: Path, as_json: bool) -> None:
+@click.option("--audience", type=click.Choice(list(AUDIENCES)), default="public",
+              show_default=True, help="Only findings about records this audience may see; "
+              "use government to see every finding.")
+def check(directory: Path, as_json: bool, audience: str) -> None:
     """Check a case for what weakens a submission, each with the record it concerns.
 
     Attributions without evidence (error); facts on a single source; inferences whose
@@ -389,12 +395,14 @@ def check(directory: Path, as_json: bool) -> None:
     identifiers; contrary evidence; drafts (warnings). Exit 1 on errors, 0 otherwise.
 
     \b
-    Example:
+    Examples:
       dossier check examples/kazakhstan-2020-2021
+      dossier check my-case --audience government --json
     """
-    from evidence_maps.checks import run_checks
+    from evidence_maps.checks import findings_for, run_checks
 
-    findings = run_checks(load_case(directory))
+    case = load_case(directory)
+    findings = findings_for(case, run_checks(case), audience)
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
     else:

@@ -17,6 +17,7 @@ from entities import compile_case, load_case
 from entities.case import Case
 from entities.exc import InvalidInput, Problem
 from entities.ids import make_id
+from entities.levels import visible
 from entities.screening import (
     DEFAULT_THRESHOLD,
     Match,
@@ -71,6 +72,19 @@ class ScreenReport:
     stored: bool = False
     skipped: list[Target] = field(default_factory=list)
     gaps: DesignationReport | None = None
+
+    def for_audience(self, audience: str) -> ScreenReport:
+        """The report without targets above ``audience``'s level (for printing)."""
+        from dataclasses import replace
+
+        keep = [t for t in self.targets if visible(t.sensitivity, audience)]
+        ids = {t.id for t in keep}
+        gaps = None
+        if self.gaps is not None:
+            gaps = replace(self.gaps, targets={k: v for k, v in self.gaps.targets.items()
+                                               if k in ids})
+        return replace(self, targets=keep, gaps=gaps,
+                       skipped=[t for t in self.skipped if t.id in ids])
 
     def matches(self, target: str) -> list[Match]:
         out = [m for outcome in self.lists for m in outcome.run.matches.get(target, [])]

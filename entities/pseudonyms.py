@@ -16,12 +16,14 @@ from entities.levels import visible
 
 
 def pseudonyms(case: Case, audience: str | None) -> dict[str, str]:
-    """person id → pseudonym, for every person ``audience`` may not see."""
-    victims = {v for incident in case.incidents for v in incident.victims}
+    """person id → pseudonym, for every person ``audience`` may not see whom a record it
+    may see refers to (the victims of visible incidents)."""
+    victims = {v for incident in case.incidents for v in incident.victims
+               if visible(case.sensitivity(incident), audience)}
     out: dict[str, str] = {}
     counts = {"witness": 0, "victim": 0, "person": 0}
     for person in case.people:
-        if visible(case.sensitivity(person), audience):
+        if visible(case.sensitivity(person), audience) or person.id not in victims:
             continue
         if "witness" in person.statuses:
             role = "witness"

@@ -24,6 +24,10 @@ from entities.tabular import SECTION_OF, SHEETS, Column, decode, sheet_for
 from entities.yamlsrc import format_path
 
 MAX_SHEET_BYTES = 200 * 1024 * 1024
+#: A workbook may unpack to at most this, and a part of over 10 MB may be compressed at
+#: most MAX_RATIO times (ordinary sheets compress 5-20 times).
+MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+MAX_RATIO = 200
 IGNORED_SHEETS = {"instructions", "lists", "инструкция"}
 
 
@@ -50,10 +54,27 @@ def _header(cells: Iterable[Any]) -> list[str]:
     return [str(c).strip().lower().replace(" ", "_") if c is not None else "" for c in cells]
 
 
+def _check_unpacked_size(path: Path, label: str) -> None:
+    """Refuse workbooks that unpack to more than MAX_UNPACKED_BYTES, or whose parts are
+    compressed suspiciously well (a "zip bomb"), before anything reads them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # reported as unreadable below
+    total = sum(i.file_size for i in infos)
+    worst = max((i.file_size / max(i.compress_size, 1) for i in infos), default=0)
+    if total > MAX_UNPACKED_BYTES or (total > 10 * 1024 * 1024 and worst > MAX_RATIO):
+        raise InvalidCase([Problem(label, 0, "", (
+            f"unpacks to {total // 1_048_576} MB (compressed up to {worst:.0f} times); "
+            f"that is too large or not a normal workbook, so it was not opened"))])
+
+
 def read_xlsx(path: Path, label: str) -> tuple[list[SheetData], list[str]]:
     """Sheets of an XLSX workbook that match a record kind, and the names of the others."""
     if path.stat().st_size > MAX_SHEET_BYTES:
         raise InvalidCase([Problem(label, 0, "", "is too large to import (over 200 MB)")])
+    _check_unpacked_size(path, label)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:

@@ -95,7 +95,12 @@ class _Reader:
                 items.append(self.convert(item, (*path, index)))
             return items
         if isinstance(node, ScalarNode):
-            return self.loader.construct_object(node, deep=True)
+            try:
+                return self.loader.construct_object(node, deep=True)
+            except (ValueError, OverflowError):
+                # e.g. 2021-02-30 looks like a date to YAML but is none: keep the text,
+                # so validation can say what is wrong with it and where
+                return str(node.value)
         return None  # pragma: no cover - PyYAML has only three node kinds
 
 
@@ -116,8 +121,9 @@ def parse_yaml(file: str, raw: bytes) -> LocatedData:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise InvalidCase([Problem(file, line, "", "contains binary data, not YAML text")])
-    reader = _Reader(file, text)
+    reader = None
     try:
+        reader = _Reader(file, text)
         data = reader.read()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -126,13 +132,18 @@ def parse_yaml(file: str, raw: bytes) -> LocatedData:
         raise InvalidCase(
             [Problem(file, line, "", f"YAML syntax error: {what} (check indentation and quotes)")]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise InvalidCase([Problem(file, line, "", f"contains a character YAML does not "
+                                   f"allow (code {exc.character:#x}); remove it")]) from None
     except yaml.YAMLError as exc:
         raise InvalidCase([Problem(file, 0, "", f"YAML error: {exc}")]) from None
     except RecursionError:
         message = "is nested too deeply to be a case file"
         raise InvalidCase([Problem(file, 0, "", message)]) from None
     finally:
-        reader.loader.dispose()
+        if reader is not None:
+            reader.loader.dispose()
     if reader.problems:
         raise InvalidCase(reader.problems)
     return LocatedData(file, data, reader.lines)

@@ -126,14 +126,14 @@ def analyse(case: Case, audience: str | None = None, include_drafts: bool | None
         contrary = usable(att.contrary_evidence)
         view = AttributionView(att.id, att.actor, att.incident, att.mode, att.status,
                                evidence, contrary, False,
-                               grade_attribution(case, evidence, contrary, groups),
-                               withheld=placeholders([*att.evidence, *att.contrary_evidence],
-                                                     evidence + contrary))
+                               grade_attribution(case, evidence, contrary, groups))
         if not evidence:
             held.append((att.id, "cites no evidence this audience may see"))
         elif att.status != "reviewed" and not include_drafts:
             held.append((att.id, "draft: not yet reviewed"))
         else:
+            view.withheld = placeholders([*att.evidence, *att.contrary_evidence],
+                                         evidence + contrary)
             views[att.id] = view
     inferred, gaps = infer(case)
     for inf in inferred:

@@ -6,9 +6,11 @@ command exit 1, ``warning`` and ``info`` do not.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from entities.case import Case
+from entities.levels import visible
 from entities.model import OrganisationRecord, Person
 from evidence_maps.analysis import analyse
 from evidence_maps.corroboration import corroboration, source_groups
@@ -104,3 +106,15 @@ def _missing_identifiers(case: Case, local_id: str) -> list[str]:
         if not record.identifiers:
             missing.append("registration number or other identifier")
     return missing
+
+
+def findings_for(case: Case, findings: list[Finding], audience: str | None) -> list[Finding]:
+    """The findings about records ``audience`` may see that name no record it may not."""
+    shown = {r.id for r in case.records() if visible(case.sensitivity(r), audience)}
+    hidden = {r.id for r in case.records()} - shown
+    out = []
+    for finding in findings:
+        words = set(re.findall(r"[\w.\-]+", finding.message))
+        if finding.record in shown and not words & hidden:
+            out.append(finding)
+    return out

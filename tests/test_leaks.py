@@ -20,7 +20,8 @@ from tests.conftest import FIXTURES
 CONFIDENTIAL = ["CANARYWITNESS", "CANARYSOURCETITLE", "canaryurl", "canaryfile",
                 "CANARYEXCERPT", "CANARYLOCATOR", "CANARYSECRETINCIDENT",
                 # record ids of confidential records (ids are often name-like slugs)
-                "w-canarywitid", "e-canaryevid", "i-canaryincid", "s-canarysrcid"]
+                "w-canarywitid", "e-canaryevid", "i-canaryincid", "s-canarysrcid",
+                "CANARYSUSPECT", "t-canarysuspect"]
 NOT_ALWAYS_SHOWN = {"canaryfile", "w-canarywitid", "s-canarysrcid"}
 RESTRICTED = ["CANARYRESTRICTEDINCIDENT", "CANARYRESTRICTEDDESC"]
 INTERNAL = ["CANARYNOTE", "CANARYRECORDNOTE"]
@@ -44,6 +45,10 @@ people:
   - id: p-public
     names: [Public Person]
     notes: CANARYRECORDNOTE
+  - id: t-canarysuspect
+    names: [CANARYSUSPECT Fictionov]
+    target: true
+    sensitivity: confidential
 sources:
   - id: s-canarysrcid
     title: CANARYSOURCETITLE
@@ -117,11 +122,30 @@ def _texts(out: Path) -> dict[str, str]:
     return found
 
 
+def _command_outputs(case: Path, out: Path, audience: str, tmp_path: Path) -> None:
+    """The JSON of ``check`` and ``screen`` for the audience, saved beside the build."""
+    from click.testing import CliRunner
+    from screening_helpers import write_list
+
+    from dossier.cli import cli
+
+    runner = CliRunner()
+    listfile = write_list(tmp_path / "list.ftm.json")
+    env = {"DOSSIER_CACHE_DIR": str(tmp_path / "cache")}
+    for name, args in (("check.json", ["check", str(case), "--json"]),
+                       ("screen.json", ["screen", str(case), "--against", str(listfile),
+                                        "--json"])):
+        result = runner.invoke(cli, [*args, "--audience", audience], env=env)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        (out / name).write_text(result.output, encoding="utf-8")
+
+
 @pytest.mark.parametrize("audience", ["public", "parliament", "government"])
 def test_no_canary_above_the_audience_leaks(tmp_path: Path, audience: str) -> None:
     case = _case(tmp_path)
     out = tmp_path / f"out-{audience}"
     build_case(case, out, audience, include_drafts=True)
+    _command_outputs(case, out, audience, tmp_path)
     texts = _texts(out)
     allowed = set(VISIBLE_TO[audience])
     leaks = [(canary, name) for name, text in texts.items()
@@ -133,3 +157,20 @@ def test_no_canary_above_the_audience_leaks(tmp_path: Path, audience: str) -> No
     for canary in allowed:
         if canary not in NOT_ALWAYS_SHOWN:
             assert canary in everything, canary
+
+
+def test_protected_people_and_evidence_appear_as_placeholders(tmp_path: Path) -> None:
+    case = _case(tmp_path)
+    out = tmp_path / "out"
+    build_case(case, out, "parliament", include_drafts=True)
+    texts = _texts(out)
+    pdfs = "\n".join(t for name, t in texts.items() if name.endswith(".pdf"))
+    assert "Witness A" in pdfs  # the confidential witness, victim of a restricted incident
+    assert "Witness B" not in pdfs  # the other confidential witness is named nowhere
+    assert "Withheld item 1" in pdfs
+    assert "[withheld: confidential source]" in pdfs
+    assert "B2" in pdfs  # the withheld item's Admiralty grade is kept
+    out_gov = tmp_path / "out-gov"
+    build_case(case, out_gov, "government", include_drafts=True)
+    gov = "\n".join(t for name, t in _texts(out_gov).items() if name.endswith(".pdf"))
+    assert "Witness A" not in gov and "Withheld item" not in gov

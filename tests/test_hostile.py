@@ -1,0 +1,202 @@
+"""A corpus of hostile and broken inputs. Each must give a clear message naming where
+(file, line or row, field), exit 1 or 2 without a traceback, and leave the case
+database and the previous outputs exactly as they were."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import sqlite3
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from dossier.cli import cli
+
+Setup = Callable[[Path, Path], list[str]]
+
+
+def _data(case: Path, name: str, content: str | bytes) -> None:
+    path = case / "data" / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+
+def _build_args(case: Path, out: Path) -> list[str]:
+    return ["build", str(case), "--out", str(out)]
+
+
+def malformed_yaml(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people:\n  - id: p9\n    names: [unclosed\n  - id: p10\n")
+    return _build_args(case, out)
+
+
+def wrong_types(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people:\n  - id: p9\n    names: {first: x}\n    birth_date: 12\n")
+    return _build_args(case, out)
+
+
+def unknown_and_duplicate_ids(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people:\n  - id: chief\n    names: [Dup Licate]\n"
+                           "attributions:\n  - id: a9\n    actor: nobody\n"
+                           "    incident: inc-detention\n    mode: ordering\n"
+                           "    evidence: [ev-memo]\n")
+    return _build_args(case, out)
+
+
+def impossible_date(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people:\n  - id: p9\n    names: [Date Person]\n"
+                           "    birth_date: 2021-02-30\n")
+    return _build_args(case, out)
+
+
+def invalid_country(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people:\n  - id: p9\n    names: [Country Person]\n"
+                           "    nationality: [XX]\n")
+    return _build_args(case, out)
+
+
+def huge_string(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people:\n  - id: p9\n    names: [" + "A" * 10_000_000 + "]\n")
+    return _build_args(case, out)
+
+
+def binary_garbage(case: Path, out: Path) -> list[str]:
+    _data(case, "garbage.yml", bytes(range(256)) * 64)
+    return _build_args(case, out)
+
+
+def wrong_encoding(case: Path, out: Path) -> list[str]:
+    _data(case, "cp1251.yml", "people:\n  - id: p9\n    names: [Серик Ойданов]\n"
+          .encode("cp1251"))
+    return _build_args(case, out)
+
+
+def _workbook_bytes() -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "People"
+    sheet.append(["id", "names", "birth_date"])
+    sheet.append(["p9", "Sheet Person", "not a date"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def bad_cell(case: Path, out: Path) -> list[str]:
+    path = out.parent / "cases.xlsx"
+    path.write_bytes(_workbook_bytes())
+    return ["import", str(case), str(path)]
+
+
+def truncated_xlsx(case: Path, out: Path) -> list[str]:
+    path = out.parent / "truncated.xlsx"
+    path.write_bytes(_workbook_bytes()[:700])
+    return ["import", str(case), str(path)]
+
+
+def zip_bomb_xlsx(case: Path, out: Path) -> list[str]:
+    path = out.parent / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as part:
+            chunk = b"0" * (1 << 20)
+            for _ in range(1100):  # 1.1 GB unpacked, about 1 MB packed
+                part.write(chunk)
+    return ["import", str(case), str(path)]
+
+
+def ftm_unknown_schema(case: Path, out: Path) -> list[str]:
+    path = out.parent / "partner.ftm.json"
+    path.write_text('{"id": "x1", "schema": "Person", "properties": {"name": ["Ok"]}}\n'
+                    '{"id": "x2", "schema": "Starship", "properties": {}}\n'
+                    '{"id": "x3", "schema": "Person", "properties": {"wingspan": ["3"]}}\n'
+                    'garbage\n', encoding="utf-8")
+    return ["import", str(case), str(path)]
+
+
+def csv_wrong_columns(case: Path, out: Path) -> list[str]:
+    path = out.parent / "people.csv"
+    path.write_bytes(b"\xff\xfe\x00garbage\x00\x01,\x02\n\x03")
+    return ["import", str(case), str(path)]
+
+
+CORPUS: dict[str, tuple[Setup, list[str]]] = {
+    "malformed YAML": (malformed_yaml, ["data/bad.yml:"]),
+    "wrong types": (wrong_types, ["data/bad.yml:3: people[0].names", "birth_date"]),
+    "unknown and duplicate ids": (unknown_and_duplicate_ids,
+                                  ["'chief' is already the id", "'nobody' does not exist"]),
+    "impossible date": (impossible_date, ["data/bad.yml:4: people[0].birth_date"]),
+    "invalid country": (invalid_country, ["data/bad.yml:4: people[0].nationality[0]"]),
+    "10 MB string": (huge_string, ["data/bad.yml"]),
+    "binary garbage": (binary_garbage, ["data/garbage.yml"]),
+    "wrong encoding": (wrong_encoding, ["data/cp1251.yml", "UTF-8"]),
+    "bad spreadsheet cell": (bad_cell, ["cases.xlsx:People!2: birth_date"]),
+    "truncated xlsx": (truncated_xlsx, ["truncated.xlsx"]),
+    "zip bomb xlsx": (zip_bomb_xlsx, ["bomb.xlsx", "too large or not a normal workbook"]),
+    "FtM unknown schema and property": (ftm_unknown_schema, [
+        "partner.ftm.json:2: schema: 'Starship' is not a FollowTheMoney schema",
+        "partner.ftm.json:3: properties.wingspan", "partner.ftm.json:4:"]),
+    "CSV binary garbage": (csv_wrong_columns, ["people.csv"]),
+}
+
+
+def _database_state(case: Path) -> str:
+    db = sqlite3.connect(case / ".dossier" / "case.db")
+    try:
+        return hashlib.sha256("\n".join(db.iterdump()).encode("utf-8")).hexdigest()
+    finally:
+        db.close()
+
+
+def _outputs(out: Path) -> dict[str, str]:
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def _data_files(case: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted((case / "data").rglob("*"))
+            if p.is_file() and p.name not in ("bad.yml", "garbage.yml", "cp1251.yml")}
+
+
+@pytest.mark.parametrize("name", list(CORPUS))
+def test_hostile_input_is_refused_cleanly(name: str, fictional: Path, tmp_path: Path,
+                                          runner: CliRunner) -> None:
+    setup, expected = CORPUS[name]
+    out = tmp_path / "out"
+    first = runner.invoke(cli, _build_args(fictional, out))
+    assert first.exit_code == 0, first.output
+    database, outputs, data = _database_state(fictional), _outputs(out), _data_files(fictional)
+    args = setup(fictional, out)
+    result = runner.invoke(cli, args)
+    assert result.exit_code in (1, 2), result.output[:2000]
+    assert not isinstance(result.exception, Exception) or isinstance(result.exception,
+                                                                     SystemExit)
+    assert "Traceback" not in result.output
+    message = result.output[:20000]
+    for fragment in expected:
+        assert fragment in message, (fragment, message[:2000])
+    assert _database_state(fictional) == database
+    assert _outputs(out) == outputs
+    assert _data_files(fictional) == data
+    assert not list((fictional / "data").glob("imported/*"))
+
+
+def test_formula_injection_is_accepted_but_neutralised(fictional: Path, tmp_path: Path,
+                                                       runner: CliRunner) -> None:
+    from openpyxl import load_workbook
+
+    _data(fictional, "formula.yml", "people:\n  - id: p-formula\n"
+                                    "    names: ['=HYPERLINK(\"http://evil.example\",\"x\")']\n"
+                                    "    target: true\n")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, _build_args(fictional, out))
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out / "workbook.xlsx")
+    cells = [c for row in book["Targets"].iter_rows() for c in row
+             if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
+    book.close()
