@@ -174,3 +174,28 @@ def test_protected_people_and_evidence_appear_as_placeholders(tmp_path: Path) ->
     build_case(case, out_gov, "government", include_drafts=True)
     gov = "\n".join(t for name, t in _texts(out_gov).items() if name.endswith(".pdf"))
     assert "Witness A" not in gov and "Withheld item" not in gov
+
+
+@pytest.mark.parametrize("audience", ["public", "parliament"])
+def test_no_dangling_references_to_withheld_records(tmp_path: Path, audience: str) -> None:
+    import csv
+    import json
+
+    from followthemoney import model, registry
+
+    case = _case(tmp_path)
+    out = tmp_path / "out"
+    build_case(case, out, audience, include_drafts=True)
+    for path in (out / "entities.ftm.json", out / "opensanctions" / "entities.ftm.json"):
+        entities = [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+        ids = {e["id"] for e in entities}
+        for entity in entities:
+            schema = model[entity["schema"]]
+            for prop, values in entity["properties"].items():
+                if schema.properties[prop].type == registry.entity:
+                    assert set(values) <= ids, (path.name, entity["id"], prop)
+    with (out / "opensanctions" / "statements.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    ids = {r["canonical_id"] for r in rows}
+    dangling = {r["value"] for r in rows if r["prop_type"] == "entity"} - ids
+    assert dangling == set()
