@@ -91,7 +91,8 @@ class _Reader:
         if not isinstance(data, dict):
             self.problem(line, "", "is not an FtM entity (a JSON object)")
             return None
-        schema = model.get(data.get("schema") or "")
+        name = data.get("schema")
+        schema = model.get(name) if isinstance(name, str) and name else None
         if schema is None:
             self.problem(line, "schema", f"'{data.get('schema')}' is not a FollowTheMoney schema")
             return None

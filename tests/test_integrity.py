@@ -140,3 +140,22 @@ def test_changes_are_logged(runner: CliRunner, fictional: Path, tmp_path: Path) 
     assert entries[3]["after"] == {"judgement": "different"}
     text = runner.invoke(cli, ["log", str(fictional)]).output
     assert "review att-chief" in text
+
+
+def test_imports_are_logged_with_before_and_after(runner: CliRunner, fictional: Path,
+                                                  tmp_path: Path) -> None:
+    csv_path = tmp_path / "people.csv"
+    csv_path.write_text("id,names,birth_date\np-new,Imported Person,1970-01-01\n", "utf-8")
+    assert runner.invoke(cli, ["import", str(fictional), str(csv_path)]).exit_code == 0
+    csv_path.write_text("id,names,birth_date\np-new,Imported Person,1971-01-01\n", "utf-8")
+    assert runner.invoke(cli, ["import", str(fictional), str(csv_path)]).exit_code == 0
+    ftm = tmp_path / "partner.ftm.json"
+    ftm.write_text('{"id": "x1", "schema": "Person", "properties": {"name": ["Ok"]}}\n',
+                   "utf-8")
+    assert runner.invoke(cli, ["import", str(fictional), str(ftm)]).exit_code == 0
+    first, second, third = _log(runner, fictional)
+    assert (first["action"], first["subject"]) == ("import", "people.csv")
+    assert first["before"] == {} and first["after"]["p-new"]["birth_date"] == "1970-01-01"
+    assert second["before"]["p-new"]["birth_date"] == "1970-01-01"
+    assert second["after"]["p-new"]["birth_date"] == "1971-01-01"
+    assert third["action"] == "import-ftm" and third["after"]["entities"] == 1

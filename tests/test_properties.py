@@ -4,6 +4,7 @@ and a refused import changes nothing."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -91,5 +92,30 @@ def test_csv_import_accepts_or_refuses_without_changes(rows: list[list[str]],
             assert exc.problems
             after = {p: p.read_bytes() for p in (case / "data").rglob("*") if p.is_file()}
             assert after == before
+    finally:
+        shutil.rmtree(case.parent)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.binary(max_size=60), st.dictionaries(
+    st.sampled_from(["id", "schema", "properties", "datasets"]), values, max_size=4
+).map(lambda d: json.dumps(d).encode())), max_size=5))
+def test_ftm_import_accepts_or_locates_any_lines(lines: list[bytes]) -> None:
+    from entities.ftm_import import import_ftm
+    from entities.store import CaseStore
+
+    case = _copy_case()
+    try:
+        path = case.parent / "fuzz.ftm.json"
+        path.write_bytes(b"\n".join(line.replace(b"\n", b" ") for line in lines) + b"\n")
+        try:
+            import_ftm(case, path)
+        except InvalidInput as exc:
+            assert all(p.file == "fuzz.ftm.json" for p in exc.problems)
+            store = CaseStore.for_case(case)
+            try:
+                assert store.count_origin("fuzz.ftm.json:") == 0
+            finally:
+                store.close()
     finally:
         shutil.rmtree(case.parent)
