@@ -194,6 +194,41 @@ def import_(directory: Path, file: Path, kind: str | None, dry_run: bool) -> Non
         click.echo(f"ignored sheets: {', '.join(result.ignored_sheets)}")
 
 
+@cli.group()
+def db() -> None:
+    """Manage the case database (SQLite by default, PostgreSQL for teams).
+
+    \b
+    Example:
+      dossier db migrate my-case --to postgresql://ngo@db.example.org/my_case
+    """
+
+
+@db.command("migrate")
+@click.argument("directory", type=CASE_DIR)
+@click.option("--to", "to", required=True, metavar="URL",
+              help="The target database, e.g. postgresql://user:pass@host/dbname (empty).")
+def db_migrate(directory: Path, to: str) -> None:
+    """Move a case's SQLite database (DIRECTORY/.dossier/case.db) to PostgreSQL.
+
+    Copies the statements, identity judgements, screening results and decisions, the
+    evidence file register and the audit log in one transaction, and checks the row
+    counts. Afterwards set DOSSIER_DATABASE_URL to the same URL for every command.
+
+    \b
+    Example:
+      dossier db migrate my-case --to postgresql://ngo@db.example.org/my_case
+      export DOSSIER_DATABASE_URL=postgresql://ngo@db.example.org/my_case
+    """
+    from entities.migrate import migrate
+
+    load_case(directory)
+    counts = migrate(directory, to)
+    for table, rows in counts.items():
+        click.echo(f"{table}: {rows} rows")
+    click.echo("Done. Set DOSSIER_DATABASE_URL to this URL to use it.")
+
+
 @cli.command()
 @click.argument("directory", type=CASE_DIR)
 def verify(directory: Path) -> None:

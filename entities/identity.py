@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from followthemoney import Dataset, Statement, StatementEntity
-from nomenklatura.db import make_session
+from nomenklatura.db import close_db, make_session
 from nomenklatura.judgement import Judgement
 from nomenklatura.resolver import Resolver
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,8 +31,9 @@ AUTO_USER = "dossier:auto"
 @contextmanager
 def case_resolver(root: Path) -> Iterator[Resolver[StatementEntity]]:
     """The resolver of the case at ``root`` (created on first use); commits on success."""
+    url = prepare_database(database_url(root))
     try:
-        session = make_session(prepare_database(database_url(root)))
+        session = make_session(url)
         resolver = Resolver[StatementEntity](session, create=True)
         resolver.load_into_memory()
     except (SQLAlchemyError, OSError) as exc:
@@ -45,6 +46,7 @@ def case_resolver(root: Path) -> Iterator[Resolver[StatementEntity]]:
         raise
     finally:
         session.close()
+        close_db(url)  # nomenklatura caches engines; release their connections
 
 
 def commit(resolver: Resolver[StatementEntity]) -> None:

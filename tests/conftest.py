@@ -4,6 +4,7 @@ their database inside the case folder."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,3 +55,35 @@ id: mini
 title: Mini case
 organisation: {name: Test NGO}
 """
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[object]:
+    """A throwaway PostgreSQL server (skipped with the reason when none can be started,
+    except in CI, where that is a failure)."""
+    try:
+        import psycopg  # noqa: F401
+    except ImportError:
+        psycopg = None
+    from tests.pgserver import PostgresServer, required
+
+    server = PostgresServer()
+    if psycopg is None:
+        server.error = "psycopg is not installed (pip install '.[test]')"
+    started = psycopg is not None and server.start()
+    if not started:
+        server.stop()
+        if required():
+            pytest.fail(f"PostgreSQL is required in CI: {server.error}")
+        pytest.skip(f"no local PostgreSQL server: {server.error}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server: object, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    import re
+
+    name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
+    return pg_server.create_database(name)  # type: ignore[attr-defined, no-any-return]
