@@ -12,7 +12,8 @@ from pathlib import Path
 from followthemoney import StatementEntity
 from followthemoney.export.graph import NXGraphExporter
 
-from dossier.pdf import write_overview_pdf, write_target_pdf
+from dossier.pdf import write_overview_pdf
+from dossier.targets import write_targets
 from entities import CaseStore, case_dataset, compile_case, load_case
 from entities.case import Case
 from entities.identity import canonical_entities, case_resolver, merged_referents
@@ -30,7 +31,6 @@ from exports import write_entities
 from exports.designations import designation_entities
 from exports.evidence_map import write_evidence_map
 from exports.opensanctions import write_dataset
-from exports.pictures import write_target_pictures
 from exports.proposals import proposal_entities
 from exports.workbook import write_workbook as write_parliament_workbook
 
@@ -59,6 +59,10 @@ class Prepared:
     def visible_findings(self) -> list[Finding]:
         """Check findings about records this audience may see, naming no hidden record."""
         return findings_for(self.case, self.findings, self.audience)
+
+    def case_withheld(self) -> dict[str, str]:
+        """Placeholder labels of withheld evidence and their grades (same in every output)."""
+        return self.analysis.withheld
 
     def target_ids(self) -> set[str]:
         """FtM ids of the targets, after identity resolution."""
@@ -147,6 +151,8 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
     held_back: list[tuple[str, str]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    #: per-target outputs: written, kept (unchanged since the last build), removed
+    targets: dict[str, int] = field(default_factory=dict)
 
 
 def build_case(root: Path, out: Path, audience: str = "public",
@@ -192,19 +198,12 @@ def _write_outputs(p: Prepared, out: Path, lang: str,
            write_entities(out / "entities.ftm.json", p.shared))
     record("evidence map", write_evidence_map(out / "evidence_map.json", analysis),
            len(analysis.attributions))
-    pictures = []
     dossiers = out / "dossiers"
-    total = len(analysis.targets)
-    for done, target in enumerate(analysis.targets):
-        if progress is not None:
-            progress(done, total)
-        stem = p.target_stem(target.id)
-        pictures += write_target_pictures(out / "maps", stem, case, target, p.shown)
-        write_target_pdf(dossiers / f"{stem}.pdf", case, analysis, target, audience, lang,
-                         p.shown, out / "maps", stem, p.screening, p.files, p.pseudonyms)
     if progress is not None:
-        progress(total, total)
-    record("pictures", out / "maps", len(pictures))
+        progress(0, len(analysis.targets))
+    result.targets = write_targets(p, out, lang, progress)
+    record("pictures", out / "maps", len(list((out / "maps").glob("*.*")))
+           if (out / "maps").is_dir() else 0)
     record("workbook", write_parliament_workbook(out / "workbook.xlsx", case, analysis,
                                                  audience, p.shown, p.screening), 1)
     record("opensanctions", out / "opensanctions", write_opensanctions(p, out / "opensanctions"))

@@ -124,6 +124,9 @@ def build(directory: Path, out: Path, audience: str, include_drafts: bool | None
         unit = units.get(name)
         suffix = f" ({result.counts.get(name, 0)} {unit})" if unit else ""
         click.echo(f"wrote {path}{suffix}")
+    if result.targets:
+        click.echo(f"target dossiers: {result.targets['written']} written, "
+                   f"{result.targets['kept']} unchanged since the last build")
     for attribution, reason in result.held_back:
         click.echo(f"held back {attribution}: {reason}")
     levels = [f.level for f in result.findings]

@@ -1,0 +1,78 @@
+"""Incremental builds: after an edit, only the affected dossiers are regenerated, and the
+result is byte-identical to a build from scratch."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dossier.build import build_case
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import synthetic_case  # noqa: E402
+
+HISTORY = {"opensanctions/delta.json", "opensanctions/index.json"}  # depend on the last build
+
+
+def _files(out: Path) -> dict[str, str]:
+    return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(out.rglob("*")) if p.is_file()
+            and str(p.relative_to(out)) not in HISTORY}
+
+
+def _replace(case: Path, name: str, old: str, new: str) -> None:
+    path = case / "data" / name
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "incident title": lambda c: _replace(c, "incidents.yml", "title: Incident 3 (fictional)",
+                                         "title: Incident 3 (fictional, corrected)"),
+    "evidence excerpt": lambda c: _replace(c, "sources.yml", "excerpt: Officer 4 took part",
+                                           "excerpt: Officer 4 clearly took part"),
+    "source title": lambda c: _replace(c, "sources.yml", "title: Report 2 (fictional)",
+                                       "title: Report 2 (fictional, second edition)"),
+    "tenure dates": lambda c: _replace(c, "actors.yml", "start: 2015-01",
+                                       "start: 2016-01"),
+    "person name": lambda c: _replace(c, "actors.yml", "-5\n", "-5 Jr\n"),
+}
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_incremental_equals_full_and_skips_the_rest(edit: str, tmp_path: Path) -> None:
+    case = synthetic_case.write(12, tmp_path / "case")
+    out = tmp_path / "out"
+    first = build_case(case, out)
+    assert first.targets["written"] == len([p for p in (out / "dossiers").glob("*.pdf")
+                                            if p.name != "overview.pdf"])
+    again = build_case(case, out)
+    assert again.targets["written"] == 0
+    EDITS[edit](case)
+    incremental = build_case(case, out)
+    assert 0 < incremental.targets["written"] < first.targets["written"], incremental.targets
+    fresh = tmp_path / "fresh"
+    build_case(case, fresh)
+    assert _files(out) == _files(fresh)
+
+
+def test_removed_targets_lose_their_outputs(tmp_path: Path) -> None:
+    case = synthetic_case.write(12, tmp_path / "case")
+    out = tmp_path / "out"
+    build_case(case, out)
+    before = set((out / "dossiers").glob("*.pdf"))
+    _replace(case, "incidents.yml", "status: reviewed", "status: draft")
+    text = (case / "data" / "incidents.yml").read_text("utf-8")
+    (case / "data" / "incidents.yml").write_text(text.replace("status: reviewed",
+                                                              "status: draft"), "utf-8")
+    result = build_case(case, out)
+    after = set((out / "dossiers").glob("*.pdf"))
+    assert after < before and result.targets["removed"] > 0
+    fresh = tmp_path / "fresh"
+    build_case(case, fresh)
+    assert _files(out) == _files(fresh)
