@@ -45,9 +45,10 @@ def test_build_writes_entities_and_store(runner: CliRunner, fictional: Path,
     assert (fictional / ".dossier" / "case.db").is_file()
     assert "audience: public" in result.output and "entities.ftm.json (" in result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["dossiers", "entities.ftm.json", "evidence_map.json", "maps",
-                     "opensanctions", "workbook.xlsx"]
-    assert not [p for p in out.rglob(".*")]  # no temporary files left
+    assert names == [".manifest.json", "dossiers", "entities.ftm.json", "evidence_map.json",
+                     "maps", "opensanctions", "workbook.xlsx"]
+    assert [p.name for p in out.rglob(".*")] == [".manifest.json"]  # no temporary files
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
 
 def test_failed_build_leaves_previous_output(runner: CliRunner, fictional: Path,

@@ -40,31 +40,50 @@ EDITS: dict[str, Callable[[Path], None]] = {
                                        "title: Report 2 (fictional, second edition)"),
     "tenure dates": lambda c: _replace(c, "actors.yml", "start: 2015-01",
                                        "start: 2016-01"),
-    "person name": lambda c: _replace(c, "actors.yml", "-5\n", "-5 Jr\n"),
+    "person name": lambda c: _replace(c, "actors.yml", "-5\n    lang: en",
+                                      "-5 Jr\n    lang: en"),
 }
 
 
-@pytest.mark.parametrize("edit", list(EDITS))
-def test_incremental_equals_full_and_skips_the_rest(edit: str, tmp_path: Path) -> None:
-    case = synthetic_case.write(12, tmp_path / "case")
-    out = tmp_path / "out"
+SIZE = 20  # two bodies: an edit reaches some dossiers, not all
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, int]:
+    root = tmp_path_factory.mktemp("incremental")
+    case = synthetic_case.write(SIZE, root / "case")
+    out = root / "out"
     first = build_case(case, out)
     assert first.targets["written"] == len([p for p in (out / "dossiers").glob("*.pdf")
                                             if p.name != "overview.pdf"])
-    again = build_case(case, out)
-    assert again.targets["written"] == 0
+    assert build_case(case, out).targets["written"] == 0
+    return case, out, first.targets["written"]
+
+
+@pytest.mark.parametrize("edit", list(EDITS))
+def test_incremental_equals_full_and_skips_the_rest(edit: str, tmp_path: Path,
+                                                    built: tuple[Path, Path, int]) -> None:
+    import shutil
+
+    case, out = tmp_path / "case", tmp_path / "out"
+    shutil.copytree(built[0], case)
+    shutil.copytree(built[1], out)
+    first_written = built[2]
     EDITS[edit](case)
     incremental = build_case(case, out)
-    assert 0 < incremental.targets["written"] < first.targets["written"], incremental.targets
+    assert 0 < incremental.targets["written"] < first_written, incremental.targets
     fresh = tmp_path / "fresh"
     build_case(case, fresh)
     assert _files(out) == _files(fresh)
 
 
-def test_removed_targets_lose_their_outputs(tmp_path: Path) -> None:
-    case = synthetic_case.write(12, tmp_path / "case")
-    out = tmp_path / "out"
-    build_case(case, out)
+def test_removed_targets_lose_their_outputs(tmp_path: Path,
+                                           built: tuple[Path, Path, int]) -> None:
+    import shutil
+
+    case, out = tmp_path / "case", tmp_path / "out"
+    shutil.copytree(built[0], case)
+    shutil.copytree(built[1], out)
     before = set((out / "dossiers").glob("*.pdf"))
     _replace(case, "incidents.yml", "status: reviewed", "status: draft")
     text = (case / "data" / "incidents.yml").read_text("utf-8")
