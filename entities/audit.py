@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from entities.exc import StoreError
+from entities.schema import create_tables
 from entities.settings import database_url, prepare_database
 
 METADATA = MetaData()
@@ -83,7 +84,7 @@ class AuditLog:
     def __init__(self, url: str):
         try:
             self.engine = create_engine(prepare_database(url))
-            METADATA.create_all(self.engine, checkfirst=True)
+            create_tables(self.engine, METADATA)
         except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
             raise StoreError(f"cannot open the audit log in the case database: {exc}") from exc
 
@@ -169,7 +170,7 @@ def append_in(conn: Connection, action: str, subject: str, before: Any = None,
               after: Any = None, actor: str | None = None) -> Entry:
     """Append one entry inside an open transaction (creating the table if needed), so the
     entry and the change it records commit or roll back together."""
-    METADATA.create_all(conn, checkfirst=True)
+    create_tables(conn, METADATA)
     return AuditLog._append(conn, action, subject, before, after, actor)
 
 

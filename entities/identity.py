@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from entities.audit import append_in
 from entities.exc import InvalidCase, Problem, StoreError
+from entities.schema import create_tables
 from entities.settings import database_url, prepare_database
 
 JUDGEMENTS = {"same": Judgement.POSITIVE, "different": Judgement.NEGATIVE,
@@ -34,7 +35,9 @@ def case_resolver(root: Path) -> Iterator[Resolver[StatementEntity]]:
     url = prepare_database(database_url(root))
     try:
         session = make_session(url)
-        resolver = Resolver[StatementEntity](session, create=True)
+        resolver = Resolver[StatementEntity](session)
+        create_tables(session.connection, resolver._table)
+        session.checkpoint()  # the table exists for everyone; the lock is released
         resolver.load_into_memory()
     except (SQLAlchemyError, OSError) as exc:
         raise StoreError(f"cannot open the judgements in the case database: {exc}") from exc

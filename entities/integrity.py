@@ -19,6 +19,7 @@ from entities.audit import append_in
 from entities.case import Case
 from entities.exc import InvalidCase, Problem, StoreError
 from entities.references import file_digest
+from entities.schema import create_tables
 from entities.settings import database_url, prepare_database
 
 SOURCES_DIR = "sources"
@@ -82,7 +83,7 @@ class FileRegistry:
         url = database_url(case.root)
         try:
             self.engine = create_engine(prepare_database(url))
-            METADATA.create_all(self.engine, checkfirst=True)
+            create_tables(self.engine, METADATA)
         except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
             raise StoreError(f"cannot open the evidence file register: {exc}") from exc
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from entities import audit, integrity
 from entities.exc import StoreError
+from entities.schema import create_tables
 from entities.screening import results
 from entities.settings import STATE_DIR, prepare_database
 
@@ -31,19 +32,17 @@ BATCH = 1000
 def _target_tables(engine: Engine) -> list[Table]:
     """Create every table in the target; return them in copy order."""
     statements = make_statement_table(MetaData())
-    statements.create(bind=engine, checkfirst=True)
     url = str(engine.url.render_as_string(hide_password=False))
     session = make_session(url)
     try:
-        resolver = Resolver[StatementEntity](session, create=True)
-        resolver_table = resolver._table
-        session.commit()
+        resolver_table = Resolver[StatementEntity](session)._table
     finally:
         session.close()
         close_db(url)
+    schema = (results.METADATA, audit.METADATA, integrity.METADATA)
+    create_tables(engine, statements, resolver_table, *schema)
     out = [statements, resolver_table]
-    for metadata in (results.METADATA, audit.METADATA, integrity.METADATA):
-        metadata.create_all(engine, checkfirst=True)
+    for metadata in schema:
         out += list(metadata.sorted_tables)
     return out
 

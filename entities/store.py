@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from entities.exc import StoreError
+from entities.schema import create_tables
 from entities.settings import database_url, prepare_database
 
 BATCH = 500
@@ -34,7 +35,7 @@ class CaseStore:
         try:
             self.engine: Engine = create_engine(prepare_database(url))
             self.table = make_statement_table(MetaData())
-            self.table.create(bind=self.engine, checkfirst=True)
+            create_tables(self.engine, self.table)
         except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
             raise StoreError(f"cannot open the case database ({_safe(url)}): {exc}") from exc
 

@@ -38,6 +38,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from entities.audit import append_in
 from entities.exc import StoreError
+from entities.schema import create_tables
 from entities.screening.match import Match
 from entities.settings import database_url, prepare_database
 
@@ -102,7 +103,7 @@ class ScreeningStore:
     def __init__(self, url: str):
         try:
             self.engine = create_engine(prepare_database(url))
-            METADATA.create_all(self.engine, checkfirst=True)
+            create_tables(self.engine, METADATA)
         except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
             raise StoreError(f"cannot open the screening results in the case database: "
                              f"{exc}") from exc
