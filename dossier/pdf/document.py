@@ -53,7 +53,7 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
 class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
     """A4 pages with header, footer, bookmarks for h1/h2 and TOC notifications."""
 
-    def __init__(self, buffer: io.BytesIO, info: DocInfo):
+    def __init__(self, buffer: io.BytesIO, info: DocInfo, sketch: bool = True):
         super().__init__(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                          topMargin=MARGIN + 6 * mm, bottomMargin=MARGIN, invariant=1,
                          title=info.title, author=info.author, subject=info.subject,
@@ -64,11 +64,22 @@ class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
         self.addPageTemplates([PageTemplate("page", [frame], onPage=self._decorate)])
         self._bookmark = 0
         self._top_seen = False
+        self._sketch = sketch
+        #: layout passes so far; the first only collects the table of contents
+        self.passes = 0
+        #: pictures skip their pixels in this pass (see ``sketched``)
+        self.sketching = False
+        #: a picture was left out of some pass
+        self.sketched = False
 
     def beforeDocument(self) -> None:
-        """Each pass of the table-of-contents build starts counting bookmarks afresh."""
+        """Each pass of the table-of-contents build starts counting bookmarks afresh.
+        The first pass is only measured for page numbers: pictures take their place
+        without their pixels (``render`` redraws if that pass turns out to be final)."""
         self._bookmark = 0
         self._top_seen = False
+        self.passes += 1
+        self.sketching = self._sketch and self.passes == 1
 
     def _decorate(self, canvas: Canvas, doc: Any) -> None:
         font = register_fonts()
@@ -118,5 +129,9 @@ def table_of_contents() -> TableOfContents:
 def render(info: DocInfo, story: list[Flowable]) -> bytes:
     """Build the PDF (two passes for the table of contents) and return its bytes."""
     buffer = io.BytesIO()
-    DossierTemplate(buffer, info).multiBuild(story)
+    template = DossierTemplate(buffer, info)
+    template.multiBuild(story)
+    if template.passes == 1 and template.sketched:  # nothing to collect: draw it whole
+        buffer = io.BytesIO()
+        DossierTemplate(buffer, info, sketch=False).multiBuild(story)
     return buffer.getvalue()

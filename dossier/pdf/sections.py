@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
-from reportlab.platypus import Flowable, Image, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
 
 from dossier.pdf import narrative
 from dossier.pdf.document import WIDTH, table_of_contents
+from dossier.pdf.picture import picture
 from dossier.pdf.styles import styles, table_style
 from dossier.pdf.text import script_of, t, x
 from entities import vocab
@@ -131,9 +131,7 @@ def identification(ctx: Context) -> list[Flowable]:
     out.append(table(["", ""], [[x(k), x(v or "—")] for k, v in facts], [1, 3]))
     photo = getattr(actor, "photo", None)
     if photo and (ctx.case.root / photo).is_file():
-        image = ImageReader(str(ctx.case.root / photo))
-        w, h = image.getSize()
-        out.append(Image(str(ctx.case.root / photo), width=40 * mm, height=40 * mm * h / w))
+        out.append(picture(ctx.case.root / photo, 40 * mm, 10_000, max_scale=10_000))
     return out
 
 
@@ -300,10 +298,8 @@ def annex(ctx: Context, stem: str) -> list[Flowable]:
         for key, suffix in (("map", "map"), ("timeline", "timeline")):
             path = ctx.pictures / f"{stem}-{suffix}.png"
             if path.is_file():
-                w, h = ImageReader(str(path)).getSize()
-                scale = min(WIDTH / w, MAX_IMAGE_HEIGHT / h, 0.5)
-                out += [heading(ctx.t(key), 2), Image(str(path), width=w * scale,
-                                                     height=h * scale)]
+                out += [heading(ctx.t(key), 2),
+                        picture(path, WIDTH, MAX_IMAGE_HEIGHT, max_scale=0.5)]
     return out
 
 
