@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from followthemoney import StatementEntity
 from followthemoney.export.graph import NXGraphExporter
@@ -35,6 +35,26 @@ from exports.proposals import proposal_entities
 from exports.workbook import write_workbook as write_parliament_workbook
 
 EXPORT_FORMATS = ("xlsx", "opensanctions", "gexf")
+
+
+class Reporter(Protocol):
+    """Where a build reports its steps (``dossier.progress.StepProgress`` in the CLI)."""
+
+    def step(self, label: str) -> None:
+        """A new step begins."""
+
+    def count(self, done: int, total: int) -> None:
+        """``done`` of ``total`` items of the current step."""
+
+
+class Quiet:
+    """A reporter that shows nothing."""
+
+    def step(self, label: str) -> None:
+        """Nothing to show."""
+
+    def count(self, done: int, total: int) -> None:
+        """Nothing to show."""
 
 
 @dataclass
@@ -75,7 +95,7 @@ class Prepared:
 
 
 def prepare(root: Path, audience: str = "public", include_drafts: bool | None = None,
-            accept_changes: bool = False) -> Prepared:
+            accept_changes: bool = False, report: Reporter | None = None) -> Prepared:
     """Validate the case and its evidence files, analyse, store and compile it for
     ``audience``.
 
@@ -85,16 +105,23 @@ def prepare(root: Path, audience: str = "public", include_drafts: bool | None = 
     """
     if audience not in AUDIENCES:
         raise ValueError(f"unknown audience {audience!r}")
+    report = report or Quiet()
+    report.step("reading and checking the case")
     case = load_case(root)
+    report.step("checking the evidence files")
     with FileRegistry(case) as registry:
         files = {f.path: f for f in registry.check_and_register(accept_changes)}
+    report.step("grading attributions")
     analysis = analyse(case, audience, include_drafts)
+    report.step("compiling FollowTheMoney entities")
     internal = compile_case(case)
     held = frozenset(att for att, _ in analysis.held_back)
     shared = compile_case(case, audience, skip=held)
+    report.step("storing the case")
     store = CaseStore.for_case(case.root)
     try:
         statements = store.replace(case.meta.id, internal)
+        report.step("applying identity judgements")
         with case_resolver(case.root) as resolver:
             own = {str(e.id) for e in internal}
             extra_ids = merged_referents(resolver, {str(e.id) for e in shared}) - own
@@ -157,7 +184,7 @@ class BuildResult:
 
 def build_case(root: Path, out: Path, audience: str = "public",
                include_drafts: bool | None = None, lang: str = "en",
-               progress: Callable[[int, int], None] | None = None,
+               progress: Reporter | None = None,
                accept_changes: bool = False) -> BuildResult:
     """Build every output of the case at ``root`` into ``out``.
 
@@ -169,23 +196,25 @@ def build_case(root: Path, out: Path, audience: str = "public",
     reviewed attributions with evidence, unless ``include_drafts``. Records judged the
     same person or organisation (``dossier dedupe``) appear as one canonical entity.
 
-    ``progress`` (optional) is called with (targets done, targets in all) while the
-    per-target pictures and dossiers are written.
+    ``progress`` (optional) is told each step as it begins, and counts where a step
+    has them (the per-target pictures and dossiers).
 
     Raises:
         InvalidCase: the case has mistakes (nothing written).
         StoreError, OutputError: the database or an output could not be written.
     """
-    p = prepare(root, audience, include_drafts, accept_changes)
+    report = progress or Quiet()
+    p = prepare(root, audience, include_drafts, accept_changes, report)
+    report.step("linking the previous outputs")
     with staged_folder(out) as staging:
-        result = _write_outputs(p, staging, lang, progress)
+        result = _write_outputs(p, staging, lang, report)
+        report.step("putting the new outputs in place")
     result.outputs = {name: out / path.relative_to(staging)
                       for name, path in result.outputs.items()}
     return result
 
 
-def _write_outputs(p: Prepared, out: Path, lang: str,
-                   progress: Callable[[int, int], None] | None) -> BuildResult:
+def _write_outputs(p: Prepared, out: Path, lang: str, report: Reporter) -> BuildResult:
     case, analysis, audience = p.case, p.analysis, p.audience
     result = BuildResult(case, audience, p.statements, held_back=analysis.held_back,
                          findings=p.findings)
@@ -194,22 +223,29 @@ def _write_outputs(p: Prepared, out: Path, lang: str,
         result.outputs[name] = path
         result.counts[name] = count
 
+    report.step("writing the entities and the evidence map")
     record("entities", out / "entities.ftm.json",
            write_entities(out / "entities.ftm.json", p.shared))
     record("evidence map", write_evidence_map(out / "evidence_map.json", analysis),
            len(analysis.attributions))
     dossiers = out / "dossiers"
-    if progress is not None:
-        progress(0, len(analysis.targets))
-    result.targets = write_targets(p, out, lang, progress)
+    notes = [str(f) for f in p.visible_findings() if f.level != "info"]
+    side = {
+        "workbook": lambda: write_parliament_workbook(out / "workbook.xlsx", case, analysis,
+                                                      audience, p.shown, p.screening),
+        "opensanctions": lambda: write_opensanctions(p, out / "opensanctions"),
+        "overview": lambda: write_overview_pdf(dossiers / "overview.pdf", case, analysis,
+                                               audience, lang, notes, p.shown, p.screening),
+    }
+    for folder in (dossiers, out / "maps"):
+        folder.mkdir(parents=True, exist_ok=True)
+    report.step("dossiers, diagrams, workbook and dataset")
+    report.count(0, len(analysis.targets))
+    result.targets, done = write_targets(p, out, lang, report.count, side=side)
     record("pictures", out / "maps", len(list((out / "maps").glob("*.*")))
            if (out / "maps").is_dir() else 0)
-    record("workbook", write_parliament_workbook(out / "workbook.xlsx", case, analysis,
-                                                 audience, p.shown, p.screening), 1)
-    record("opensanctions", out / "opensanctions", write_opensanctions(p, out / "opensanctions"))
-    notes = [str(f) for f in p.visible_findings() if f.level != "info"]
-    write_overview_pdf(dossiers / "overview.pdf", case, analysis, audience, lang, notes,
-                       p.shown, p.screening)
+    record("workbook", done["workbook"], 1)
+    record("opensanctions", out / "opensanctions", done["opensanctions"])
     record("dossiers", dossiers, len(analysis.targets) + 1)
     return result
 

@@ -112,9 +112,9 @@ def build(directory: Path, out: Path, audience: str, include_drafts: bool | None
       dossier build examples/kazakhstan-2020-2021 --out out
     """
     from dossier.build import build_case
-    from dossier.progress import target_progress
+    from dossier.progress import StepProgress
 
-    with target_progress("dossiers and diagrams") as progress:
+    with StepProgress() as progress:
         result = build_case(directory, out, audience, include_drafts or None, lang, progress,
                             accept_changes)
     units = {"entities": "entities", "evidence map": "attributions", "pictures": "pictures",

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     DownloadColumn,
     MofNCompleteColumn,
     Progress,
+    SpinnerColumn,
+    TaskID,
     TextColumn,
+    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 
@@ -18,26 +23,53 @@ from rich.progress import (
 QUIET_BELOW_BYTES = 2 * 1024 * 1024
 
 
-#: Builds with fewer targets than this show no progress bar.
+#: Steps with fewer items than this show no progress bar.
 QUIET_BELOW_TARGETS = 10
 
 
-@contextmanager
-def target_progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """Yield a callback taking (done, total); shows a bar only for many targets."""
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  transient=True) as bar:
-        task = None
+#: A build shows its steps only once it has run this long (short builds stay quiet).
+SHOW_AFTER_SECONDS = 2.0
 
-        def update(done: int, total: int) -> None:
-            nonlocal task
-            if total < QUIET_BELOW_TARGETS:
-                return
-            if task is None:
-                task = bar.add_task(label, total=total)
-            bar.update(task, completed=done)
 
-        yield update
+class StepProgress:
+    """The steps of a long job, one line each, with a bar where the step has a count.
+
+    Nothing is displayed until the job has run for ``SHOW_AFTER_SECONDS``; the display
+    disappears when the job ends (the command then prints its summary).
+    """
+
+    def __init__(self, show_after: float = SHOW_AFTER_SECONDS,
+                 console: Console | None = None):
+        self._bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                             MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
+                             console=console)
+        self._task: TaskID | None = None
+        self._timer = threading.Timer(show_after, self._bar.start)
+        self._timer.daemon = True
+
+    def __enter__(self) -> StepProgress:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+        self._bar.stop()
+
+    def step(self, label: str) -> None:
+        """A new step begins (the previous one is done)."""
+        self._finish()
+        self._task = self._bar.add_task(label, total=None)
+
+    def count(self, done: int, total: int) -> None:
+        """``done`` of ``total`` items of the current step."""
+        if self._task is not None:
+            self._bar.update(self._task, completed=done, total=total)
+
+    def _finish(self) -> None:
+        if self._task is not None:
+            task = self._bar.tasks[-1]
+            self._bar.update(self._task, total=task.total or 1,
+                             completed=task.total or 1)
 
 
 @contextmanager

@@ -7,7 +7,8 @@ the registered hashes of its files, the case header, the audience, the language 
 program's own code. Their SHA-256 is the target's *digest*, kept in ``OUT/.manifest.json``.
 A rebuild regenerates a target only when its digest changed (or its files are missing),
 and deletes the outputs of targets that are gone. The targets to regenerate are shared
-among worker processes (fork), one per core.
+among worker processes (fork), one per core, together with the case-level outputs that
+do not depend on them (workbook, dataset, overview: ``side`` jobs), which start first.
 """
 
 from __future__ import annotations
@@ -31,8 +32,8 @@ if TYPE_CHECKING:
     from dossier.build import Prepared
 
 MANIFEST = ".manifest.json"
-#: Fewer targets to regenerate than this are done in the main process.
-POOL_FROM = 4
+#: Fewer jobs (targets to regenerate and side jobs) than this run in the main process.
+POOL_FROM = 2
 _JOB: dict[str, Any] = {}
 
 
@@ -90,8 +91,17 @@ def target_digest(p: Prepared, target: TargetView, lang: str) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
+def _work(job: tuple[str, Any]) -> tuple[str, Any, Any]:
+    """Do one job (in a worker or the main process): ``("target", number)`` or
+    ``("side", name)``; return ``(kind, key, result)``."""
+    kind, key = job
+    if kind == "side":
+        return kind, key, _JOB["side"][key]()
+    return kind, key, _render(key)
+
+
 def _render(number: int) -> tuple[str, int]:
-    """Write one target's pictures and dossier (in a worker or the main process)."""
+    """Write one target's pictures and dossier."""
     p: Prepared = _JOB["prepared"]
     out: Path = _JOB["out"]
     target = p.analysis.targets[number]
@@ -111,9 +121,12 @@ def _outputs_of(out: Path, stem: str) -> list[Path]:
 
 def write_targets(p: Prepared, out: Path, lang: str,
                   progress: Callable[[int, int], None] | None = None,
-                  workers: int | None = None) -> dict[str, int]:
-    """Write what changed for every target; return counts (``written``, ``kept``,
-    ``removed``)."""
+                  workers: int | None = None,
+                  side: dict[str, Callable[[], Any]] | None = None,
+                  ) -> tuple[dict[str, int], dict[str, Any]]:
+    """Write what changed for every target, and run the ``side`` jobs alongside; return
+    counts (``written``, ``kept``, ``removed``) and the side jobs' results by name.
+    Side jobs run in a forked worker: they write files and return picklable values."""
     manifest_path = out / MANIFEST
     try:
         old: dict[str, str] = json.loads(manifest_path.read_text("utf-8"))["targets"]
@@ -132,28 +145,41 @@ def write_targets(p: Prepared, out: Path, lang: str,
     for number in todo:  # a regenerated target starts without its old pictures
         for path in _outputs_of(out, p.target_stem(p.analysis.targets[number].id))[1:]:
             path.unlink(missing_ok=True)
-    _JOB.update(prepared=p, out=out, lang=lang)
+    _JOB.update(prepared=p, out=out, lang=lang, side=side or {})
+    jobs: list[tuple[str, Any]] = [("side", name) for name in side or {}]
+    jobs += [("target", number) for number in todo]
     try:
-        _run(todo, progress, workers)
+        results = _run(jobs, len(todo), progress, workers)
     finally:
         _JOB.clear()
     manifest_path.write_text(json.dumps({"targets": dict(sorted(digests.items()))},
                                         indent=1), encoding="utf-8")
-    return {"written": len(todo), "kept": len(digests) - len(todo), "removed": removed}
+    counts = {"written": len(todo), "kept": len(digests) - len(todo), "removed": removed}
+    return counts, results
 
 
-def _run(todo: list[int], progress: Callable[[int, int], None] | None,
-         workers: int | None) -> None:
-    total = len(todo)
+def _run(jobs: list[tuple[str, Any]], targets: int,
+         progress: Callable[[int, int], None] | None, workers: int | None) -> dict[str, Any]:
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    results: Iterable[tuple[str, int]]
-    if total < POOL_FROM or count <= 1 or os.name != "posix":
-        results = (_render(n) for n in todo)
-        for done, _ in enumerate(results, start=1):
+    side: dict[str, Any] = {}
+    done = 0
+    finished: Iterable[tuple[str, Any, Any]]
+    if len(jobs) < POOL_FROM or count <= 1 or os.name != "posix":
+        finished = (_work(job) for job in jobs)
+        pool = None
+    else:
+        pool = get_context("fork").Pool(count)
+        finished = pool.imap_unordered(_work, jobs)
+    try:
+        for kind, key, value in finished:
+            if kind == "side":
+                side[key] = value
+                continue
+            done += 1
             if progress is not None:
-                progress(done, total)
-        return
-    with get_context("fork").Pool(count) as pool:
-        for done, _ in enumerate(pool.imap_unordered(_render, todo), start=1):
-            if progress is not None:
-                progress(done, total)
+                progress(done, targets)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+    return side

@@ -103,12 +103,16 @@ class Located(Strict):
     def origin(self, *field: str | int) -> str:
         """Where a field's value comes from, the provenance stored on each statement:
         ``file:line`` for YAML, ``file:Sheet!row`` for imported spreadsheet rows."""
-        imported = getattr(self, "imported_from", None)
+        imported = self.__dict__.get("imported_from")  # a field of some records only
         if imported:
             return str(imported)
-        if self._row is not None:
-            return self._row
-        return f"{self.defined_in}:{self.line(*field)}"
+        private = self.__pydantic_private__ or {}  # read once: called for every statement
+        row, source = private.get("_row"), private.get("_source")
+        if row is not None:
+            return str(row)
+        if source is None:
+            return "<memory>:0"
+        return f"{source.file}:{source.line((*private['_path'], *field))}"
 
 
 class Name(Strict):

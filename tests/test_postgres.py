@@ -1,5 +1,5 @@
 """Every command on PostgreSQL (a real, throwaway server), moving a case from SQLite to
-PostgreSQL, and two imports at the same time."""
+PostgreSQL, and two imports or two builds at the same time."""
 
 from __future__ import annotations
 
@@ -121,6 +121,30 @@ def test_two_imports_at_the_same_time_lose_nothing(fictional: Path, tmp_path: Pa
     verify = runner.invoke(cli, ["verify", str(fictional)], env={"DOSSIER_DATABASE_URL":
                                                                   pg_url})
     assert "chain intact" in verify.output
+
+
+def test_two_builds_at_the_same_time_agree(fictional: Path, tmp_path: Path,
+                                          pg_url: str) -> None:
+    env = {**os.environ, "DOSSIER_DATABASE_URL": pg_url}
+    processes = [subprocess.Popen(
+        [sys.executable, "-c", "from dossier.cli import main; main()", "build",
+         str(fictional), "--out", str(tmp_path / name), "--audience", "government"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name in ("a", "b")]
+    outputs = [p.communicate(timeout=300) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    import psycopg
+
+    with psycopg.connect(pg_url) as conn:
+        total, distinct = conn.execute("SELECT count(*), count(DISTINCT id) FROM statement"
+                                       ).fetchone()
+    assert total == distinct > 0  # every statement once
+    subprocess.run([sys.executable, "-c", "from dossier.cli import main; main()", "build",
+                    str(fictional), "--out", str(tmp_path / "c")], env=env, check=True,
+                   capture_output=True)
+    with psycopg.connect(pg_url) as conn:
+        alone = conn.execute("SELECT count(*) FROM statement").fetchone()[0]
+    assert alone == total  # what a build on its own stores: nothing lost, nothing doubled
 
 
 @pytest.mark.parametrize("url", ["postgres://u@h/db", "postgresql://u@h/db"])
