@@ -67,9 +67,8 @@ class StepProgress:
 
     def _finish(self) -> None:
         if self._task is not None:
-            task = self._bar.tasks[-1]
-            self._bar.update(self._task, total=task.total or 1,
-                             completed=task.total or 1)
+            total = self._bar.tasks[-1].total or 1  # the current step is the last task
+            self._bar.update(self._task, total=total, completed=total)
 
 
 @contextmanager

@@ -186,11 +186,11 @@ class FileRegistry:
             with self.engine.begin() as conn:
                 if conn.dialect.name == "postgresql":  # concurrent builds take turns
                     conn.exec_driver_sql(f"LOCK TABLE {FILES.name} IN SHARE ROW EXCLUSIVE MODE")
-                now = {r["path"]: r["sha256"] for r in conn.execute(
+                stored = {r["path"]: r["sha256"] for r in conn.execute(
                     select(FILES.c.path, FILES.c.sha256).where(
                         FILES.c.case_id == self.case.meta.id)).mappings()}
                 for action, old, new in changes:
-                    if now.get(new.path) == new.sha256:
+                    if stored.get(new.path) == new.sha256:
                         continue  # registered meanwhile by another build: nothing to record
                     conn.execute(delete(FILES).where(FILES.c.case_id == self.case.meta.id,
                                                      FILES.c.path == new.path))

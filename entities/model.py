@@ -80,18 +80,26 @@ class Located(Strict):
         """True for a record read from a spreadsheet row in this run."""
         return self._row is not None
 
+    def _where(self) -> tuple[str | None, LocatedData | None, Path]:
+        """Row, source and path, read straight from pydantic's private state (attribute
+        access to it is slow, and provenance is asked for every statement)."""
+        private = self.__pydantic_private__ or {}
+        return private.get("_row"), private.get("_source"), private.get("_path", ())
+
     @property
     def defined_in(self) -> str:
         """The file (or ``file:Sheet!row``) the record was read from."""
-        if self._row is not None:
-            return self._row
-        return self._source.file if self._source is not None else "<memory>"
+        row, source, _ = self._where()
+        if row is not None:
+            return row
+        return source.file if source is not None else "<memory>"
 
     def line(self, *field: str | int) -> int:
         """Line of a field of this record (of the record itself without ``field``)."""
-        if self._source is None or self._row is not None:
+        row, source, path = self._where()
+        if source is None or row is not None:
             return 0
-        return self._source.line((*self._path, *field))
+        return source.line((*path, *field))
 
     def problem(self, message: str, *field: str | int) -> Problem:
         """A :class:`Problem` located at a field of this record."""
@@ -106,13 +114,10 @@ class Located(Strict):
         imported = self.__dict__.get("imported_from")  # a field of some records only
         if imported:
             return str(imported)
-        private = self.__pydantic_private__ or {}  # read once: called for every statement
-        row, source = private.get("_row"), private.get("_source")
+        row = self._where()[0]
         if row is not None:
-            return str(row)
-        if source is None:
-            return "<memory>:0"
-        return f"{source.file}:{source.line((*private['_path'], *field))}"
+            return row
+        return f"{self.defined_in}:{self.line(*field)}"
 
 
 class Name(Strict):

@@ -174,41 +174,36 @@ def _date_ticks(axes: Axes, first: float, last: float) -> None:
 def timeline_figure(case: Case, target: TargetView, shown: set[str]) -> Figure | None:
     """Tenures as bars and attributed incidents as points, on one time axis; ``None``
     when the target has neither a dated post nor a dated incident."""
-    dated_posts = [t for t in case.tenures if t.person == target.id and t.id in shown
-                   and t.start is not None]
-    dated_incidents = [a for a in target.attributions
-                       if getattr(case.index[a.incident], "date", None)]
-    if not dated_posts and not dated_incidents:
-        return None
-    figure = _figure(11, 3.2)
-    axes = figure.add_subplot()
-    rows: list[str] = []
-    days: list[float] = []
     fallback = case.meta.date or "2000"
+    bars = []
     for tenure in case.tenures:
         if tenure.person != target.id or tenure.id not in shown or tenure.start is None:
             continue
-        start = date2num(earliest(tenure.start))
-        end = date2num(latest(tenure.end or fallback))
         position = case.index[tenure.position]
         assert isinstance(position, Position)
-        rows.append("\n".join(textwrap.wrap(position.title[0].name, 30)))
-        days += [start, end]
-        axes.barh(len(rows) - 1, end - start, left=start, color="#8e44ad", alpha=0.6)
+        bars.append((date2num(earliest(tenure.start)),
+                     date2num(latest(tenure.end or fallback)), position.title[0].name))
     points = []
     for att in target.attributions:
         incident = case.index[att.incident]
         assert isinstance(incident, Incident)
         if incident.date is not None:
             points.append((date2num(earliest(incident.date)), incident.title, att.inferred))
+    if not bars and not points:
+        return None
+    figure = _figure(11, 3.2)
+    axes = figure.add_subplot()
+    rows = [textwrap.fill(title, 30) for _, _, title in bars]
+    for row, (start, end, _) in enumerate(bars):
+        axes.barh(row, end - start, left=start, color="#8e44ad", alpha=0.6)
     for number, (x, title, inferred) in enumerate(sorted(points, key=lambda p: p[0])):
-        days.append(x)
         axes.plot([x], [len(rows)], marker="o" if inferred else "D", color="#d35400")
         # neighbouring labels on three heights, so that close dates stay legible
-        axes.annotate("\n".join(textwrap.wrap(title, 28)), (x, len(rows)), fontsize=6,
+        axes.annotate(textwrap.fill(title, 28), (x, len(rows)), fontsize=6,
                       xytext=(3, 5 + 12 * (number % 3)), textcoords="offset points")
     axes.set_ylim(-0.6, len(rows) + 1.2)
     axes.set_yticks(range(len(rows) + 1), [*rows, "incidents"], fontsize=7)
+    days = [day for start, end, _ in bars for day in (start, end)] + [x for x, _, _ in points]
     _date_ticks(axes, min(days), max(days))
     axes.set_title(f"Timeline: {target.name}", fontsize=11)
     return figure

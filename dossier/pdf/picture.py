@@ -29,12 +29,12 @@ def _flat(path: Path) -> PILImage.Image:
 
 
 class Picture(Flowable):  # type: ignore[misc]
-    """An image file drawn at ``width`` × ``height`` points."""
+    """An image (a JPEG file's path, or decoded pixels) drawn at ``width`` × ``height``
+    points."""
 
-    def __init__(self, path: Path, width: float, height: float):
+    def __init__(self, source: str | ImageReader, width: float, height: float):
         super().__init__()
-        self.source: str | ImageReader = (str(path) if path.suffix.lower() in _JPEG
-                                          else ImageReader(_flat(path)))
+        self.source = source
         self.width = width
         self.height = height
 
@@ -51,8 +51,16 @@ class Picture(Flowable):  # type: ignore[misc]
 
 def picture(path: Path, max_width: float, max_height: float,
             max_scale: float = 1.0) -> Picture:
-    """A ``Picture`` of ``path`` scaled to fit the box (points per pixel ≤ ``max_scale``)."""
-    with PILImage.open(path) as image:
-        w, h = image.size
+    """A ``Picture`` of ``path`` scaled to fit the box (points per pixel ≤ ``max_scale``);
+    the file is decoded once, here (a JPEG only has its header read)."""
+    source: str | ImageReader
+    if path.suffix.lower() in _JPEG:
+        with PILImage.open(path) as image:
+            w, h = image.size
+        source = str(path)
+    else:
+        pixels = _flat(path)
+        w, h = pixels.size
+        source = ImageReader(pixels)
     scale = min(max_width / w, max_height / h, max_scale)
-    return Picture(path, w * scale, h * scale)
+    return Picture(source, w * scale, h * scale)
