@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from dossier.pdf import write_target_pdf
 from entities.model import Attribution, Evidence, Incident, Position, Tenure
+from entities.writes import atomic_file
 from evidence_maps.analysis import TargetView
 from exports.pictures import write_target_pictures
 
@@ -152,8 +153,9 @@ def write_targets(p: Prepared, out: Path, lang: str,
         results = _run(jobs, len(todo), progress, workers)
     finally:
         _JOB.clear()
-    manifest_path.write_text(json.dumps({"targets": dict(sorted(digests.items()))},
-                                        indent=1), encoding="utf-8")
+    # A new file, never a write through the hard link to the previous outputs.
+    with atomic_file(manifest_path) as fh:
+        fh.write(json.dumps({"targets": dict(sorted(digests.items()))}, indent=1).encode())
     counts = {"written": len(todo), "kept": len(digests) - len(todo), "removed": removed}
     return counts, results
 
