@@ -25,8 +25,8 @@ from typing import Any
 
 from followthemoney import EntityProxy, model
 
-from entities.orgnames import alias_table
-from entities.resolution import LogicV2Scorer, xref
+from entities.resolution.orgnames import alias_table
+from entities.resolution.xref import LogicV2Scorer, xref
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "dedupe_dev.json"
 

@@ -38,8 +38,8 @@ def _peak_mb() -> float:
 def run_ours(path: Path, planted: set[tuple[str, str]]) -> dict[str, float]:
     from followthemoney import model
 
-    from entities.orgnames import alias_table
-    from entities.resolution import LogicV2Scorer, xref
+    from entities.resolution.orgnames import alias_table
+    from entities.resolution.xref import LogicV2Scorer, xref
 
     started = time.perf_counter()
     with path.open(encoding="utf-8") as fh:

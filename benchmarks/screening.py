@@ -102,14 +102,14 @@ def make_targets(count: int) -> list[dict[str, Any]]:
 
 
 def _queries(targets: list[dict[str, Any]]) -> list[Any]:
-    from entities.screening import query_entity
+    from entities.screening.match import query_entity
 
     return [query_entity(t["schema"], t["properties"]) for t in targets]
 
 
 # --- steps (each in its own process) ---------------------------------------------------
 def step_index(path: Path) -> dict[str, Any]:
-    from entities.screening import open_index
+    from entities.screening.cache import open_index
 
     started = time.perf_counter()
     first = open_index(path)
@@ -126,7 +126,8 @@ def step_index(path: Path) -> dict[str, Any]:
 
 
 def step_screen(path: Path, targets: list[dict[str, Any]]) -> dict[str, Any]:
-    from entities.screening import open_index, query_entity, screen_entity
+    from entities.screening.cache import open_index
+    from entities.screening.match import query_entity, screen_entity
 
     opened = open_index(path)
     index = opened.index
@@ -148,7 +149,7 @@ def step_screen(path: Path, targets: list[dict[str, Any]]) -> dict[str, Any]:
 def _brute_chunk(args: tuple[str, list[dict[str, Any]], int, int]) -> list[list[str]]:
     from followthemoney import ValueEntity
 
-    from entities.screening import ListIndex
+    from entities.screening.index import ListIndex
     from entities.screening.match import score
 
     folder, targets, part, parts = args
@@ -172,7 +173,7 @@ def _brute_chunk(args: tuple[str, list[dict[str, Any]], int, int]) -> list[list[
 
 
 def step_brute(path: Path, targets: list[dict[str, Any]]) -> dict[str, Any]:
-    from entities.screening import open_index
+    from entities.screening.cache import open_index
 
     opened = open_index(path)
     folder = str(opened.index.folder)

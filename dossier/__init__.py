@@ -1,5 +1,7 @@
-"""The application: command line, build orchestration, dossiers."""
+"""The application: the ``dossier`` command line (``dossier.cli``), the build that turns a
+case into its outputs (``dossier.build``, per-target work in ``dossier.targets``), the
+dossier PDFs (``dossier.pdf``), screening and identity commands, and the case scaffold.
 
-from dossier.build import BuildResult, build_case
+Nothing is imported here, so that ``dossier --help`` starts quickly."""
 
-__all__ = ["BuildResult", "build_case"]
+__all__: list[str] = []

@@ -12,24 +12,26 @@ from typing import Protocol
 from followthemoney import StatementEntity
 from followthemoney.export.graph import NXGraphExporter
 
+from dossier.outdir import staged_folder
 from dossier.pdf import write_overview_pdf
 from dossier.targets import write_targets
-from entities import CaseStore, case_dataset, compile_case, load_case
-from entities.case import Case
-from entities.identity import canonical_entities, case_resolver, merged_referents
-from entities.ids import make_id
-from entities.integrity import FileRegistry, Registered
-from entities.levels import AUDIENCES, visible
-from entities.outdir import staged_folder
-from entities.pseudonyms import pseudonyms
-from entities.screening import ScreeningStore
-from entities.writes import atomic_file
+from entities.case.case import Case
+from entities.case.levels import AUDIENCES, visible
+from entities.case.loader import load_case
+from entities.db.evidence_files import FileRegistry, Registered
+from entities.db.judgements import canonical_entities, case_resolver, merged_referents
+from entities.db.screening import ScreeningStore
+from entities.db.statements import CaseStore
+from entities.files import atomic_file
+from entities.ftm.compile import case_dataset, compile_case
+from entities.ftm.ids import make_id
 from evidence_maps.analysis import CaseAnalysis, analyse
 from evidence_maps.checks import Finding, findings_for, run_checks
 from evidence_maps.designations import DesignationReport, designation_gaps
-from exports import write_entities
+from evidence_maps.pseudonyms import pseudonyms
 from exports.designations import designation_entities
 from exports.evidence_map import write_evidence_map
+from exports.ftm_json import write_entities
 from exports.opensanctions import write_dataset
 from exports.proposals import proposal_entities
 from exports.workbook import write_workbook as write_parliament_workbook

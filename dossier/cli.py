@@ -11,8 +11,9 @@ from typing import Any
 import click
 from rich.console import Console
 
-from entities import DossierError, InvalidInput, load_case
-from entities.levels import AUDIENCES
+from entities.case.levels import AUDIENCES
+from entities.case.loader import load_case
+from entities.exc import DossierError, InvalidInput
 
 CASE_DIR = click.Path(file_okay=False, path_type=Path)
 
@@ -173,8 +174,8 @@ def import_(directory: Path, file: Path, kind: str | None, dry_run: bool) -> Non
       dossier import my-case people.csv
       dossier import my-case us_ofac_sdn.ftm.json
     """
-    from entities.ftm_import import import_ftm, is_ftm_file
-    from entities.importer import import_table
+    from entities.intake.ftm_import import import_ftm, is_ftm_file
+    from entities.intake.importer import import_table
 
     if is_ftm_file(file):
         from dossier.progress import byte_progress
@@ -223,7 +224,7 @@ def db_migrate(directory: Path, to: str) -> None:
       dossier db migrate my-case --to postgresql://ngo@db.example.org/my_case
       export DOSSIER_DATABASE_URL=postgresql://ngo@db.example.org/my_case
     """
-    from entities.migrate import migrate
+    from entities.db.migrate import migrate
 
     load_case(directory)
     counts = migrate(directory, to)
@@ -246,9 +247,9 @@ def verify(directory: Path) -> None:
     Example:
       dossier verify examples/kazakhstan-2020-2021
     """
-    from entities.audit import AuditLog
-    from entities.integrity import FileRegistry
-    from entities.loader import read_case
+    from entities.case.loader import read_case
+    from entities.db.audit import AuditLog
+    from entities.db.evidence_files import FileRegistry
 
     case, problems = read_case(directory)
     for problem in problems:
@@ -289,7 +290,7 @@ def log_(directory: Path, as_json: bool, limit: int) -> None:
       dossier log my-case
       dossier log my-case --json --limit 20
     """
-    from entities.audit import AuditLog
+    from entities.db.audit import AuditLog
 
     case = load_case(directory)
     with AuditLog.for_case(case.root) as log:
@@ -472,7 +473,7 @@ def review(directory: Path, approve: tuple[str, ...], by: str) -> None:
     """
     import datetime as dt
 
-    from entities.edit import mark_reviewed
+    from entities.intake.edit import mark_reviewed
     from evidence_maps.analysis import analyse
 
     if approve:
@@ -517,9 +518,9 @@ def xref(file: Path, as_json: bool, include_distinct: bool, blocker: str) -> Non
       dossier xref partner-data.ftm.json --json
     """
     from dossier.dedupe import pairs_table, read_ftm_file, result_json
-    from entities.orgnames import alias_table
-    from entities.resolution import LogicV2Scorer
-    from entities.resolution import xref as run_xref
+    from entities.resolution.orgnames import alias_table
+    from entities.resolution.xref import LogicV2Scorer
+    from entities.resolution.xref import xref as run_xref
 
     console = Console(stderr=True)
     with console.status("reading entities…"):
@@ -594,7 +595,7 @@ def judgements(directory: Path, export_to: Path | None, import_from: Path | None
       dossier judgements my-case --export judgements.jsonl
       dossier judgements my-case --import partner-judgements.jsonl
     """
-    from entities.identity import dump_judgements, load_judgements
+    from entities.db.judgements import dump_judgements, load_judgements
 
     load_case(directory)
     if export_to is None and import_from is None:

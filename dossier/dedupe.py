@@ -13,12 +13,14 @@ from followthemoney.exc import FollowTheMoneyException
 from nomenklatura.judgement import Judgement
 from rich.table import Table
 
-from entities import CaseStore, compile_case, load_case
+from entities.case.loader import load_case
+from entities.db.judgements import AUTO_USER, case_resolver, commit, judgement_of, record
+from entities.db.statements import CaseStore
 from entities.exc import InvalidCase, Problem
-from entities.identity import AUTO_USER, case_resolver, commit, judgement_of, record
-from entities.matching import PairResult
-from entities.orgnames import alias_table
-from entities.resolution import LogicV2Scorer, XrefResult, xref
+from entities.ftm.compile import compile_case
+from entities.resolution.matching import PairResult
+from entities.resolution.orgnames import alias_table
+from entities.resolution.xref import LogicV2Scorer, XrefResult, xref
 
 SHOWN_PROPS = ("name", "alias", "weakAlias", "birthDate", "birthPlace", "nationality",
                "gender", "position", "country", "idNumber", "passportNumber", "taxNumber",

@@ -13,23 +13,18 @@ from typing import Any
 
 from followthemoney import EntityProxy
 
-from entities import compile_case, load_case
-from entities.case import Case
+from entities.case.case import Case
+from entities.case.levels import visible
+from entities.case.loader import load_case
+from entities.db.screening import ScreeningRun, ScreeningStore, now
 from entities.exc import InvalidInput, Problem
-from entities.ids import make_id
-from entities.levels import visible
-from entities.screening import (
-    DEFAULT_THRESHOLD,
-    Match,
-    ScreeningRun,
-    ScreeningStore,
-    open_index,
-    query_entity,
-    screen_entity,
-)
+from entities.ftm.compile import compile_case
+from entities.ftm.ids import make_id
 from entities.screening.build import screenable
+from entities.screening.cache import open_index
 from entities.screening.listfile import ListReader
-from entities.screening.results import now
+from entities.screening.match import query_entity, screen_entity
+from entities.screening.model import DEFAULT_THRESHOLD, Match
 from entities.screening.yente import YenteClient
 from evidence_maps.analysis import analyse
 from evidence_maps.designations import (

@@ -7,10 +7,10 @@ from collections import defaultdict
 from rich.console import Console
 from rich.table import Table
 
-from entities import vocab
-from entities.case import Case
-from entities.model import Actor, Source
-from evidence_maps import corroboration, source_groups
+from entities.case import vocab
+from entities.case.case import Case
+from entities.case.model import Actor, Source
+from evidence_maps.corroboration import corroboration, source_groups
 
 
 def primary_name(actor: Actor) -> str:

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier.pdf import write_target_pdf
-from entities.model import Attribution, Evidence, Incident, Position, Tenure
-from entities.writes import atomic_file
+from entities.case.model import Attribution, Evidence, Incident, Position, Tenure
+from entities.files import atomic_file
 from evidence_maps.analysis import TargetView
 from exports.pictures import write_target_pictures
 

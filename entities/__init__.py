@@ -1,7 +1,23 @@
-"""Case records, their validation, and their FollowTheMoney form (the base layer)."""
+"""The base layer: the case format, the case database, intake, FollowTheMoney compilation,
+identity resolution and screening — one sub-package each:
 
-from entities.case import Case
-from entities.compile import case_dataset, compile_case
+=====================  ===============================================================
+``entities.case``      the case folder format: records (pydantic), vocabularies,
+                       YAML with line numbers, loading and cross-record checks
+``entities.db``        the case database (SQLite or PostgreSQL): statements, audit
+                       log, evidence-file register, identity judgements, screening
+                       results, migration
+``entities.intake``    what comes in: spreadsheets, FtM JSON lines, edits to YAML
+``entities.ftm``       FollowTheMoney: the one id rule, compilation, reading FtM files
+``entities.resolution``  names and identity resolution (dedupe, xref)
+``entities.screening``   screening against sanctions lists (index, matching, yente)
+=====================  ===============================================================
+
+Beside them: ``exc`` (the one exception tree), ``settings`` (every environment
+variable), ``files`` (atomic writes, digests) and ``progress`` (how long work reports).
+This package re-exports only the exception tree, so importing it stays cheap.
+"""
+
 from entities.exc import (
     CaseNotFound,
     DossierError,
@@ -9,22 +25,17 @@ from entities.exc import (
     InvalidInput,
     OutputError,
     Problem,
+    RemoteError,
     StoreError,
 )
-from entities.loader import load_case
-from entities.store import CaseStore
 
 __all__ = [
-    "Case",
     "CaseNotFound",
-    "CaseStore",
     "DossierError",
     "InvalidCase",
     "InvalidInput",
     "OutputError",
     "Problem",
+    "RemoteError",
     "StoreError",
-    "case_dataset",
-    "compile_case",
-    "load_case",
 ]

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from entities import vocab
-from entities.case import Case
-from entities.levels import visible
-from entities.model import Actor, Incident, Person, Tenure
+from entities.case import vocab
+from entities.case.case import Case
+from entities.case.levels import visible
+from entities.case.model import Actor, Incident, Person, Tenure
 from evidence_maps.corroboration import source_groups
 from evidence_maps.grading import GRADES, Grade, grade_attribution, grade_evidence, grade_inferred
 from evidence_maps.inference import Gap, infer

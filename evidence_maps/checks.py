@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from entities.case import Case
-from entities.levels import visible
-from entities.model import OrganisationRecord, Person
+from entities.case.case import Case
+from entities.case.levels import visible
+from entities.case.model import OrganisationRecord, Person
 from evidence_maps.analysis import analyse
 from evidence_maps.corroboration import corroboration, source_groups
 from evidence_maps.inference import infer

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from entities.case import Case
-from entities.model import Evidence, Source
+from entities.case.case import Case
+from entities.case.model import Evidence, Source
 
 
 def source_groups(case: Case) -> dict[str, str]:

@@ -27,8 +27,8 @@ from typing import Any
 
 import yaml
 
-from entities.screening.match import Designation, Match
-from entities.screening.results import ScreeningRun
+from entities.db.screening import ScreeningRun
+from entities.screening.model import Designation, Match
 
 STATUSES = ("designated", "not_found", "not_screened")
 

@@ -23,8 +23,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from entities.case import Case
-from entities.model import Evidence, Source
+from entities.case.case import Case
+from entities.case.model import Evidence, Source
 from evidence_maps.corroboration import source_groups
 
 GRADES = ("insufficient", "weak", "moderate", "strong")

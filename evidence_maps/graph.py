@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from entities.case import Case
-from entities.model import Actor, Evidence, Incident, Position, Source, Tenure
+from entities.case.case import Case
+from entities.case.model import Actor, Evidence, Incident, Position, Source, Tenure
 from evidence_maps.analysis import TargetView
 
 #: Column of each node kind in the diagram, left to right.

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from entities.case import Case
-from entities.model import Incident, OrganisationRecord, Position, Tenure
+from entities.case.case import Case
+from entities.case.model import Incident, OrganisationRecord, Position, Tenure
 from evidence_maps.dates import covers
 
 INFERRED_MODE = "leader_of_entity"

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from entities import vocab
+from entities.case import vocab
 
 LEVEL = {"no": 0, "interpretation": 1, "yes": 2}
 LEVEL_NAME = {0: "no", 1: "interpretation", 2: "yes"}

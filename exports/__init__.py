@@ -1,6 +1,5 @@
-"""Outputs written from a case: FollowTheMoney JSON lines (more formats to come)."""
+"""Outputs written from a case: FollowTheMoney JSON lines, the evidence map, the
+parliamentary and authoring workbooks, the OpenSanctions-compatible dataset, GEXF and
+the evidence-map pictures."""
 
-from exports.atomic import atomic_file
-from exports.ftm_json import entity_line, stable_dict, write_entities
-
-__all__ = ["atomic_file", "entity_line", "stable_dict", "write_entities"]
+__all__: list[str] = []

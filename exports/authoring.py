@@ -15,10 +15,10 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from entities import vocab
-from entities.case import Case
-from entities.tabular import SECTION_OF, SHEETS, Column, encode
-from entities.writes import atomic_file
+from entities.case import vocab
+from entities.case.case import Case
+from entities.files import atomic_file
+from entities.intake.tabular import SECTION_OF, SHEETS, Column, encode
 from exports.cells import set_safe
 
 TEMPLATE_ROWS = 500

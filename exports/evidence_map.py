@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from entities.files import atomic_file
 from evidence_maps.analysis import CaseAnalysis
-from exports.atomic import atomic_file
 
 
 def evidence_map_data(analysis: CaseAnalysis) -> dict[str, Any]:

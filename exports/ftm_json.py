@@ -15,7 +15,7 @@ from typing import Any
 
 from followthemoney import StatementEntity
 
-from exports.atomic import atomic_file
+from entities.files import atomic_file
 
 _LISTS = ("datasets", "referents", "origin")
 

@@ -18,8 +18,8 @@ from followthemoney import StatementEntity
 from followthemoney.statement import CSV, write_statements
 from followthemoney.types import registry
 
-from entities.case import Case
-from entities.writes import atomic_file
+from entities.case.case import Case
+from entities.files import atomic_file
 from exports.ftm_json import entity_line, stable_dict
 
 SIMPLE_COLUMNS = ["id", "schema", "name", "aliases", "birth_date", "countries", "addresses",

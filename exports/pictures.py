@@ -24,12 +24,12 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import offset_copy
 from PIL import Image as PILImage
 
-from entities.case import Case
-from entities.model import Incident, Position
+from entities.case.case import Case
+from entities.case.model import Incident, Position
+from entities.files import atomic_file
 from evidence_maps.analysis import TargetView
 from evidence_maps.dates import earliest, latest
 from evidence_maps.graph import COLUMNS, target_graph
-from exports.atomic import atomic_file
 
 matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "dossier",
                             "svg.fonttype": "none", "text.hinting": "none"})

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from followthemoney import StatementEntity
 
-from entities.case import Case
-from entities.compile import case_dataset
-from entities.ids import make_id
+from entities.case.case import Case
+from entities.ftm.compile import case_dataset
+from entities.ftm.ids import make_id
 from evidence_maps.analysis import CaseAnalysis
 
 

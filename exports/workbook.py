@@ -21,10 +21,10 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from entities import vocab
-from entities.case import Case
-from entities.model import Evidence, Position, Source
-from entities.writes import atomic_file
+from entities.case import vocab
+from entities.case.case import Case
+from entities.case.model import Evidence, Position, Source
+from entities.files import atomic_file
 from evidence_maps.analysis import CaseAnalysis
 from evidence_maps.designations import DesignationReport
 from exports.cells import FORMULA_START

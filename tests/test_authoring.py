@@ -6,9 +6,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from entities import load_case
-from entities.importer import import_table
-from entities.tabular import SHEETS
+from entities.case.loader import load_case
+from entities.intake.importer import import_table
+from entities.intake.tabular import SHEETS
 from exports.authoring import write_workbook
 from tests.sheet_helpers import tree_digest
 

@@ -10,8 +10,9 @@ from followthemoney import StatementEntity, ValueEntity, model
 from followthemoney.cli.util import path_entities
 from followthemoney.types import registry
 
-from entities import compile_case, load_case
-from exports import write_entities
+from entities.case.loader import load_case
+from entities.ftm.compile import compile_case
+from exports.ftm_json import write_entities
 
 
 def as_graph(entities: list[StatementEntity] | list[ValueEntity]) -> dict[str, tuple[str, dict]]:

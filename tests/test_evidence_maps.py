@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from dossier.cli import cli
-from entities import load_case
+from entities.case.loader import load_case
 from evidence_maps.analysis import analyse
 from evidence_maps.checks import run_checks
 from evidence_maps.dates import covers

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from entities.fields import (
+from entities.case.fields import (
     check_local_id,
     clean_line,
     parse_country,

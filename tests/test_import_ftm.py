@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from followthemoney import model
 
-from entities import CaseStore, InvalidCase
-from entities.ftm_import import dataset_name, import_ftm
+from entities.db.statements import CaseStore
+from entities.exc import InvalidCase
+from entities.intake.ftm_import import dataset_name, import_ftm
 
 SHARED_OFAC = Path(__file__).resolve().parents[2] / "shared" / "data" / "sanctions" / \
     "us_ofac_sdn.ftm.json"
@@ -62,7 +63,8 @@ def test_import_keeps_dataset_origin_and_links(fictional: Path, tmp_path: Path) 
 
 def test_reimport_replaces_and_case_build_leaves_imports_alone(fictional: Path,
                                                                tmp_path: Path) -> None:
-    from entities import compile_case, load_case
+    from entities.case.loader import load_case
+    from entities.ftm.compile import compile_case
 
     path = partner_file(tmp_path / "partner.ftm.json")
     first = import_ftm(fictional, path)

@@ -13,8 +13,10 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from dossier.cli import cli
-from entities import InvalidCase, compile_case, load_case
-from entities.importer import import_table
+from entities.case.loader import load_case
+from entities.exc import InvalidCase
+from entities.ftm.compile import compile_case
+from entities.intake.importer import import_table
 from exports.authoring import write_workbook
 from tests.conftest import CASE_YML, write_case
 from tests.sheet_helpers import fill_template, tree_digest

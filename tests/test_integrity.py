@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from dossier.cli import cli
-from entities.audit import AuditLog
+from entities.db.audit import AuditLog
 
 
 def _build(runner: CliRunner, case: Path, out: Path, *extra: str) -> object:
@@ -125,7 +125,7 @@ def test_changes_are_logged(runner: CliRunner, fictional: Path, tmp_path: Path) 
     reviewed = runner.invoke(cli, ["review", str(fictional), "--approve", "att-chief",
                                    "--by", "A. Reviewer"])
     assert reviewed.exit_code == 0, reviewed.output
-    from entities.identity import case_resolver, record
+    from entities.db.judgements import case_resolver, record
 
     with case_resolver(fictional) as resolver:
         record(resolver, "left-id", "right-id", "different", "analyst-2")

@@ -66,7 +66,7 @@ def test_killed_builds_leave_whole_outputs_and_an_intact_store(fictional: Path,
         process.wait(30)
         files = _files(out) if out.exists() else {}
         if not files:  # killed between the two renames: the next build recovers
-            from entities.outdir import recover
+            from dossier.outdir import recover
 
             recover(out)
             files = _files(out)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from entities import CaseNotFound, InvalidCase, load_case
+from entities.case.loader import load_case
+from entities.exc import CaseNotFound, InvalidCase
 from tests.conftest import CASE_YML, write_case
 
 

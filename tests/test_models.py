@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from entities.errors import describe, error_paths
-from entities.model import (
+from entities.case.messages import describe, error_paths
+from entities.case.model import (
     Attribution,
     CaseMeta,
     Evidence,

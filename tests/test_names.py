@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from entities.names import best_person_match, parse_person, skeleton
-from entities.orgnames import AliasTable, org_tokens, starter_table
+from entities.resolution.names import best_person_match, parse_person, skeleton
+from entities.resolution.orgnames import AliasTable, org_tokens, starter_table
 
 
 @pytest.mark.parametrize(("a", "b"), [

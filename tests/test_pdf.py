@@ -11,8 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from dossier.build import build_case
-from entities import load_case
-from entities.ids import make_id
+from entities.case.loader import load_case
+from entities.ftm.ids import make_id
 from tests.conftest import CASE_YML, write_case
 
 SECTIONS_EN = ["1. Summary and recommended measures", "2. Identification", "3. Incidents",

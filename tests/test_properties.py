@@ -13,10 +13,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from entities.case.loader import load_case
+from entities.case.yamlsrc import parse_yaml
 from entities.exc import InvalidInput
-from entities.importer import import_table
-from entities.loader import load_case
-from entities.yamlsrc import parse_yaml
+from entities.intake.importer import import_table
 from tests.conftest import FIXTURES
 
 SETTINGS = settings(max_examples=60, deadline=None,
@@ -101,8 +101,8 @@ def test_csv_import_accepts_or_refuses_without_changes(rows: list[list[str]],
     st.sampled_from(["id", "schema", "properties", "datasets"]), values, max_size=4
 ).map(lambda d: json.dumps(d).encode())), max_size=5))
 def test_ftm_import_accepts_or_locates_any_lines(lines: list[bytes]) -> None:
-    from entities.ftm_import import import_ftm
-    from entities.store import CaseStore
+    from entities.db.statements import CaseStore
+    from entities.intake.ftm_import import import_ftm
 
     case = _copy_case()
     try:

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from followthemoney import model
 
 from dossier.cli import cli
-from entities.matching import decide, profile
-from entities.orgnames import starter_table
-from entities.resolution import xref
+from entities.resolution.matching import decide, profile
+from entities.resolution.orgnames import starter_table
+from entities.resolution.xref import xref
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dedupe_dev.json"
 

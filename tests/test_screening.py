@@ -11,8 +11,9 @@ from screening_helpers import fictional_list, write_list
 
 from dossier.cli import cli
 from entities.exc import InvalidInput
-from entities.screening import open_index, query_entity, screen_entity
+from entities.screening.cache import open_index
 from entities.screening.keys import deletions, identifier_key, name_keys
+from entities.screening.match import query_entity, screen_entity
 
 
 @pytest.fixture(autouse=True)

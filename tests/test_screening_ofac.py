@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from entities.screening import open_index, query_entity, screen_entity
+from entities.screening.cache import open_index
 from entities.screening.index import ListIndex
+from entities.screening.match import query_entity, screen_entity
 
 OFAC = Path(__file__).resolve().parents[2] / "shared" / "data" / "sanctions" / \
     "us_ofac_sdn.ftm.json"

@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 from followthemoney import StatementEntity
 
-from entities import CaseStore, StoreError, case_dataset, compile_case, load_case
+from entities.case.loader import load_case
+from entities.db.statements import CaseStore
+from entities.exc import StoreError
+from entities.ftm.compile import case_dataset, compile_case
 
 
 def test_round_trip(fictional: Path) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from entities import vocab
-from entities.case import Case
-from entities.model import Incident, Position
+from entities.case import vocab
+from entities.case.case import Case
+from entities.case.model import Incident, Position
 from evidence_maps.analysis import TargetView
 
 _TEXT = {

@@ -13,10 +13,9 @@ from dossier.pdf.document import WIDTH, table_of_contents
 from dossier.pdf.picture import picture
 from dossier.pdf.styles import styles, table_style
 from dossier.pdf.text import script_of, t, x
-from entities import vocab
-from entities.case import Case
-from entities.integrity import Registered
-from entities.model import (
+from entities.case import vocab
+from entities.case.case import Case
+from entities.case.model import (
     Actor,
     Evidence,
     Incident,
@@ -25,6 +24,7 @@ from entities.model import (
     Position,
     Source,
 )
+from entities.db.evidence_files import Registered
 from evidence_maps.analysis import CaseAnalysis, TargetView
 from evidence_maps.designations import DesignationReport
 

@@ -10,9 +10,9 @@ from dossier.pdf import sections as s
 from dossier.pdf.designations import overview_gaps
 from dossier.pdf.document import DocInfo, render
 from dossier.pdf.text import t, x
-from entities.case import Case
-from entities.integrity import Registered
-from entities.writes import atomic_file
+from entities.case.case import Case
+from entities.db.evidence_files import Registered
+from entities.files import atomic_file
 from evidence_maps.analysis import CaseAnalysis, TargetView
 from evidence_maps.designations import DesignationReport
 

@@ -18,7 +18,7 @@ import hashlib
 import re
 from functools import lru_cache
 
-from entities.names import latinize, skeleton
+from entities.resolution.names import latinize, skeleton
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _VOWELS = re.compile(r"[aeiou]")

@@ -7,7 +7,6 @@ not FtM entities are reported as ``file:line: field: message``; up to
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from followthemoney import model
 from followthemoney.schema import Schema
 
 from entities.exc import InvalidInput, Problem
+from entities.files import file_digest
 
 MAX_PROBLEMS = 50
 #: Called with the number of bytes read so far.
@@ -24,20 +24,12 @@ Progress = Callable[[int], None]
 
 
 def file_sha256(path: Path, progress: Progress | None = None) -> str:
-    """The SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    done = 0
+    """The SHA-256 of a list file; a file that cannot be read is a located problem."""
     try:
-        with path.open("rb") as fh:
-            while chunk := fh.read(1 << 20):
-                digest.update(chunk)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done)
+        return file_digest(path, "sha256", progress)
     except OSError as exc:
         raise InvalidInput([Problem(path.name, 0, "", f"cannot be read: {exc.strerror}")],
                            "the list file") from exc
-    return digest.hexdigest()
 
 
 class ListReader:

@@ -17,7 +17,8 @@ import httpx
 from followthemoney import EntityProxy, ValueEntity, model
 
 from entities.exc import RemoteError
-from entities.screening.match import Designation, Match, scored_match
+from entities.screening.match import scored_match
+from entities.screening.model import Designation, Match
 
 BATCH = 20
 TIMEOUT = 60.0

@@ -48,7 +48,7 @@ class Term:
 
 @cache
 def _load() -> dict[str, dict[str, Term]]:
-    text = resources.files("entities").joinpath("vocabulary.yml").read_text("utf-8")
+    text = resources.files("entities.case").joinpath("vocabulary.yml").read_text("utf-8")
     raw: dict[str, dict[str, dict[str, Any]]] = yaml.safe_load(text)
     out: dict[str, dict[str, Term]] = {}
     for vocab, terms in raw.items():

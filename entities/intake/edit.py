@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from entities.audit import log_change
-from entities.case import Case
+from entities.case.case import Case
+from entities.case.loader import load_case
+from entities.case.model import Attribution
+from entities.db.audit import log_change
 from entities.exc import InvalidCase, Problem
-from entities.importer import IMPORT_DIR
-from entities.loader import load_case
-from entities.model import Attribution
-from entities.writes import write_files_atomically
+from entities.files import write_files_atomically
+from entities.intake.importer import IMPORT_DIR
 
 
 def _set_fields(lines: list[str], record: Attribution, values: dict[str, str]) -> list[str]:

@@ -20,9 +20,9 @@ from typing import Any, cast
 
 from followthemoney import EntityProxy
 
-from entities.matching import PairResult, Profile, conflicts, decide, profile
-from entities.names import parse_person
-from entities.orgnames import AliasTable, org_tokens
+from entities.resolution.matching import PairResult, Profile, conflicts, decide, profile
+from entities.resolution.names import parse_person
+from entities.resolution.orgnames import AliasTable, org_tokens
 
 MAX_BUCKET = 60
 #: Above this many entities nomenklatura's index is skipped by default (it found 62% of

@@ -14,13 +14,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from entities.case import Case
-from entities.errors import describe, error_paths
+from entities.case.case import Case
+from entities.case.messages import describe, error_paths
+from entities.case.model import SECTIONS, CaseMeta, Located, Record
+from entities.case.references import check_case
+from entities.case.yamlsrc import LocatedData, format_path, parse_yaml
+from entities.case.yamlsrc import Path as YPath
 from entities.exc import CaseNotFound, InvalidCase, Problem
-from entities.model import SECTIONS, CaseMeta, Located, Record
-from entities.references import check_case
-from entities.yamlsrc import LocatedData, format_path, parse_yaml
-from entities.yamlsrc import Path as YPath
 
 CASE_FILE = "case.yml"
 DATA_DIR = "data"

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TypeVar
 
-from entities.model import (
+from entities.case.model import (
     Attribution,
     CaseMeta,
     Evidence,

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 
-from entities.case import Case
-from entities.exc import Problem
-from entities.model import (
+from entities.case.case import Case
+from entities.case.model import (
     Attribution,
     Evidence,
     Incident,
@@ -19,6 +16,7 @@ from entities.model import (
     Source,
     Tenure,
 )
+from entities.exc import Problem
 
 #: (record type, field) → kinds of record the field may point to.
 REFERENCES: dict[tuple[type[Record], str], tuple[str, ...]] = {
@@ -111,15 +109,6 @@ def check_dates(case: Case) -> list[Problem]:
                 f"'{ref}' is listed both as evidence and as contrary evidence",
                 "contrary_evidence"))
     return problems
-
-
-def file_digest(path: Path, algorithm: str = "sha256") -> str:
-    """Hex digest of a file (SHA-256 by default), read in chunks."""
-    digest = hashlib.new(algorithm)
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def check_files(case: Case) -> list[Problem]:

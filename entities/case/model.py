@@ -11,8 +11,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
-from entities.exc import Problem
-from entities.fields import (
+from entities.case.fields import (
     Countries,
     Country,
     EvidenceType,
@@ -32,7 +31,8 @@ from entities.fields import (
     as_list,
     clean_line,
 )
-from entities.yamlsrc import LocatedData, Path, format_path
+from entities.case.yamlsrc import LocatedData, Path, format_path
+from entities.exc import Problem
 
 Reliability = Annotated[
     Literal["A", "B", "C", "D", "E", "F"],

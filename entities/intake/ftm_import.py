@@ -19,10 +19,10 @@ from typing import Any
 
 from followthemoney import Dataset, Statement, StatementEntity, model
 
-from entities.audit import log_change
+from entities.case.loader import load_case
+from entities.db.audit import log_change
+from entities.db.statements import CaseStore
 from entities.exc import InvalidCase, Problem
-from entities.loader import load_case
-from entities.store import CaseStore
 
 MAX_PROBLEMS = 100
 FTM_SUFFIXES = (".ftm.json", ".json", ".jsonl", ".ijson")

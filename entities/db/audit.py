@@ -23,8 +23,8 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, Text, create_en
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from entities.db.schema import create_tables
 from entities.exc import StoreError
-from entities.schema import create_tables
 from entities.settings import database_url, prepare_database
 
 METADATA = MetaData()

@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from entities.fields import clean_text
-from entities.model import (
+from entities.case.fields import clean_text
+from entities.case.model import (
     SECTIONS,
     Identifier,
     Name,

@@ -20,10 +20,10 @@ from sqlalchemy import MetaData, Table, create_engine, func, inspect, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from entities import audit, integrity
+from entities.db import audit, evidence_files
+from entities.db import screening as results
+from entities.db.schema import create_tables
 from entities.exc import StoreError
-from entities.schema import create_tables
-from entities.screening import results
 from entities.settings import STATE_DIR, prepare_database
 
 BATCH = 1000
@@ -39,7 +39,7 @@ def _target_tables(engine: Engine) -> list[Table]:
     finally:
         session.close()
         close_db(url)
-    schema = (results.METADATA, audit.METADATA, integrity.METADATA)
+    schema = (results.METADATA, audit.METADATA, evidence_files.METADATA)
     create_tables(engine, statements, resolver_table, *schema)
     out = [statements, resolver_table]
     for metadata in schema:

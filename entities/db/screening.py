@@ -36,10 +36,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from entities.audit import append_in
+from entities.db.audit import append_in
+from entities.db.schema import create_tables
 from entities.exc import StoreError
-from entities.schema import create_tables
-from entities.screening.match import Match
+from entities.screening.model import Match
 from entities.settings import database_url, prepare_database
 
 METADATA = MetaData()

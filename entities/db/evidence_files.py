@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from entities.audit import append_in
-from entities.case import Case
+from entities.case.case import Case
+from entities.db.audit import append_in
+from entities.db.schema import create_tables
 from entities.exc import InvalidCase, Problem, StoreError
-from entities.references import file_digest
-from entities.schema import create_tables
+from entities.files import file_digest
 from entities.settings import database_url, prepare_database
 
 SOURCES_DIR = "sources"

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from followthemoney.types import registry
 
-from entities.names import latinize, skeleton
+from entities.resolution.names import latinize, skeleton
 
 _LEGAL_PHRASES = [
     "акционерное общество", "товарищество с ограниченной ответственностью",
@@ -99,7 +99,7 @@ class AliasTable:
 def starter_table() -> AliasTable:
     """The built-in table (Kazakhstan's main state bodies and banks)."""
     table = AliasTable()
-    table.load(resources.files("entities").joinpath("org_aliases.yml").read_text("utf-8"))
+    table.load(resources.files("entities.resolution").joinpath("org_aliases.yml").read_text("utf-8"))
     return table
 
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from followthemoney import EntityProxy, model
 
-from entities.names import NameMatch, best_person_match, similar_tokens
-from entities.orgnames import AliasTable, countries_in, org_tokens
+from entities.resolution.names import NameMatch, best_person_match, similar_tokens
+from entities.resolution.orgnames import AliasTable, countries_in, org_tokens
 
 #: Properties whose shared value identifies an entity.
 IDENTIFIERS = ("idNumber", "passportNumber", "taxNumber", "innCode", "registrationNumber",

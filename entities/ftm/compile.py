@@ -28,12 +28,10 @@ from pathlib import PurePosixPath
 
 from followthemoney import Dataset, StatementEntity
 
-from entities import vocab
-from entities.case import Case
-from entities.exc import InvalidCase, Problem
-from entities.ids import make_id
-from entities.levels import visible
-from entities.model import (
+from entities.case import vocab
+from entities.case.case import Case
+from entities.case.levels import visible
+from entities.case.model import (
     Actor,
     Attribution,
     Evidence,
@@ -46,7 +44,9 @@ from entities.model import (
     Source,
     Tenure,
 )
-from entities.references import file_digest
+from entities.exc import InvalidCase, Problem
+from entities.files import file_digest
+from entities.ftm.ids import make_id
 
 _NAME_PROPS = {
     "name": "name",

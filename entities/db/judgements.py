@@ -19,9 +19,9 @@ from nomenklatura.judgement import Judgement
 from nomenklatura.resolver import Resolver
 from sqlalchemy.exc import SQLAlchemyError
 
-from entities.audit import append_in
+from entities.db.audit import append_in
+from entities.db.schema import create_tables
 from entities.exc import InvalidCase, Problem, StoreError
-from entities.schema import create_tables
 from entities.settings import database_url, prepare_database
 
 JUDGEMENTS = {"same": Judgement.POSITIVE, "different": Judgement.NEGATIVE,
@@ -108,7 +108,7 @@ def dump_judgements(root: Path, path: Path) -> int:
     """Write every judgement of the case to a plain JSON-lines file; return the count."""
     with case_resolver(root) as resolver:
         edges = [e for e in resolver.all_edges() if e.judgement != Judgement.NO_JUDGEMENT]
-        from entities.writes import atomic_file
+        from entities.files import atomic_file
 
         with atomic_file(path) as fh:
             for edge in edges:

@@ -20,8 +20,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from entities.db.schema import create_tables
 from entities.exc import StoreError
-from entities.schema import create_tables
 from entities.settings import database_url, prepare_database
 
 BATCH = 500

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from followthemoney.types import registry
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from entities import vocab
+from entities.case import vocab
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")

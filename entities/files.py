@@ -1,14 +1,17 @@
-"""Write files atomically: to a temporary file beside the target, then rename.
+"""Files: atomic writes and content digests.
 
-A failed or interrupted run never leaves a half-written file; the previous
-version stays in place until the new one is complete.
+A file is written to a temporary file beside its target, then renamed into place, so a
+failed or interrupted run never leaves a half-written file; the previous version stays
+until the new one is complete (and a new file never writes through a hard link into a
+previous build's outputs).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -72,3 +75,18 @@ def write_files_atomically(outputs: dict[Path, bytes | None]) -> None:
     for path, data in outputs.items():
         if data is None:
             path.unlink(missing_ok=True)
+
+
+def file_digest(path: Path, algorithm: str = "sha256",
+                progress: Callable[[int], None] | None = None) -> str:
+    """Hex digest of a file (SHA-256 by default), read in chunks; ``progress`` is told the
+    bytes read so far. ``OSError`` is left to the caller, which knows what the file is."""
+    digest = hashlib.new(algorithm)
+    done = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+    return digest.hexdigest()

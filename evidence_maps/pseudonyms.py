@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import string
 
-from entities.case import Case
-from entities.levels import visible
+from entities.case.case import Case
+from entities.case.levels import visible
 
 
 def pseudonyms(case: Case, audience: str | None) -> dict[str, str]:

@@ -17,11 +17,11 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 
-from entities.errors import describe, error_paths
+from entities.case.messages import describe, error_paths
+from entities.case.model import SECTIONS, Record
+from entities.case.yamlsrc import format_path
 from entities.exc import InvalidCase, Problem
-from entities.model import SECTIONS, Record
-from entities.tabular import SECTION_OF, SHEETS, Column, decode, sheet_for
-from entities.yamlsrc import format_path
+from entities.intake.tabular import SECTION_OF, SHEETS, Column, decode, sheet_for
 
 MAX_SHEET_BYTES = 200 * 1024 * 1024
 #: A workbook may unpack to at most this, and a part of over 10 MB may be compressed at
