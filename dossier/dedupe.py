@@ -7,17 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from followthemoney import Dataset, EntityProxy, StatementEntity, ValueEntity
-from followthemoney.cli.util import path_entities
-from followthemoney.exc import FollowTheMoneyException
-from nomenklatura.judgement import Judgement
+from followthemoney import Dataset, EntityProxy, StatementEntity
 from rich.table import Table
 
 from entities.case.loader import load_case
-from entities.db.judgements import AUTO_USER, case_resolver, commit, judgement_of, record
-from entities.db.statements import CaseStore
-from entities.exc import InvalidCase, Problem
+from entities.db.database import CaseDatabase
+from entities.db.judgements import AUTO_USER, Judgements
 from entities.ftm.compile import compile_case
+from entities.ftm.reader import FtmReader
 from entities.resolution.matching import PairResult
 from entities.resolution.orgnames import alias_table
 from entities.resolution.xref import LogicV2Scorer, XrefResult, xref
@@ -28,12 +25,8 @@ SHOWN_PROPS = ("name", "alias", "weakAlias", "birthDate", "birthPlace", "nationa
 
 
 def read_ftm_file(path: Path) -> list[EntityProxy]:
-    """Entities of an FtM JSON-lines file, with a clear error for a bad file."""
-    try:
-        return list(path_entities(path, ValueEntity))
-    except (ValueError, FollowTheMoneyException, UnicodeDecodeError) as exc:
-        raise InvalidCase([Problem(path.name, 0, "", f"is not FollowTheMoney JSON lines "
-                                   f"({exc})")]) from None
+    """Entities of an FtM JSON-lines file; a bad line is a located problem."""
+    return list(FtmReader(path).entities())
 
 
 def xref_file(path: Path, use_index: bool | None = None) -> XrefResult:
@@ -51,34 +44,34 @@ class CaseDedupe:
     recorded: int
 
 
-def case_entities(root: Path) -> tuple[list[StatementEntity], frozenset[str]]:
-    """The case's own entities plus everything imported into its store."""
-    case = load_case(root)
-    entities = list(compile_case(case))
-    store = CaseStore.for_case(case.root)
-    try:
-        external = store.external_datasets(case.meta.id)
-        for name in external:
-            entities.extend(store.entities(Dataset.make({"name": name, "title": name})))
-    finally:
-        store.close()
-    return entities, frozenset(external)
+def case_entities(db: CaseDatabase, case_id: str, entities: list[StatementEntity]
+                  ) -> tuple[list[StatementEntity], frozenset[str]]:
+    """The case's own entities plus everything imported into its database, and the
+    names of the imported datasets."""
+    store = db.statements
+    external = store.external_datasets(case_id)
+    out = list(entities)
+    for name in external:
+        out.extend(store.entities(Dataset.make({"name": name, "title": name})))
+    return out, frozenset(external)
 
 
 def dedupe_case(root: Path, use_index: bool | None = None) -> CaseDedupe:
     """Resolve the case's entities; record automatic merges as judgements."""
-    entities, external = case_entities(root)
     case = load_case(root)
-    with case_resolver(case.root) as resolver:
+    with CaseDatabase.for_case(case.root) as db:
+        entities, external = case_entities(db, case.meta.id, compile_case(case))
+        judgements = Judgements(db)
         result = xref(entities, aliases=alias_table(case.root), scorer=LogicV2Scorer(),
-                      judge=lambda a, b: judgement_of(resolver, a, b), use_index=use_index,
+                      judge=judgements.judgement_of, use_index=use_index,
                       skip_same_dataset=external)
         recorded = 0
-        for pair in result.pairs:
-            if pair.decision == "merge" and judgement_of(resolver, pair.left,
-                                                         pair.right) is None:
-                record(resolver, pair.left, pair.right, "same", AUTO_USER)
-                recorded += 1
+        with db.transaction("record the automatic merges"):  # all of them, or none
+            for pair in result.pairs:
+                if pair.decision == "merge" and judgements.judgement_of(
+                        pair.left, pair.right) is None:
+                    judgements.record(pair.left, pair.right, "same", AUTO_USER)
+                    recorded += 1
     return CaseDedupe(result, {str(e.id): e for e in entities}, recorded)
 
 
@@ -138,11 +131,10 @@ Ask = Callable[[PairResult, Table], str]
 def review_pairs(root: Path, dedupe: CaseDedupe, ask: Ask, user: str) -> dict[str, int]:
     """Present each review pair; record same / different / unsure; skip or quit."""
     counts = {"same": 0, "different": 0, "unsure": 0, "skip": 0}
-    with case_resolver(root) as resolver:
+    with CaseDatabase.for_case(root) as db:
+        judgements = Judgements(db)
         for pair in dedupe.result.pairs:
-            if pair.decision != "review":
-                continue
-            if resolver.get_judgement(pair.left, pair.right) != Judgement.NO_JUDGEMENT:
+            if pair.decision != "review" or judgements.judged(pair.left, pair.right):
                 continue
             answer = ask(pair, side_by_side(pair, dedupe.entities))
             if answer == "quit":
@@ -150,8 +142,7 @@ def review_pairs(root: Path, dedupe: CaseDedupe, ask: Ask, user: str) -> dict[st
             if answer == "skip":
                 counts["skip"] += 1
                 continue
-            record(resolver, pair.left, pair.right, answer, user)
-            commit(resolver)
+            judgements.record(pair.left, pair.right, answer, user)  # committed at once
             counts[answer] += 1
     return counts
 

@@ -1,41 +1,37 @@
 """``dossier screen``: screen a case's targets (or a file of FtM entities) against sanctions
-lists, store the results in the case, and report the designation gaps."""
+lists, store the results in the case, and report the designation gaps.
+
+A case's targets and what is asked about them come from its case views: every target
+of the government view (drafts included) is screened against local lists; a yente server
+is asked only about what the parliament view holds (no confidential record's data leaves
+the machine) unless ``--send-confidential``; and the report shows only the targets of the
+view of the audience it is printed for.
+"""
 
 from __future__ import annotations
 
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from followthemoney import EntityProxy
+from followthemoney import EntityProxy, ValueEntity
 
 from entities.case.case import Case
-from entities.case.levels import visible
 from entities.case.loader import load_case
-from entities.db.screening import ScreeningRun, ScreeningStore, now
+from entities.db.database import CaseDatabase
+from entities.db.screening import ScreeningRun, now
 from entities.exc import InvalidInput, Problem
-from entities.ftm.compile import compile_case
-from entities.ftm.ids import make_id
+from entities.ftm.reader import FtmReader
+from entities.progress import QUIET, Progress
 from entities.screening.build import screenable
 from entities.screening.cache import open_index
-from entities.screening.listfile import ListReader
 from entities.screening.match import query_entity, screen_entity
 from entities.screening.model import DEFAULT_THRESHOLD, Match
 from entities.screening.yente import YenteClient
-from evidence_maps.analysis import analyse
-from evidence_maps.designations import (
-    DesignationReport,
-    designation_gaps,
-    jurisdiction_of_dataset,
-)
-
-#: Called with (unit: "bytes" or "items", label, total) when a step starts; returns a
-#: context manager yielding a callback that takes the amount done.
-ProgressFactory = Callable[[str, str, int], AbstractContextManager[Callable[[int], None]]]
+from entities.settings import yente_api_key
+from evidence_maps.designations import DesignationReport, jurisdiction_of_dataset
+from evidence_maps.view import CaseView
 
 
 @dataclass
@@ -45,8 +41,6 @@ class Target:
     id: str
     name: str
     entity: EntityProxy
-    sensitivity: str = "public"
-
 
 @dataclass
 class ListOutcome:
@@ -68,18 +62,12 @@ class ScreenReport:
     skipped: list[Target] = field(default_factory=list)
     gaps: DesignationReport | None = None
 
-    def for_audience(self, audience: str) -> ScreenReport:
-        """The report without targets above ``audience``'s level (for printing)."""
-        from dataclasses import replace
-
-        keep = [t for t in self.targets if visible(t.sensitivity, audience)]
-        ids = {t.id for t in keep}
-        gaps = None
-        if self.gaps is not None:
-            gaps = replace(self.gaps, targets={k: v for k, v in self.gaps.targets.items()
-                                               if k in ids})
-        return replace(self, targets=keep, gaps=gaps,
-                       skipped=[t for t in self.skipped if t.id in ids])
+    def for_view(self, view: CaseView) -> ScreenReport:
+        """The report as ``view``'s audience may see it: only that view's targets, and its
+        gap analysis."""
+        ids = {t.id for t in view.targets}
+        return replace(self, targets=[t for t in self.targets if t.id in ids],
+                       gaps=view.screening, skipped=[t for t in self.skipped if t.id in ids])
 
     def matches(self, target: str) -> list[Match]:
         out = [m for outcome in self.lists for m in outcome.run.matches.get(target, [])]
@@ -116,26 +104,21 @@ def _query(entity: EntityProxy) -> EntityProxy:
     return query_entity(entity.schema.name, {k: v for k, v in props.items() if v})
 
 
-def case_targets(case: Case) -> list[Target]:
-    """The case's targets (actors with attributions, drafts included, or marked as targets)."""
-    analysis = analyse(case, "government", include_drafts=True)
-    entities = {str(e.id): e for e in compile_case(case)}
+def case_targets(view: CaseView) -> list[Target]:
+    """The targets of ``view``, each with a query made from its entity in that view (the
+    merged entity when identity judgements merged the record with others)."""
     out = []
-    for target in analysis.targets:
-        entity = entities.get(make_id(case.meta.id_prefix, target.kind, target.id))
-        if entity is None:
-            continue
-        record = case.index[target.id]
-        out.append(Target(target.id, target.name, _query(entity), case.sensitivity(record)))
+    for target in view.targets:
+        entity = view.entity_of(target.id)
+        if entity is not None:
+            out.append(Target(target.id, target.name, _query(entity)))
     return out
 
 
 def file_targets(path: Path) -> list[Target]:
     """People, organisations, vessels… in an FtM JSON-lines file (other schemata skipped)."""
-    from followthemoney import ValueEntity
-
     out = []
-    for _line, schema, data in ListReader(path):
+    for _line, schema, data in FtmReader(path):
         if not screenable(schema):
             continue
         entity = ValueEntity.from_dict(data)
@@ -147,21 +130,20 @@ def file_targets(path: Path) -> list[Target]:
 
 
 def _screen_local(targets: list[Target], path: Path, threshold: float,
-                  progress: ProgressFactory) -> ListOutcome:
+                  progress: Progress) -> ListOutcome:
     if not path.is_file():
         raise InvalidInput([Problem(path.name, 0, "", "file not found")], "the list file")
-    with progress("bytes", f"reading {path.name}", path.stat().st_size) as tick:
-        opened = open_index(path, tick, lambda: tick)
+    opened = open_index(path, progress)
     index = opened.index
     try:
         run = ScreeningRun(path.name, opened.sha256, "local", int(index.meta["records"]),
                            sorted(index.meta["sanction_countries"]), threshold, now(),
                            [t.id for t in targets])
         started = time.perf_counter()
-        with progress("items", "screening", len(targets)) as tick:
-            for done, target in enumerate(targets, start=1):
-                run.matches[target.id] = screen_entity(index, target.entity, threshold)
-                tick(done)
+        progress.step(f"screening against {path.name}", len(targets))
+        for done, target in enumerate(targets, start=1):
+            run.matches[target.id] = screen_entity(index, target.entity, threshold)
+            progress.update(done)
         return ListOutcome(run, opened.built, opened.seconds_building,
                            time.perf_counter() - started)
     finally:
@@ -169,73 +151,74 @@ def _screen_local(targets: list[Target], path: Path, threshold: float,
 
 
 def _screen_remote(targets: list[Target], client: YenteClient, threshold: float,
-                   progress: ProgressFactory) -> ListOutcome:
+                   progress: Progress) -> ListOutcome:
     started = time.perf_counter()
     countries = sorted({c for c in (jurisdiction_of_dataset([d])
                                     for d in client.source_datasets()) if c})
     run = ScreeningRun(client.label, "", "yente", 0, countries, threshold, now(),
                        [t.id for t in targets])
-    with progress("items", "asking yente", len(targets)) as tick:
-        found = client.match({t.id: t.entity for t in targets}, threshold, tick)
-    run.matches = dict(found)
+    progress.step("asking yente", len(targets))
+    run.matches = dict(client.match({t.id: t.entity for t in targets}, threshold,
+                                    progress.update))
     return ListOutcome(run, seconds=time.perf_counter() - started)
-
-
-def _quiet(unit: str, label: str, total: int) -> Iterator[Callable[[int], None]]:
-    yield lambda done: None
 
 
 def screen(source: Path, against: list[Path], threshold: float = DEFAULT_THRESHOLD,
            yente: str | None = None, yente_dataset: str = "default",
-           send_confidential: bool = False, progress: ProgressFactory | None = None,
-           store: bool = True, client: YenteClient | None = None) -> ScreenReport:
+           send_confidential: bool = False, progress: Progress = QUIET,
+           store: bool = True, client: YenteClient | None = None,
+           audience: str = "government") -> ScreenReport:
     """Screen a case folder's targets, or the entities of an FtM file, against each list
     in ``against`` (and/or a yente server at ``yente``, or an already made ``client``); for
-    a case, store the runs and analyse the gaps. Targets marked confidential are never sent
-    to a server unless ``send_confidential``.
+    a case, store the runs and analyse the gaps. The report holds what ``audience`` may
+    see (every target is screened and stored). A server is never sent a confidential
+    record's data unless ``send_confidential``.
 
     Raises:
         InvalidInput / InvalidCase: the case, the targets file or a list file is broken.
         RemoteError: the yente server failed.
     """
-    from contextlib import contextmanager
-
-    progress = progress or contextmanager(_quiet)
-    case = None
-    if source.is_dir():
-        case = load_case(source)
-        targets = case_targets(case)
-    else:
-        if not source.is_file():
-            raise InvalidInput([Problem(source.name, 0, "", "no such case folder or file")],
-                               "the command")
-        targets = file_targets(source)
     if not (0.0 < threshold <= 1.0):
         raise InvalidInput([Problem("--threshold", 0, "", "must be above 0 and at most 1")],
                            "the command")
-    report = ScreenReport(targets, [], threshold, case)
+    if source.is_dir():
+        return _screen_case(load_case(source), against, threshold, yente, yente_dataset,
+                            send_confidential, progress, store, client, audience)
+    if not source.is_file():
+        raise InvalidInput([Problem(source.name, 0, "", "no such case folder or file")],
+                           "the command")
+    targets = file_targets(source)
+    report = ScreenReport(targets, [], threshold)
     for path in against:
         report.lists.append(_screen_local(targets, path, threshold, progress))
     if yente or client is not None:
-        sendable = [t for t in targets
-                    if send_confidential or t.sensitivity != "confidential"]
-        report.skipped = [t for t in targets if t not in sendable]
-        key = os.environ.get("DOSSIER_YENTE_API_KEY") or None
-        with client or YenteClient(str(yente), yente_dataset, api_key=key) as remote:
-            report.lists.append(_screen_remote(sendable, remote, threshold, progress))
-    if case is not None:
-        results = ScreeningStore.for_case(case.root)
-        try:
-            if store:
-                for outcome in report.lists:
-                    results.save_run(case.meta.id, outcome.run)
-                report.stored = store
-            runs = results.runs(case.meta.id)
-            decisions = results.decisions(case.meta.id)
-        finally:
-            results.close()
-        report.gaps = designation_gaps([(t.id, t.name) for t in targets], runs, decisions)
+        with client or YenteClient(str(yente), yente_dataset, api_key=yente_api_key()) as remote:
+            report.lists.append(_screen_remote(targets, remote, threshold, progress))
     return report
+
+
+def _screen_case(case: Case, against: list[Path], threshold: float, yente: str | None,
+                 yente_dataset: str, send_confidential: bool, progress: Progress,
+                 store: bool, client: YenteClient | None, audience: str) -> ScreenReport:
+    with CaseDatabase.for_case(case.root) as db:
+        every = CaseView.build(case, "government", include_drafts=True, db=db)
+        targets = case_targets(every)
+        report = ScreenReport(targets, [], threshold, case)
+        for path in against:
+            report.lists.append(_screen_local(targets, path, threshold, progress))
+        if yente or client is not None:
+            sendable = targets if send_confidential else case_targets(
+                CaseView.build(case, "parliament", include_drafts=True, db=db))
+            sent = {t.id for t in sendable}
+            report.skipped = [t for t in targets if t.id not in sent]
+            with client or YenteClient(str(yente), yente_dataset,
+                                       api_key=yente_api_key()) as remote:
+                report.lists.append(_screen_remote(sendable, remote, threshold, progress))
+        if store:
+            for outcome in report.lists:
+                db.screening.save_run(case.meta.id, outcome.run)
+            report.stored = True
+        return report.for_view(CaseView.build(case, audience, db=db))
 
 
 def decide(root: Path, pairs: list[str], decision: str, user: str) -> list[tuple[str, str]]:
@@ -245,8 +228,8 @@ def decide(root: Path, pairs: list[str], decision: str, user: str) -> list[tuple
         InvalidInput: a pair is malformed, or names no stored match of the case.
     """
     case = load_case(root)
-    results = ScreeningStore.for_case(case.root)
-    try:
+    with CaseDatabase.for_case(case.root) as db:
+        results = db.screening
         stored = {(target, m.id) for run in results.runs(case.meta.id)
                   for target, matches in run.matches.items() for m in matches}
         parsed: list[tuple[str, str]] = []
@@ -266,6 +249,4 @@ def decide(root: Path, pairs: list[str], decision: str, user: str) -> list[tuple
             raise InvalidInput(problems, "the command")
         for target, match_id in parsed:
             results.decide(case.meta.id, target, match_id, decision, user)
-    finally:
-        results.close()
     return parsed

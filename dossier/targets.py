@@ -7,35 +7,32 @@ the registered hashes of its files, the case header, the audience, the language 
 program's own code. Their SHA-256 is the target's *digest*, kept in ``OUT/.manifest.json``.
 A rebuild regenerates a target only when its digest changed (or its files are missing),
 and deletes the outputs of targets that are gone. The targets to regenerate are shared
-among worker processes (fork), one per core, together with the case-level outputs that
-do not depend on them (workbook, dataset, overview: ``side`` jobs), which start first.
+among worker processes (:mod:`dossier.workers`), together with the case-level outputs
+(``side`` jobs: workbook, dataset, overview…), which start first.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from dossier.pdf import write_target_pdf
+from dossier.pdf.writer import write_target_pdf
+from dossier.workers import run_jobs
 from entities.case.model import Attribution, Evidence, Incident, Position, Tenure
 from entities.files import atomic_file
+from entities.progress import QUIET, Progress
 from evidence_maps.analysis import TargetView
+from evidence_maps.view import CaseView
 from exports.pictures import write_target_pictures
 
-if TYPE_CHECKING:
-    from dossier.build import Prepared
-
 MANIFEST = ".manifest.json"
-#: Fewer jobs (targets to regenerate and side jobs) than this run in the main process.
-POOL_FROM = 2
-_JOB: dict[str, Any] = {}
+#: The build step that writes the per-target outputs and the side jobs.
+STEP = "dossiers, diagrams, workbook and dataset"
 
 
 @cache
@@ -57,9 +54,9 @@ def _dump(record: Any) -> str:
     return repr(record)
 
 
-def target_digest(p: Prepared, target: TargetView, lang: str) -> str:
+def target_digest(view: CaseView, target: TargetView, lang: str) -> str:
     """The digest of everything the target's diagrams and dossier are made from."""
-    case, index = p.case, p.case.index
+    case, index = view.case, view.case.index
     ids: set[str] = {target.id}
     for att in target.attributions:
         ids.update([att.incident, *att.evidence, *att.contrary])
@@ -81,37 +78,15 @@ def target_digest(p: Prepared, target: TargetView, lang: str) -> str:
             ids.add(item.organisation)
         if isinstance(item, Tenure | Attribution):
             ids.update(item.evidence)
-    parts = [code_version(), p.audience, lang, _dump(case.meta), repr(target)]
-    parts += [f"{i}:{i in p.shown}:{_dump(index.get(i))}" for i in sorted(ids)]
-    parts += [f"{i}={p.pseudonyms[i]}" for i in sorted(ids) if i in p.pseudonyms]
-    parts += [repr(p.files[f]) for f in sorted(p.files)]
-    parts += [f"{k}={v}" for k, v in sorted(p.case_withheld().items())]
-    if p.screening is not None:
-        parts.append(repr(p.screening.targets.get(target.id)))
-        parts += [f"{r.list_name}:{r.list_sha256}:{r.screened_at}" for r in p.screening.runs]
+    parts = [code_version(), view.audience, lang, _dump(case.meta), repr(target)]
+    parts += [f"{i}:{i in view.shown}:{_dump(index.get(i))}" for i in sorted(ids)]
+    parts += [f"{i}={view.pseudonyms[i]}" for i in sorted(ids) if i in view.pseudonyms]
+    parts += [repr(view.files[f]) for f in sorted(view.files)]
+    parts += [f"{k}={v}" for k, v in sorted(view.analysis.withheld.items())]
+    if view.screening is not None:
+        parts.append(repr(view.screening.targets.get(target.id)))
+        parts += [f"{r.list_name}:{r.list_sha256}:{r.screened_at}" for r in view.screening.runs]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
-
-
-def _work(job: tuple[str, Any]) -> tuple[str, Any, Any]:
-    """Do one job (in a worker or the main process): ``("target", number)`` or
-    ``("side", name)``; return ``(kind, key, result)``."""
-    kind, key = job
-    if kind == "side":
-        return kind, key, _JOB["side"][key]()
-    return kind, key, _render(key)
-
-
-def _render(number: int) -> tuple[str, int]:
-    """Write one target's pictures and dossier."""
-    p: Prepared = _JOB["prepared"]
-    out: Path = _JOB["out"]
-    target = p.analysis.targets[number]
-    stem = p.target_stem(target.id)
-    pictures = write_target_pictures(out / "maps", stem, p.case, target, p.shown)
-    write_target_pdf(out / "dossiers" / f"{stem}.pdf", p.case, p.analysis, target,
-                     p.audience, _JOB["lang"], p.shown, out / "maps", stem, p.screening,
-                     p.files, p.pseudonyms)
-    return stem, len(pictures)
 
 
 def _outputs_of(out: Path, stem: str) -> list[Path]:
@@ -120,68 +95,62 @@ def _outputs_of(out: Path, stem: str) -> list[Path]:
               for ext in ("svg", "png")]]
 
 
-def write_targets(p: Prepared, out: Path, lang: str,
-                  progress: Callable[[int, int], None] | None = None,
-                  workers: int | None = None,
+def write_target(view: CaseView, target: TargetView, out: Path, lang: str) -> int:
+    """Write one target's pictures and dossier under ``out``; return the picture count."""
+    pictures = write_target_pictures(out / "maps", view, target)
+    write_target_pdf(out / "dossiers" / f"{view.target_stem(target.id)}.pdf", view, target,
+                     lang, out / "maps")
+    return len(pictures)
+
+
+def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUIET,
                   side: dict[str, Callable[[], Any]] | None = None,
-                  ) -> tuple[dict[str, int], dict[str, Any]]:
+                  workers: int | None = None) -> tuple[dict[str, int], dict[str, Any]]:
     """Write what changed for every target, and run the ``side`` jobs alongside; return
     counts (``written``, ``kept``, ``removed``) and the side jobs' results by name.
-    Side jobs run in a forked worker: they write files and return picklable values."""
+    Side jobs run in a worker: they write files and return picklable values."""
+    side = side or {}
     manifest_path = out / MANIFEST
     try:
         old: dict[str, str] = json.loads(manifest_path.read_text("utf-8"))["targets"]
     except (OSError, ValueError, KeyError, TypeError):
         old = {}
-    digests = {p.target_stem(t.id): target_digest(p, t, lang) for t in p.analysis.targets}
-    todo = [n for n, t in enumerate(p.analysis.targets)
-            if old.get(p.target_stem(t.id)) != digests[p.target_stem(t.id)]
-            or not (out / "dossiers" / f"{p.target_stem(t.id)}.pdf").is_file()]
+    targets = {view.target_stem(t.id): t for t in view.targets}
+    digests = {stem: target_digest(view, t, lang) for stem, t in targets.items()}
+    todo = [stem for stem in targets if old.get(stem) != digests[stem]
+            or not (out / "dossiers" / f"{stem}.pdf").is_file()]
     removed = 0
     for stem in set(old) - set(digests):
         for path in _outputs_of(out, stem):
             if path.exists():
                 path.unlink()
                 removed += 1
-    for number in todo:  # a regenerated target starts without its old pictures
-        for path in _outputs_of(out, p.target_stem(p.analysis.targets[number].id))[1:]:
+    for stem in todo:  # a regenerated target starts without its old pictures
+        for path in _outputs_of(out, stem)[1:]:
             path.unlink(missing_ok=True)
-    _JOB.update(prepared=p, out=out, lang=lang, side=side or {})
-    jobs: list[tuple[str, Any]] = [("side", name) for name in side or {}]
-    jobs += [("target", number) for number in todo]
-    try:
-        results = _run(jobs, len(todo), progress, workers)
-    finally:
-        _JOB.clear()
+
+    def work(job: tuple[str, str]) -> Any:
+        kind, key = job
+        if kind == "side":
+            return side[key]()
+        return write_target(view, targets[key], out, lang)
+
+    results: dict[str, Any] = {}
+    done = 0
+
+    def finished(job: tuple[str, str], value: Any) -> None:
+        nonlocal done
+        if job[0] == "side":
+            results[job[1]] = value
+        else:
+            done += 1
+            progress.update(done)
+
+    jobs = [("side", name) for name in side] + [("target", stem) for stem in todo]
+    progress.step(STEP, len(todo))
+    run_jobs(jobs, work, finished, workers)
     # A new file, never a write through the hard link to the previous outputs.
     with atomic_file(manifest_path) as fh:
         fh.write(json.dumps({"targets": dict(sorted(digests.items()))}, indent=1).encode())
     counts = {"written": len(todo), "kept": len(digests) - len(todo), "removed": removed}
     return counts, results
-
-
-def _run(jobs: list[tuple[str, Any]], targets: int,
-         progress: Callable[[int, int], None] | None, workers: int | None) -> dict[str, Any]:
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    side: dict[str, Any] = {}
-    done = 0
-    finished: Iterable[tuple[str, Any, Any]]
-    if len(jobs) < POOL_FROM or count <= 1 or os.name != "posix":
-        finished = (_work(job) for job in jobs)
-        pool = None
-    else:
-        pool = get_context("fork").Pool(count)
-        finished = pool.imap_unordered(_work, jobs)
-    try:
-        for kind, key, value in finished:
-            if kind == "side":
-                side[key] = value
-                continue
-            done += 1
-            if progress is not None:
-                progress(done, targets)
-    finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
-    return side

@@ -1,26 +1,72 @@
-"""Settings read from ``DOSSIER_*`` environment variables (the only module-level state)."""
+"""Every setting the program reads from its environment, in one place.
+
+=========================  ==================================================================
+``DOSSIER_DATABASE_URL``   the case database (``postgresql://…`` for teams); default: the
+                           case's own SQLite file, ``CASE/.dossier/case.db``
+``DOSSIER_CACHE_DIR``      where screening-list indexes are cached; default:
+                           ``$XDG_CACHE_HOME/sanctions-dossier`` (``~/.cache/…``)
+``DOSSIER_USER``           who is making a change (audit log, reviews, judgements,
+                           screening decisions); default: the login name
+``DOSSIER_YENTE_API_KEY``  the API key sent to a yente server (``dossier screen --yente``)
+=========================  ==================================================================
+
+Each is read when it is needed (not at import), so a test or a long-running process sees
+the current environment. Nothing else in the packages reads ``os.environ``.
+"""
 
 from __future__ import annotations
 
+import getpass
 import os
 from pathlib import Path
 
-#: Where a case keeps its database and caches, inside the case folder.
+#: Where a case keeps its database, inside the case folder.
 STATE_DIR = ".dossier"
+#: The name of the program's folder under the user's cache directory.
+CACHE_NAME = "sanctions-dossier"
 
 
-def prepare_database(url: str) -> str:
-    """Create the folder of a SQLite database file; return the URL unchanged."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return url
+def _env(name: str) -> str:
+    return os.environ.get(name, "").strip()
 
 
 def database_url(case_root: Path) -> str:
-    """``DOSSIER_DATABASE_URL`` if set, else the case's own SQLite file."""
-    url = os.environ.get("DOSSIER_DATABASE_URL", "").strip()
+    """``DOSSIER_DATABASE_URL`` if set (``postgresql://`` and ``postgres://`` use psycopg),
+    else the case's own SQLite file."""
+    url = _env("DOSSIER_DATABASE_URL")
     if url:
-        if url.startswith(("postgresql://", "postgres://")):
-            url = "postgresql+psycopg://" + url.split("://", 1)[1]
-        return url
+        return driver_url(url)
     return f"sqlite:///{(case_root / STATE_DIR / 'case.db').resolve().as_posix()}"
+
+
+def driver_url(url: str) -> str:
+    """A database URL as SQLAlchemy needs it: PostgreSQL through psycopg 3."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def cache_dir() -> Path:
+    """The folder of the program's caches (screening-list indexes)."""
+    configured = _env("DOSSIER_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = _env("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / CACHE_NAME
+
+
+def current_user() -> str:
+    """Who is making a change: ``DOSSIER_USER``, else the login name, else ``unknown``.
+    The one rule for every command that records a person (``--by``, ``--user``)."""
+    name = _env("DOSSIER_USER")
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def yente_api_key() -> str | None:
+    """The key for a yente server that requires one (the hosted OpenSanctions API)."""
+    return _env("DOSSIER_YENTE_API_KEY") or None

@@ -1,22 +1,34 @@
-"""The evidence map of a case: graded attributions (direct and inferred), targets with
-their regime findings, the person × incident matrix, and the review gate."""
+"""The evidence map of a case for one audience: graded attributions (direct and
+inferred), targets with their regime findings, the person × incident matrix, and the
+review gate.
+
+:func:`analyse` is run once per audience, by :class:`evidence_maps.view.CaseView`, on
+what that audience may see; the source groups and the inferences it rests on are
+computed once per case view too.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from entities.case import vocab
 from entities.case.case import Case
-from entities.case.levels import visible
-from entities.case.model import Actor, Incident, Person, Tenure
-from evidence_maps.corroboration import source_groups
+from entities.case.model import Actor, Evidence, Incident, Person, Tenure
 from evidence_maps.grading import GRADES, Grade, grade_attribution, grade_evidence, grade_inferred
-from evidence_maps.inference import Gap, infer
+from evidence_maps.inference import Inferred
 from evidence_maps.regimes import RegimeFinding, assess
 
 #: Audiences that see only reviewed attributions unless told otherwise.
 REVIEWED_ONLY = {"public", "parliament"}
+
+
+def drafts_included(audience: str | None, include_drafts: bool | None) -> bool:
+    """Whether draft attributions count for ``audience`` (``--include-drafts`` or not)."""
+    if include_drafts is None:
+        return audience not in REVIEWED_ONLY
+    return include_drafts
 
 
 @dataclass
@@ -33,8 +45,10 @@ class AttributionView:
     inferred: bool
     grade: Grade
     explanation: str = ""
-    #: placeholders ("Withheld item 1") for evidence this audience may not see
+    #: placeholders ("Withheld item 1") for supporting evidence this audience may not see
     withheld: tuple[str, ...] = ()
+    #: placeholders for contrary evidence this audience may not see
+    withheld_contrary: tuple[str, ...] = ()
 
     @property
     def mode_label(self) -> str:
@@ -57,12 +71,22 @@ class TargetView:
                    default="insufficient")
 
 
+@dataclass(frozen=True)
+class HeldBack:
+    """An attribution left out of this audience's outputs, and why."""
+
+    attribution: str
+    reason: str
+    #: the reason is that its evidence is withheld: saying so would tell this audience
+    #: that withheld material exists, so only the case team is told
+    hidden: bool = False
+
+
 @dataclass
 class CaseAnalysis:
     attributions: list[AttributionView]
-    gaps: list[Gap]
     targets: list[TargetView]
-    held_back: list[tuple[str, str]] = field(default_factory=list)
+    held_back: list[HeldBack] = field(default_factory=list)
     #: placeholder → Admiralty grade, for evidence withheld from this audience
     withheld: dict[str, str] = field(default_factory=dict)
 
@@ -75,72 +99,88 @@ class CaseAnalysis:
                 "inferred": att.inferred, "status": att.status}
         return out
 
+    def disclosed_held_back(self) -> list[HeldBack]:
+        """What outputs for this audience may say was held back."""
+        return [h for h in self.held_back if not h.hidden]
 
-def _name(actor: Actor) -> str:
+
+def primary_name(actor: Actor) -> str:
+    """The first name of type ``name`` (else the first name at all)."""
     return next((n.name for n in actor.names if n.type == "name"), actor.names[0].name)
 
 
-def analyse(case: Case, audience: str | None = None, include_drafts: bool | None = None
-            ) -> CaseAnalysis:
-    """Grade every attribution and assess every target for ``audience``.
+class _Placeholders:
+    """Stable labels for withheld evidence, numbered in the order they are met."""
 
-    For the public and parliament audiences only reviewed attributions count unless
-    ``include_drafts``; attributions without evidence never count. Records the audience
-    may not see are left out; what was held back, and why, is listed.
-    """
-    if include_drafts is None:
-        include_drafts = audience not in REVIEWED_ONLY
-    groups = source_groups(case)
-    index = case.index
+    def __init__(self, case: Case):
+        self.case = case
+        self.labels: dict[str, str] = {}
+        self.grades: dict[str, str] = {}
 
-    def shown(local_id: str) -> bool:
-        record = index.get(local_id)
-        return record is not None and visible(case.sensitivity(record), audience)
-
-    def usable(ids: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-        return tuple(e for e in ids if shown(e) and shown(index[e].source))  # type: ignore[attr-defined]
-
-    views: dict[str, AttributionView] = {}
-    held: list[tuple[str, str]] = []
-    labels: dict[str, str] = {}
-    grades: dict[str, str] = {}
-
-    def placeholders(ids: list[str], kept: tuple[str, ...]) -> tuple[str, ...]:
+    def __call__(self, ids: Iterable[str], shown: frozenset[str]) -> tuple[str, ...]:
         out = []
         for evidence_id in ids:
-            if evidence_id in kept or evidence_id not in index:
+            item = self.case.index.get(evidence_id)
+            if evidence_id in shown or not isinstance(item, Evidence):
                 continue
-            if evidence_id not in labels:
-                labels[evidence_id] = f"Withheld item {len(labels) + 1}"
-                item = index[evidence_id]
-                source = index.get(getattr(item, "source", ""))
-                grades[labels[evidence_id]] = (f"{getattr(source, 'reliability', '?')}"
-                                               f"{getattr(item, 'credibility', '?')}")
-            out.append(labels[evidence_id])
+            if evidence_id not in self.labels:
+                label = f"Withheld item {len(self.labels) + 1}"
+                self.labels[evidence_id] = label
+                source = self.case.index.get(item.source)
+                self.grades[label] = f"{getattr(source, 'reliability', '?')}{item.credibility}"
+            out.append(self.labels[evidence_id])
         return tuple(out)
 
+
+def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
+            groups: dict[str, str], inferred: list[Inferred]) -> CaseAnalysis:
+    """Grade every attribution the audience may see and assess every target.
+
+    Args:
+        shown: the records the audience may see (:func:`entities.case.levels.visible_ids`).
+        include_drafts: whether draft attributions count.
+        groups: the independence groups of the sources (:func:`source_groups`).
+        inferred: the inferences through posts held (:func:`infer`).
+
+    Only attributions that cite evidence the audience may see count, and drafts only when
+    ``include_drafts``. What was held back, and why, is listed. Withheld supporting
+    evidence is not counted in a grade; withheld contrary evidence still lowers it (a
+    version for a wider audience never claims more confidence than the whole case).
+    """
+    index = case.index
+    views: dict[str, AttributionView] = {}
+    held: list[HeldBack] = []
+    placeholders = _Placeholders(case)
+
+    def usable(ids: Iterable[str]) -> tuple[str, ...]:
+        return tuple(e for e in ids if e in shown and isinstance(index.get(e), Evidence))
+
     for att in case.attributions:
-        if not (shown(att.id) and shown(att.actor) and shown(att.incident)):
+        if att.id not in shown:
             continue
         evidence = usable(att.evidence)
         contrary = usable(att.contrary_evidence)
-        view = AttributionView(att.id, att.actor, att.incident, att.mode, att.status,
-                               evidence, contrary, False,
-                               grade_attribution(case, evidence, contrary, groups))
+        if not att.evidence:
+            held.append(HeldBack(att.id, "cites no evidence"))
+            continue
         if not evidence:
-            held.append((att.id, "cites no evidence this audience may see"))
-        elif att.status != "reviewed" and not include_drafts:
-            held.append((att.id, "draft: not yet reviewed"))
-        else:
-            view.withheld = placeholders([*att.evidence, *att.contrary_evidence],
-                                         evidence + contrary)
-            views[att.id] = view
-    inferred, gaps = infer(case)
+            held.append(HeldBack(att.id, "cites only evidence this audience may not see",
+                                 hidden=True))
+            continue
+        if att.status != "reviewed" and not include_drafts:
+            held.append(HeldBack(att.id, "draft: not yet reviewed"))
+            continue
+        withheld = placeholders(att.evidence, shown)
+        withheld_contrary = placeholders(att.contrary_evidence, shown)
+        grade = grade_attribution(case, evidence, contrary, groups, withheld_contrary)
+        views[att.id] = AttributionView(att.id, att.actor, att.incident, att.mode, att.status,
+                                        evidence, contrary, False, grade, "", withheld,
+                                        withheld_contrary)
     for inf in inferred:
         org_view = views.get(inf.via_attribution)
         tenure = index[inf.via_tenure]
-        if org_view is None or not shown(inf.actor) or not isinstance(tenure, Tenure) or \
-                not shown(tenure.id):
+        if org_view is None or inf.actor not in shown or not isinstance(tenure, Tenure) or \
+                tenure.id not in shown:
             continue
         tenure_grade = grade_evidence(case, usable(tenure.evidence), groups)
         views[inf.id] = AttributionView(
@@ -148,11 +188,12 @@ def analyse(case: Case, audience: str | None = None, include_drafts: bool | None
             tuple(dict.fromkeys([*usable(tenure.evidence), *org_view.evidence])), (), True,
             grade_inferred(org_view.grade, tenure_grade), inf.explanation)
     attributions = list(views.values())
-    return CaseAnalysis(attributions, gaps, _targets(case, attributions, shown), held,
-                        grades)
+    return CaseAnalysis(attributions, _targets(case, attributions, shown), held,
+                        placeholders.grades)
 
 
-def _targets(case: Case, attributions: list[AttributionView], shown: Any) -> list[TargetView]:
+def _targets(case: Case, attributions: list[AttributionView], shown: frozenset[str]
+             ) -> list[TargetView]:
     by_actor: dict[str, list[AttributionView]] = {}
     for att in attributions:
         by_actor.setdefault(att.actor, []).append(att)
@@ -160,7 +201,7 @@ def _targets(case: Case, attributions: list[AttributionView], shown: Any) -> lis
     actors: list[Actor] = [*case.people, *case.organisations]
     for actor in actors:
         atts = by_actor.get(actor.id, [])
-        if not (atts or actor.target) or not shown(actor.id):
+        if not (atts or actor.target) or actor.id not in shown:
             continue
         kind = "person" if isinstance(actor, Person) else "organisation"
         claims = []
@@ -170,5 +211,5 @@ def _targets(case: Case, attributions: list[AttributionView], shown: Any) -> lis
             incident = case.index[att.incident]
             assert isinstance(incident, Incident)
             claims.append((att.incident, att.mode, list(incident.violations)))
-        out.append(TargetView(actor.id, kind, _name(actor), atts, assess(kind, claims)))
+        out.append(TargetView(actor.id, kind, primary_name(actor), atts, assess(kind, claims)))
     return out

@@ -10,11 +10,9 @@ import re
 from dataclasses import asdict, dataclass
 
 from entities.case.case import Case
-from entities.case.levels import visible
 from entities.case.model import OrganisationRecord, Person
-from evidence_maps.analysis import analyse
-from evidence_maps.corroboration import corroboration, source_groups
-from evidence_maps.inference import infer
+from evidence_maps.corroboration import corroboration
+from evidence_maps.inference import Gap, Inferred
 
 #: code → level. The codes and what they mean are listed in the README.
 LEVELS = {
@@ -46,10 +44,11 @@ def _finding(code: str, record: str, message: str) -> Finding:
     return Finding(LEVELS[code], code, record, message)
 
 
-def run_checks(case: Case) -> list[Finding]:
-    """Every finding for a valid case, in a stable order."""
+def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
+               gaps: list[Gap]) -> list[Finding]:
+    """Every finding for a valid case, in a stable order (``groups``, ``inferred`` and
+    ``gaps`` as computed once for the case by :class:`evidence_maps.view.CaseView`)."""
     found: list[Finding] = []
-    groups = source_groups(case)
     attributed = {a.incident for a in case.attributions}
     for att in case.attributions:
         if not att.evidence:
@@ -67,7 +66,6 @@ def run_checks(case: Case) -> list[Finding]:
             found.append(_finding("draft_attribution", att.id,
                                   "draft: held back from public and parliament outputs "
                                   "until reviewed (dossier review)"))
-    inferred, gaps = infer(case)
     inferred_incidents = {i.incident for i in inferred}
     for incident in case.incidents:
         if incident.evidence and corroboration(case, incident.evidence, groups
@@ -81,13 +79,20 @@ def run_checks(case: Case) -> list[Finding]:
         found.append(_finding("inference_outside_tenure", gap.tenure,
                               f"{gap.person} is not linked to the incident of {gap.attribution}"
                               f" by the post held: {gap.reason}"))
-    for target in analyse(case).targets:
-        missing = _missing_identifiers(case, target.id)
+    for target in _targets(case, inferred):
+        missing = _missing_identifiers(case, target)
         if missing:
-            found.append(_finding("target_missing_identifiers", target.id,
+            found.append(_finding("target_missing_identifiers", target,
                                   f"missing {', '.join(missing)}, which sanctions lists "
                                   "publish to identify a designated person"))
     return sorted(found, key=lambda f: (f.code, f.record))
+
+
+def _targets(case: Case, inferred: list[Inferred]) -> list[str]:
+    """Every actor the case could make a dossier of: attributed on evidence (drafts
+    included), inferred through a post, or marked as a target."""
+    linked = {a.actor for a in case.attributions if a.evidence} | {i.actor for i in inferred}
+    return [a.id for a in [*case.people, *case.organisations] if a.id in linked or a.target]
 
 
 def _missing_identifiers(case: Case, local_id: str) -> list[str]:
@@ -108,9 +113,8 @@ def _missing_identifiers(case: Case, local_id: str) -> list[str]:
     return missing
 
 
-def findings_for(case: Case, findings: list[Finding], audience: str | None) -> list[Finding]:
-    """The findings about records ``audience`` may see that name no record it may not."""
-    shown = {r.id for r in case.records() if visible(case.sensitivity(r), audience)}
+def findings_for(case: Case, findings: list[Finding], shown: frozenset[str]) -> list[Finding]:
+    """The findings about records in ``shown`` that name no record outside it."""
     hidden = {r.id for r in case.records()} - shown
     out = []
     for finding in findings:

@@ -13,7 +13,8 @@ The rules (also in the README), easy to change here:
    financial record, photo/video); **moderate** — two or more independent fair-or-better
    sources, or one good primary item; **weak** — one fair-or-better source;
    **insufficient** — no evidence, or only poor items.
-4. Contrary evidence lowers the grade one step.
+4. Contrary evidence lowers the grade one step (also when it is withheld from the
+   audience of an output: a version for a wider audience never claims more confidence).
 5. An inferred attribution takes the lower of the organisation's attribution grade and
    the grade of the tenure's evidence, lowered one step: it is an inference.
 """
@@ -25,7 +26,6 @@ from dataclasses import dataclass, field
 
 from entities.case.case import Case
 from entities.case.model import Evidence, Source
-from evidence_maps.corroboration import source_groups
 
 GRADES = ("insufficient", "weak", "moderate", "strong")
 PRIMARY = {"direct_testimony", "official_document", "court_record", "financial_record",
@@ -60,10 +60,8 @@ class Grade:
         return self.independent_sources == 1
 
 
-def grade_evidence(case: Case, evidence_ids: Iterable[str],
-                   groups: dict[str, str] | None = None) -> Grade:
-    """Rules 1–3 for a set of evidence items."""
-    groups = groups if groups is not None else source_groups(case)
+def grade_evidence(case: Case, evidence_ids: Iterable[str], groups: dict[str, str]) -> Grade:
+    """Rules 1–3 for a set of evidence items (``groups``: :func:`source_groups`)."""
     index = case.index
     best: dict[str, str] = {}
     primary = False
@@ -101,10 +99,12 @@ def grade_evidence(case: Case, evidence_ids: Iterable[str],
 
 
 def grade_attribution(case: Case, evidence: Iterable[str], contrary: Iterable[str],
-                      groups: dict[str, str] | None = None) -> Grade:
-    """Rules 1–4 for a direct attribution."""
+                      groups: dict[str, str], withheld_contrary: Iterable[str] = ()) -> Grade:
+    """Rules 1–4 for a direct attribution; ``withheld_contrary`` are the placeholders of
+    contrary evidence the audience may not see, which lowers the grade all the same."""
     grade = grade_evidence(case, evidence, groups)
     contrary = [c for c in contrary if isinstance(case.index.get(c), Evidence)]
+    contrary += list(withheld_contrary)
     if contrary:
         grade.level = lower(grade.level)
         grade.reasons.insert(1, f"lowered one step: contrary evidence ({', '.join(contrary)})")

@@ -9,8 +9,9 @@ from __future__ import annotations
 import networkx as nx
 
 from entities.case.case import Case
-from entities.case.model import Actor, Evidence, Incident, Position, Source, Tenure
+from entities.case.model import Actor, Evidence, Incident, Position, Source
 from evidence_maps.analysis import TargetView
+from evidence_maps.view import CaseView
 
 #: Column of each node kind in the diagram, left to right.
 COLUMNS = {"target": 0, "post": 1, "organisation": 2, "incident": 3, "source": 4}
@@ -29,8 +30,9 @@ def _label(case: Case, local_id: str) -> str:
     return local_id
 
 
-def target_graph(case: Case, target: TargetView, shown: set[str]) -> nx.DiGraph:
-    """The graph of ``target`` limited to the records in ``shown``."""
+def target_graph(view: CaseView, target: TargetView) -> nx.DiGraph:
+    """The graph of ``target`` as ``view``'s audience may see it."""
+    case = view.case
     graph = nx.DiGraph()
 
     def node(local_id: str, kind: str) -> str:
@@ -40,21 +42,17 @@ def target_graph(case: Case, target: TargetView, shown: set[str]) -> nx.DiGraph:
         return local_id
 
     node(target.id, "target")
-    for tenure in case.tenures:
-        if tenure.person != target.id or tenure.id not in shown:
-            continue
-        position = case.index[tenure.position]
-        assert isinstance(position, Position) and isinstance(tenure, Tenure)
-        post = node(position.id, "post")
-        graph.add_edge(target.id, post, label=f"{tenure.start or '?'} – {tenure.end or ''}")
-        if position.organisation and position.organisation in shown:
-            graph.add_edge(post, node(position.organisation, "organisation"), label="in")
+    for post in view.posts(target.id):
+        position = node(post.position.id, "post")
+        graph.add_edge(target.id, position, label=post.period)
+        if post.organisation is not None:
+            graph.add_edge(position, node(post.organisation.id, "organisation"), label="in")
     for att in target.attributions:
         incident = node(att.incident, "incident")
         label = ("inferred: " if att.inferred else "") + f"{att.mode_label} [{att.grade.level}]"
         graph.add_edge(target.id, incident, label=label, inferred=att.inferred)
         for evidence_id in att.evidence:
             item = case.index[evidence_id]
-            if isinstance(item, Evidence) and item.source in shown:
+            if isinstance(item, Evidence) and item.source in view.shown:
                 graph.add_edge(incident, node(item.source, "source"), label=evidence_id)
     return graph

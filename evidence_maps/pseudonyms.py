@@ -12,18 +12,17 @@ from __future__ import annotations
 import string
 
 from entities.case.case import Case
-from entities.case.levels import visible
 
 
-def pseudonyms(case: Case, audience: str | None) -> dict[str, str]:
-    """person id → pseudonym, for every person ``audience`` may not see whom a record it
-    may see refers to (the victims of visible incidents)."""
+def pseudonyms(case: Case, shown: frozenset[str]) -> dict[str, str]:
+    """person id → pseudonym, for every person outside ``shown`` (the records an audience
+    may see) whom a record in it refers to (the victims of visible incidents)."""
     victims = {v for incident in case.incidents for v in incident.victims
-               if visible(case.sensitivity(incident), audience)}
+               if incident.id in shown}
     out: dict[str, str] = {}
     counts = {"witness": 0, "victim": 0, "person": 0}
     for person in case.people:
-        if visible(case.sensitivity(person), audience) or person.id not in victims:
+        if person.id in shown or person.id not in victims:
             continue
         if "witness" in person.statuses:
             role = "witness"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from followthemoney.types import registry
 from openpyxl import Workbook
@@ -20,6 +21,9 @@ from entities.case.case import Case
 from entities.files import atomic_file
 from entities.intake.tabular import SECTION_OF, SHEETS, Column, encode
 from exports.cells import set_safe
+
+if TYPE_CHECKING:
+    from evidence_maps.view import CaseView
 
 TEMPLATE_ROWS = 500
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
@@ -140,9 +144,16 @@ def build_workbook(case: Case | None = None) -> Workbook:
 
 
 def write_workbook(path: Path, case: Case | None = None) -> Path:
-    """Write the authoring workbook to ``path`` atomically."""
+    """Write the authoring workbook to ``path`` atomically (empty: the template)."""
     buffer = io.BytesIO()
     build_workbook(case).save(buffer)
     with atomic_file(path) as fh:
         fh.write(buffer.getvalue())
     return path
+
+
+def write(view: CaseView, path: Path, lang: str = "en") -> int:
+    """The exporter ``authoring-xlsx``: the whole case (every record, whatever the view's
+    audience: it is for the case's editors); returns the number of records."""
+    write_workbook(path, view.case)
+    return sum(1 for _ in view.case.records())

@@ -1,18 +1,21 @@
 """``evidence_map.json``: graded attributions, the person × incident matrix and the
-regime findings per target, for the audience of the build."""
+regime findings per target, for the audience of the view."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from entities.files import atomic_file
-from evidence_maps.analysis import CaseAnalysis
+
+if TYPE_CHECKING:
+    from evidence_maps.view import CaseView
 
 
-def evidence_map_data(analysis: CaseAnalysis) -> dict[str, Any]:
+def evidence_map_data(view: CaseView) -> dict[str, Any]:
     """The JSON-ready evidence map."""
+    analysis = view.analysis
     return {
         "attributions": [{
             "id": a.id, "actor": a.actor, "incident": a.incident, "mode": a.mode,
@@ -29,14 +32,15 @@ def evidence_map_data(analysis: CaseAnalysis) -> dict[str, Any]:
                          "grounds": [g.reason for g in f.grounds],
                          "alternatives": f.alternatives} for f in t.findings],
         } for t in analysis.targets],
-        "held_back": [{"attribution": a, "reason": r} for a, r in analysis.held_back],
+        "held_back": [{"attribution": h.attribution, "reason": h.reason}
+                      for h in analysis.disclosed_held_back()],
     }
 
 
-def write_evidence_map(path: Path, analysis: CaseAnalysis) -> Path:
-    """Write the evidence map atomically with stable key order."""
-    text = json.dumps(evidence_map_data(analysis), ensure_ascii=False, indent=1,
-                      sort_keys=True)
+def write(view: CaseView, path: Path, lang: str = "en") -> int:
+    """The exporter ``evidence-map``, atomically with stable key order; returns the number
+    of attributions."""
+    text = json.dumps(evidence_map_data(view), ensure_ascii=False, indent=1, sort_keys=True)
     with atomic_file(path) as fh:
         fh.write(text.encode("utf-8") + b"\n")
-    return path
+    return len(view.analysis.attributions)

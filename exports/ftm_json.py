@@ -1,4 +1,5 @@
-"""FollowTheMoney JSON lines (``entities.ftm.json``), byte-stable.
+"""FollowTheMoney JSON lines (``entities.ftm.json``), byte-stable: the entities of the
+records the audience may see, identity judgements applied.
 
 FtM keeps property values in sets, so ``to_dict()`` lists them in an order that
 changes from one process to the next. We sort every list before writing, so the
@@ -11,11 +12,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from followthemoney import StatementEntity
 
 from entities.files import atomic_file
+
+if TYPE_CHECKING:
+    from evidence_maps.view import CaseView
 
 _LISTS = ("datasets", "referents", "origin")
 
@@ -44,3 +48,8 @@ def write_entities(path: Path, entities: Iterable[StatementEntity]) -> int:
         for entity in ordered:
             fh.write(entity_line(entity))
     return len(ordered)
+
+
+def write(view: CaseView, path: Path, lang: str = "en") -> int:
+    """The exporter ``ftm``: the view's record entities; returns their count."""
+    return write_entities(path, view.record_entities)

@@ -24,12 +24,12 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import offset_copy
 from PIL import Image as PILImage
 
-from entities.case.case import Case
-from entities.case.model import Incident, Position
+from entities.case.model import Incident
 from entities.files import atomic_file
 from evidence_maps.analysis import TargetView
 from evidence_maps.dates import earliest, latest
 from evidence_maps.graph import COLUMNS, target_graph
+from evidence_maps.view import CaseView
 
 matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "dossier",
                             "svg.fonttype": "none", "text.hinting": "none"})
@@ -130,9 +130,9 @@ def _draw_edges(figure: Figure, axes: Axes, graph: nx.DiGraph,
                                       "ec": "none", "alpha": 0.85})
 
 
-def evidence_map_figure(case: Case, target: TargetView, shown: set[str]) -> Figure:
+def evidence_map_figure(view: CaseView, target: TargetView) -> Figure:
     """The diagram: columns target → posts → organisations → incidents → sources."""
-    graph = target_graph(case, target, shown)
+    graph = target_graph(view, target)
     position = _layered_layout(graph)
     rows = max(sum(1 for _, d in graph.nodes(data=True) if d["layer"] == c) for c in range(5))
     figure = _figure(13, max(3.0, 0.9 * rows + 1.0))
@@ -171,18 +171,18 @@ def _date_ticks(axes: Axes, first: float, last: float) -> None:
         axes.xaxis.set_major_formatter(DateFormatter("%Y-%m"))  # type: ignore[no-untyped-call]
 
 
-def timeline_figure(case: Case, target: TargetView, shown: set[str]) -> Figure | None:
+def timeline_figure(view: CaseView, target: TargetView) -> Figure | None:
     """Tenures as bars and attributed incidents as points, on one time axis; ``None``
     when the target has neither a dated post nor a dated incident."""
+    case = view.case
     fallback = case.meta.date or "2000"
     bars = []
-    for tenure in case.tenures:
-        if tenure.person != target.id or tenure.id not in shown or tenure.start is None:
+    for post in view.posts(target.id):
+        tenure = post.tenure
+        if tenure.start is None:
             continue
-        position = case.index[tenure.position]
-        assert isinstance(position, Position)
         bars.append((date2num(earliest(tenure.start)),
-                     date2num(latest(tenure.end or fallback)), position.title[0].name))
+                     date2num(latest(tenure.end or fallback)), post.title))
     points = []
     for att in target.attributions:
         incident = case.index[att.incident]
@@ -209,11 +209,12 @@ def timeline_figure(case: Case, target: TargetView, shown: set[str]) -> Figure |
     return figure
 
 
-def write_target_pictures(out: Path, stem: str, case: Case, target: TargetView,
-                          shown: set[str]) -> list[Path]:
-    """``OUT/STEM-map.svg|png`` and, when anything is dated, ``OUT/STEM-timeline.svg|png``."""
-    paths = _save(evidence_map_figure(case, target, shown), out / f"{stem}-map", crop=False)
-    timeline = timeline_figure(case, target, shown)
+def write_target_pictures(out: Path, view: CaseView, target: TargetView) -> list[Path]:
+    """``OUT/STEM-map.svg|png`` and, when anything is dated, ``OUT/STEM-timeline.svg|png``
+    (``STEM``: the target's hashed file name)."""
+    stem = view.target_stem(target.id)
+    paths = _save(evidence_map_figure(view, target), out / f"{stem}-map", crop=False)
+    timeline = timeline_figure(view, target)
     if timeline is not None:
         paths += _save(timeline, out / f"{stem}-timeline")
     return paths

@@ -13,22 +13,24 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from entities.case import vocab
 from entities.case.case import Case
-from entities.case.model import Evidence, Position, Source
+from entities.case.model import Evidence, Source
 from entities.files import atomic_file
 from evidence_maps.analysis import CaseAnalysis
 from evidence_maps.designations import DesignationReport
 from exports.cells import FORMULA_START
 from exports.zipfix import stable_zip
+
+if TYPE_CHECKING:
+    from evidence_maps.view import CaseView
 
 GRADE_FILLS = {"strong": "1E8449", "moderate": "7DCEA0", "weak": "F5CBA7",
                "insufficient": "E6B0AA"}
@@ -47,7 +49,7 @@ class Column:
     kind: str = "text"          # text, date, url, grade
 
 
-def _cell(ws: WriteOnlyWorksheet, value: Any, column: Column) -> Any:
+def _cell(ws: Any, value: Any, column: Column) -> Any:
     """A styled cell where styling is needed, else the plain value (much faster)."""
     if column.kind == "url" and isinstance(value, str) and value.startswith(("http://",
                                                                           "https://")):
@@ -181,17 +183,24 @@ def gap_rows(screening: DesignationReport | None, analysis: CaseAnalysis
     return columns, rows
 
 
-def write_workbook(path: Path, case: Case, analysis: CaseAnalysis, audience: str,
-                   shown: set[str], screening: DesignationReport | None = None) -> Path:
-    """Write the parliamentary workbook for ``audience`` atomically."""
+def write(view: CaseView, path: Path, lang: str = "en") -> int:
+    """The exporter ``xlsx``: the parliamentary workbook for the view's audience, written
+    atomically; returns 1."""
+    write_workbook(path, view)
+    return 1
+
+
+def write_workbook(path: Path, view: CaseView) -> Path:
+    """Write the parliamentary workbook of ``view`` atomically."""
+    case, analysis, audience = view.case, view.analysis, view.audience
+    shown, screening = view.shown, view.screening
     book = Workbook(write_only=True)
     add_sheet(book, "About", [Column("Item", 22), Column("Value", 90)], _about(case, audience))
     target_rows = []
     for target in analysis.targets:
         actor = case.index[target.id]
         original = [n.name for n in getattr(actor, "names", []) if n.lang in ("rus", "kaz")]
-        posts = [_title(case, t.position) for t in case.tenures
-                 if t.person == target.id and t.id in shown]
+        posts = [post.title for post in view.posts(target.id)]
         violations = sorted({v for a in target.attributions
                              for v in getattr(case.index[a.incident], "violations", [])})
         met = [f.regime.short + ("" if f.outcome == "yes" else " ~") for f in target.findings
@@ -245,12 +254,6 @@ def write_workbook(path: Path, case: Case, analysis: CaseAnalysis, audience: str
     with atomic_file(path) as fh:
         fh.write(stable_zip(buffer.getvalue(), case.meta.date))
     return path
-
-
-def _title(case: Case, position_id: str) -> str:
-    position = case.index[position_id]
-    assert isinstance(position, Position)
-    return position.title[0].name
 
 
 def _source_of(case: Case, evidence_id: str) -> str:

@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 
 from dossier.build import build_case
 from dossier.cli import cli
-from exports.opensanctions import SIMPLE_COLUMNS
+from exports.opensanctions.artefacts import SIMPLE_COLUMNS
 from exports.workbook import EVIDENCE_COLUMNS, add_sheet
 from tests.conftest import FIXTURES
 

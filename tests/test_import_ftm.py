@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from followthemoney import model
 
-from entities.db.statements import CaseStore
-from entities.exc import InvalidCase
+from entities.db.database import CaseDatabase
+from entities.exc import InvalidInput
 from entities.intake.ftm_import import dataset_name, import_ftm
 
 SHARED_OFAC = Path(__file__).resolve().parents[2] / "shared" / "data" / "sanctions" / \
@@ -50,7 +50,7 @@ def test_import_keeps_dataset_origin_and_links(fictional: Path, tmp_path: Path) 
     report = import_ftm(fictional, path)
     assert report.records == 5 and report.entities == 4
     assert report.datasets == {"partner": 3, "partner_list": 1}
-    store = CaseStore.for_case(fictional)
+    store = CaseDatabase.for_case(fictional).statements
     rows = list(store.statements("partner"))
     assert {s.entity_id for s in rows} == {"partner-p1", "partner-pos", "partner-occ"}
     origins = {s.origin for s in rows}
@@ -58,7 +58,7 @@ def test_import_keeps_dataset_origin_and_links(fictional: Path, tmp_path: Path) 
     assert ("nationality", "kz", "partner.ftm.json:2") in {(s.prop, s.value, s.origin)
                                                            for s in rows}
     assert store.external_datasets("fictional_case") == {"partner": 3, "partner_list": 1}
-    store.close()
+    store.db.close()
 
 
 def test_reimport_replaces_and_case_build_leaves_imports_alone(fictional: Path,
@@ -70,14 +70,14 @@ def test_reimport_replaces_and_case_build_leaves_imports_alone(fictional: Path,
     first = import_ftm(fictional, path)
     again = import_ftm(fictional, path)
     assert again.statements == first.statements
-    store = CaseStore.for_case(fictional)
+    store = CaseDatabase.for_case(fictional).statements
     case = load_case(fictional)
     store.replace(case.meta.id, compile_case(case))
     assert store.count_origin("partner.ftm.json:") == first.statements
     path.write_text(path.read_text().splitlines()[0] + "\n")
     import_ftm(fictional, path)
     assert store.datasets_of_origin("partner.ftm.json:") == {"partner": 1}
-    store.close()
+    store.db.close()
 
 
 def test_bad_lines_are_all_reported_and_nothing_is_stored(fictional: Path,
@@ -88,17 +88,17 @@ def test_bad_lines_are_all_reported_and_nothing_is_stored(fictional: Path,
                     "not json\n"
                     '{"id": "y", "schema": "Person", "properties": {"colour": ["red"]}}\n'
                     '{"schema": "Person", "properties": {}}\n')
-    with pytest.raises(InvalidCase) as info:
+    with pytest.raises(InvalidInput) as info:
         import_ftm(fictional, path)
     assert [str(p) for p in info.value.problems] == [
         "bad.ftm.json:6: schema: 'Persn' is not a FollowTheMoney schema",
-        "bad.ftm.json:7: is not valid JSON (one entity per line expected)",
+        "bad.ftm.json:7: is not valid JSON (one FtM entity per line expected)",
         "bad.ftm.json:8: properties.colour: 'colour' is not a property of Person",
         "bad.ftm.json:9: id: the entity has no id",
     ]
-    store = CaseStore.for_case(fictional)
+    store = CaseDatabase.for_case(fictional).statements
     assert store.count_origin("bad.ftm.json:") == 0
-    store.close()
+    store.db.close()
 
 
 def test_invalid_values_are_reported_not_silently_lost(fictional: Path, tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from dossier.cli import cli
 from entities.db.audit import AuditLog
+from entities.db.database import CaseDatabase
 
 
 def _build(runner: CliRunner, case: Path, out: Path, *extra: str) -> object:
@@ -93,7 +94,8 @@ def test_manifest_in_the_annex(runner: CliRunner, fictional: Path, tmp_path: Pat
 
 
 def test_audit_chain_detects_tampering(runner: CliRunner, fictional: Path) -> None:
-    with AuditLog.for_case(fictional) as log:
+    with CaseDatabase.for_case(fictional) as database:
+        log = AuditLog(database)
         for number in range(3):
             log.append("test", f"entry {number}", {"n": number}, {"n": number + 1}, "tester")
         assert log.verify() == []
@@ -107,8 +109,8 @@ def test_audit_chain_detects_tampering(runner: CliRunner, fictional: Path) -> No
     db.execute("DELETE FROM audit_log WHERE seq = 2")
     db.commit()
     db.close()
-    with AuditLog.for_case(fictional) as log:
-        problems = log.verify()
+    with CaseDatabase.for_case(fictional) as database:
+        problems = AuditLog(database).verify()
     assert any("entry 2 is missing" in p for p in problems)
     assert any("entry 3 does not follow" in p for p in problems)
 
@@ -125,10 +127,10 @@ def test_changes_are_logged(runner: CliRunner, fictional: Path, tmp_path: Path) 
     reviewed = runner.invoke(cli, ["review", str(fictional), "--approve", "att-chief",
                                    "--by", "A. Reviewer"])
     assert reviewed.exit_code == 0, reviewed.output
-    from entities.db.judgements import case_resolver, record
+    from entities.db.judgements import Judgements
 
-    with case_resolver(fictional) as resolver:
-        record(resolver, "left-id", "right-id", "different", "analyst-2")
+    with CaseDatabase.for_case(fictional) as database:
+        Judgements(database).record("left-id", "right-id", "different", "analyst-2")
     entries = _log(runner, fictional)
     assert [e["action"] for e in entries] == ["screen", "screening-decision", "review",
                                               "judgement"]

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from dossier.build import build_case
 from dossier.progress import StepProgress
+from entities.progress import Unit
 
 
 def _console() -> tuple[Console, io.StringIO]:
@@ -20,8 +21,8 @@ def _console() -> tuple[Console, io.StringIO]:
 def test_short_work_stays_quiet() -> None:
     console, out = _console()
     with StepProgress(show_after=60, console=console) as progress:
-        progress.step("reading the case")
-        progress.count(3, 10)
+        progress.step("reading the case", 10)
+        progress.update(3)
     assert out.getvalue() == ""
 
 
@@ -31,9 +32,9 @@ def test_long_work_shows_each_step(fictional: Path, tmp_path: Path) -> None:
     class Recording(StepProgress):
         steps: list[str] = []
 
-        def step(self, label: str) -> None:
+        def step(self, label: str, total: int | None = None, unit: Unit = "items") -> None:
             self.steps.append(label)
-            super().step(label)
+            super().step(label, total, unit)
             time.sleep(0.25)  # at least two refreshes of the display per step
 
     with Recording(show_after=0, console=console) as progress:

@@ -101,7 +101,7 @@ def test_csv_import_accepts_or_refuses_without_changes(rows: list[list[str]],
     st.sampled_from(["id", "schema", "properties", "datasets"]), values, max_size=4
 ).map(lambda d: json.dumps(d).encode())), max_size=5))
 def test_ftm_import_accepts_or_locates_any_lines(lines: list[bytes]) -> None:
-    from entities.db.statements import CaseStore
+    from entities.db.database import CaseDatabase
     from entities.intake.ftm_import import import_ftm
 
     case = _copy_case()
@@ -112,10 +112,10 @@ def test_ftm_import_accepts_or_locates_any_lines(lines: list[bytes]) -> None:
             import_ftm(case, path)
         except InvalidInput as exc:
             assert all(p.file == "fuzz.ftm.json" for p in exc.problems)
-            store = CaseStore.for_case(case)
+            store = CaseDatabase.for_case(case).statements
             try:
                 assert store.count_origin("fuzz.ftm.json:") == 0
             finally:
-                store.close()
+                store.db.close()
     finally:
         shutil.rmtree(case.parent)

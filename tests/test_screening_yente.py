@@ -66,7 +66,18 @@ def _client(fake: FakeYente) -> YenteClient:
     return YenteClient("http://yente.test", "sanctions", transport=httpx.MockTransport(fake))
 
 
+def _chief_on_public_evidence(case: Path) -> None:
+    """Make the official a target on public evidence too (in the fixture only a
+    confidential interview makes him one)."""
+    path = case / "data" / "incidents.yml"
+    text = path.read_text("utf-8")
+    assert "    evidence: [ev-secret]\n" in text
+    path.write_text(text.replace("    evidence: [ev-secret]\n",
+                                 "    evidence: [ev-secret, ev-memo]\n"), "utf-8")
+
+
 def test_remote_screening_of_a_case(fictional: Path, tmp_path: Path) -> None:
+    _chief_on_public_evidence(fictional)
     fake = FakeYente()
     report = screen(fictional, [], client=_client(fake))
     matches = report.matches("chief")
@@ -87,7 +98,16 @@ def test_remote_screening_of_a_case(fictional: Path, tmp_path: Path) -> None:
                         "ca": "not_screened", "au": "not_screened"}
 
 
+def test_targets_known_only_from_confidential_evidence_are_not_sent(fictional: Path) -> None:
+    fake = FakeYente()
+    report = screen(fictional, [], client=_client(fake))
+    sent = " ".join(r.content.decode() for r in fake.requests if r.method == "POST")
+    assert "Oydanov" not in sent and "Directorate of Examples" in sent
+    assert [t.id for t in report.skipped] == ["chief"]
+
+
 def test_confidential_targets_are_not_sent(fictional: Path) -> None:
+    _chief_on_public_evidence(fictional)
     actors = fictional / "data" / "actors.yml"
     text = actors.read_text("utf-8").replace(
         "    evidence: [ev-memo]\n  - id: victim",

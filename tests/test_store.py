@@ -8,7 +8,7 @@ import pytest
 from followthemoney import StatementEntity
 
 from entities.case.loader import load_case
-from entities.db.statements import CaseStore
+from entities.db.database import CaseDatabase
 from entities.exc import StoreError
 from entities.ftm.compile import case_dataset, compile_case
 
@@ -16,7 +16,7 @@ from entities.ftm.compile import case_dataset, compile_case
 def test_round_trip(fictional: Path) -> None:
     case = load_case(fictional)
     entities = compile_case(case)
-    store = CaseStore.for_case(fictional)
+    store = CaseDatabase.for_case(fictional).statements
     written = store.replace(case.meta.id, entities)
     assert written == sum(len(list(e.statements)) for e in entities)
     assert (fictional / ".dossier" / "case.db").is_file()
@@ -29,13 +29,13 @@ def test_round_trip(fictional: Path) -> None:
     # Rebuilding replaces rather than appends.
     store.replace(case.meta.id, entities)
     assert store.count(case.meta.id) == written
-    store.close()
+    store.db.close()
 
 
 def test_failed_replace_keeps_previous_statements(fictional: Path) -> None:
     case = load_case(fictional)
     entities = compile_case(case)
-    store = CaseStore.for_case(fictional)
+    store = CaseDatabase.for_case(fictional).statements
     before = store.replace(case.meta.id, entities)
 
     def broken() -> list[StatementEntity]:
@@ -45,19 +45,19 @@ def test_failed_replace_keeps_previous_statements(fictional: Path) -> None:
     with pytest.raises(RuntimeError):
         store.replace(case.meta.id, broken())
     assert store.count(case.meta.id) == before
-    store.close()
+    store.db.close()
 
 
 def test_database_url_from_environment(fictional: Path, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     monkeypatch.setenv("DOSSIER_DATABASE_URL", url)
-    store = CaseStore.for_case(fictional)
-    assert store.url == url
-    store.close()
+    store = CaseDatabase.for_case(fictional).statements
+    assert store.db.url == url
+    store.db.close()
 
 
 def test_unopenable_database_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(StoreError, match="cannot open the case database"):
-        CaseStore(f"sqlite:///{tmp_path / 'file' / 'sub' / 'case.db'}")
+        CaseDatabase(f"sqlite:///{tmp_path / 'file' / 'sub' / 'case.db'}")

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from reportlab.platypus import Flowable
 
+from dossier.pdf.blocks import Context, heading, para, table
 from dossier.pdf.text import t, x
 from evidence_maps.designations import DesignationReport, TargetDesignations
-
-if TYPE_CHECKING:
-    from dossier.pdf.sections import Context
 
 
 def _lists(report: DesignationReport, target: TargetDesignations, lang: str) -> list[str]:
@@ -29,8 +25,6 @@ def _lists(report: DesignationReport, target: TargetDesignations, lang: str) -> 
 
 
 def designation_section(ctx: Context) -> list[Flowable]:
-    from dossier.pdf.sections import heading, para, table
-
     out: list[Flowable] = [heading(ctx.t("s_designations"))]
     report = ctx.screening
     if report is None or not report.screened:
@@ -73,8 +67,6 @@ def designation_section(ctx: Context) -> list[Flowable]:
 def overview_gaps(report: DesignationReport | None, target_ids: list[str],
                   lang: str) -> list[Flowable]:
     """The overview's table: every target × jurisdiction."""
-    from dossier.pdf.sections import heading, para, table
-
     out: list[Flowable] = [heading(t("s_gaps", lang))]
     if report is None or not report.screened:
         return [*out, para(x(t("screening_not_run", lang)))]

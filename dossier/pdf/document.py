@@ -22,6 +22,7 @@ from reportlab.platypus import (
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from dossier.pdf.fonts import register_fonts
+from dossier.pdf.picture import SketchCanvas
 from dossier.pdf.styles import styles
 
 MARGIN = 18 * mm
@@ -67,8 +68,6 @@ class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
         self._sketch = sketch
         #: layout passes so far; the first only collects the table of contents
         self.passes = 0
-        #: pictures skip their pixels in this pass (see ``sketched``)
-        self.sketching = False
         #: a picture was left out of some pass
         self.sketched = False
 
@@ -79,7 +78,8 @@ class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
         self._bookmark = 0
         self._top_seen = False
         self.passes += 1
-        self.sketching = self._sketch and self.passes == 1
+        if isinstance(self.canv, SketchCanvas):
+            self.canv.sketching = self._sketch and self.passes == 1
 
     def _decorate(self, canvas: Canvas, doc: Any) -> None:
         font = register_fonts()
@@ -100,6 +100,8 @@ class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
         canvas.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(self.canv, SketchCanvas) and self.canv.sketched:
+            self.sketched = True
         if not isinstance(flowable, Paragraph):
             return
         level = {"h1": 0, "h2": 1}.get(flowable.style.name)
@@ -130,8 +132,8 @@ def render(info: DocInfo, story: list[Flowable]) -> bytes:
     """Build the PDF (two passes for the table of contents) and return its bytes."""
     buffer = io.BytesIO()
     template = DossierTemplate(buffer, info)
-    template.multiBuild(story)
+    template.multiBuild(story, canvasmaker=SketchCanvas)
     if template.passes == 1 and template.sketched:  # nothing to collect: draw it whole
         buffer = io.BytesIO()
-        DossierTemplate(buffer, info, sketch=False).multiBuild(story)
+        DossierTemplate(buffer, info, sketch=False).multiBuild(story, canvasmaker=SketchCanvas)
     return buffer.getvalue()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from entities.case import vocab
 from entities.case.case import Case
-from entities.case.model import Incident, Position
+from entities.case.model import Incident
 from evidence_maps.analysis import TargetView
+from evidence_maps.view import CaseView
 
 _TEXT = {
     "en": {
@@ -85,16 +86,16 @@ def summary(case: Case, target: TargetView, lang: str) -> list[str]:
     return [first, second, third]
 
 
-def statement_of_reasons(case: Case, target: TargetView, lang: str) -> list[str]:
-    """A short public narrative, one sentence per attribution."""
+def statement_of_reasons(view: CaseView, target: TargetView, lang: str) -> list[str]:
+    """A short narrative, one sentence per attribution; the post named is the first one
+    the view's audience may see."""
     s = _TEXT[lang]
+    case = view.case
     post = ""
-    tenures = [t for t in case.tenures if t.person == target.id]
-    if tenures:
-        tenure = tenures[0]
-        position = case.index[tenure.position]
-        assert isinstance(position, Position)
-        post = s["post"].format(title=position.title[0].name, start=tenure.start or "?",
+    posts = view.posts(target.id)
+    if posts:
+        tenure = posts[0].tenure
+        post = s["post"].format(title=posts[0].title, start=tenure.start or "?",
                                 end=tenure.end or "")
     lines = [s["reasons_intro"].format(name=target.name, post=post)]
     for att in target.attributions:

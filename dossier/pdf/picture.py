@@ -4,7 +4,8 @@ reportlab's own ``Image`` re-reads and re-decodes its file on every pass of the
 table-of-contents build, and splits a PNG's alpha channel into a separate mask. A
 ``Picture`` flattens the image onto white once, keeps the RGB pixels, hands the same
 reader to every pass, and is not drawn at all in the dossier template's first (measuring)
-pass. JPEG files are passed through undecoded, as reportlab does.
+pass: the template draws on a :class:`SketchCanvas`, which says whether the current pass
+is one that only measures. JPEG files are passed through undecoded, as reportlab does.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 _JPEG = (".jpg", ".jpeg")
@@ -26,6 +28,15 @@ def _flat(path: Path) -> PILImage.Image:
             white = PILImage.new("RGBA", rgba.size, "white")
             return PILImage.alpha_composite(white, rgba).convert("RGB")
         return image.convert("RGB") if image.mode not in ("RGB", "L") else image.copy()
+
+
+class SketchCanvas(Canvas):  # type: ignore[misc]
+    """A reportlab canvas that knows whether its pass only measures the layout."""
+
+    #: pictures take their space but are not drawn (set by the template for each pass)
+    sketching = False
+    #: a picture was left out in this pass
+    sketched = False
 
 
 class Picture(Flowable):  # type: ignore[misc]
@@ -42,11 +53,11 @@ class Picture(Flowable):  # type: ignore[misc]
         return self.width, self.height
 
     def draw(self) -> None:
-        template = getattr(self.canv, "_doctemplate", None)
-        if template is not None and getattr(template, "sketching", False):
-            template.sketched = True  # a measuring pass: the space is what counts
+        canvas = self.canv
+        if isinstance(canvas, SketchCanvas) and canvas.sketching:
+            canvas.sketched = True  # a measuring pass: the space is what counts
             return
-        self.canv.drawImage(self.source, 0, 0, self.width, self.height)
+        canvas.drawImage(self.source, 0, 0, self.width, self.height)
 
 
 def picture(path: Path, max_width: float, max_height: float,

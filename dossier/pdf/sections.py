@@ -1,74 +1,22 @@
-"""One function per dossier section; each returns a list of flowables."""
+"""One function per dossier section; each takes the target's :class:`Context` and
+returns a list of flowables. What the audience may see is the view's business: every
+record a section names comes from it (``ctx.view.posts``, ``ctx.view.shown``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from dossier.pdf import narrative
+from dossier.pdf.blocks import Context, heading, para, table
+from dossier.pdf.designations import designation_section
 from dossier.pdf.document import WIDTH, table_of_contents
 from dossier.pdf.picture import picture
-from dossier.pdf.styles import styles, table_style
-from dossier.pdf.text import script_of, t, x
+from dossier.pdf.text import script_of, x
 from entities.case import vocab
-from entities.case.case import Case
-from entities.case.model import (
-    Actor,
-    Evidence,
-    Incident,
-    OrganisationRecord,
-    Person,
-    Position,
-    Source,
-)
-from entities.db.evidence_files import Registered
-from evidence_maps.analysis import CaseAnalysis, TargetView
-from evidence_maps.designations import DesignationReport
+from entities.case.model import Actor, Evidence, Incident, OrganisationRecord, Person, Source
 
 MAX_IMAGE_HEIGHT = 600.0
-
-
-@dataclass
-class Context:
-    """Everything a section needs."""
-
-    case: Case
-    analysis: CaseAnalysis
-    target: TargetView
-    audience: str
-    lang: str
-    shown: set[str]
-    pictures: Path | None = None
-    screening: DesignationReport | None = None
-    files: dict[str, Registered] = field(default_factory=dict)
-    pseudonyms: dict[str, str] = field(default_factory=dict)
-
-    def t(self, key: str, **values: object) -> str:
-        return t(key, self.lang, **values)
-
-
-def para(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(text, styles()[style])
-
-
-def heading(text: str, level: int = 1) -> Paragraph:
-    return Paragraph(x(text), styles()["h1" if level == 1 else "h2"])
-
-
-def table(header: list[str], rows: list[list[str]], widths: list[float],
-          wrap_anywhere: frozenset[int] = frozenset()) -> Table:
-    """A table of wrapped cells whose header row repeats on every page; columns in
-    ``wrap_anywhere`` (hashes, web addresses) may break inside a word."""
-    data = [[Paragraph(x(h), styles()["cellhead"]) for h in header]]
-    data += [[Paragraph(cell, styles()["cellwrap" if i in wrap_anywhere else "cell"])
-              for i, cell in enumerate(row)] for row in rows]
-    total = sum(widths)
-    result = Table(data, colWidths=[WIDTH * w / total for w in widths], repeatRows=1)
-    result.setStyle(table_style())
-    return result
 
 
 def cover(ctx: Context) -> list[Flowable]:
@@ -115,16 +63,10 @@ def identification(ctx: Context) -> list[Flowable]:
         f"{i.type}: {i.number}" + (f" ({i.country.upper()})" if i.country else "")
         for i in actor.identifiers)))
     posts, orgs = [], []
-    for tenure in ctx.case.tenures:
-        if tenure.person != actor.id or tenure.id not in ctx.shown:
-            continue
-        position = ctx.case.index[tenure.position]
-        assert isinstance(position, Position)
-        posts.append(f"{position.title[0].name} ({tenure.start or '?'} – {tenure.end or ''})")
-        if position.organisation and position.organisation in ctx.shown:
-            org = ctx.case.index[position.organisation]
-            assert isinstance(org, Actor)
-            orgs.append(org.names[0].name)
+    for post in ctx.view.posts(actor.id):
+        posts.append(f"{post.title} ({post.period})")
+        if post.organisation is not None:
+            orgs.append(post.organisation.names[0].name)
     facts += [(ctx.t("positions"), "; ".join(posts)), (ctx.t("affiliations"),
                                                      "; ".join(dict.fromkeys(orgs)))]
     out.append(Spacer(1, 3 * mm))
@@ -155,10 +97,10 @@ def incidents(ctx: Context) -> list[Flowable]:
         for victim in incident.victims:
             record = ctx.case.index[victim]
             assert isinstance(record, Actor)
-            if victim in ctx.shown:
+            if victim in ctx.view.shown:
                 names.append(record.names[0].name)
-            elif victim in ctx.pseudonyms:
-                names.append(ctx.pseudonyms[victim])
+            elif victim in ctx.view.pseudonyms:
+                names.append(ctx.view.pseudonyms[victim])
             else:
                 hidden += 1
         text = "; ".join(names) or "—"
@@ -217,10 +159,13 @@ def evidence_register(ctx: Context) -> list[Flowable]:
         ]
         second = "<br/>".join(f"<b>{x(k)}:</b> {x(v)}" for k, v in details)
         rows.append([first, second, excerpt])
-    for label in dict.fromkeys(w for a in ctx.target.attributions for w in a.withheld):
+    supporting = [w for a in ctx.target.attributions for w in a.withheld]
+    against = [w for a in ctx.target.attributions for w in a.withheld_contrary]
+    for label in dict.fromkeys([*supporting, *against]):
         grade = ctx.analysis.withheld.get(label, "?")
+        note = "withheld_contrary_excerpt" if label in against else "withheld_excerpt"
         rows.append([f"<b>{x(label)}</b><br/>{x(ctx.t('admiralty'))}: {x(grade)}",
-                     x(ctx.t("withheld_source")), x(ctx.t("withheld_excerpt"))])
+                     x(ctx.t("withheld_source")), x(ctx.t(note))])
     header = [f"{ctx.t('id')} / {ctx.t('type')} / {ctx.t('admiralty')}", ctx.t("source"),
               f"{ctx.t('excerpt')} / {ctx.t('translation')}"]
     out.append(table(header, rows, [3.1, 4.3, 5.1], wrap_anywhere=frozenset({1})))
@@ -244,20 +189,25 @@ def legal(ctx: Context) -> list[Flowable]:
 
 
 def contrary(ctx: Context) -> list[Flowable]:
+    """The contrary evidence of every attribution: the items this audience may see, and a
+    placeholder for each it may not (never "none recorded" when some is withheld)."""
     out: list[Flowable] = [heading(ctx.t("s_contrary"))]
     items = [(a, c) for a in ctx.target.attributions for c in a.contrary]
-    if not items:
+    withheld = [(a, w) for a in ctx.target.attributions for w in a.withheld_contrary]
+    if not items and not withheld:
         return [*out, para(x(ctx.t("no_contrary")))]
     for att, evidence_id in items:
         item = ctx.case.index[evidence_id]
         assert isinstance(item, Evidence)
         out.append(para(f"<b>{x(evidence_id)}</b> ({x(att.id)}): {x(item.excerpt)}"))
+    for att, label in withheld:
+        grade = ctx.analysis.withheld.get(label, "?")
+        out.append(para(f"<b>{x(label)}</b> ({x(att.id)}): "
+                        f"{x(ctx.t('withheld_contrary', grade=grade))}"))
     return out
 
 
 def designations(ctx: Context) -> list[Flowable]:
-    from dossier.pdf.designations import designation_section
-
     return designation_section(ctx)
 
 
@@ -280,11 +230,11 @@ def manifest(ctx: Context, sources: list[Source]) -> list[Flowable]:
 
 
 def reasons(ctx: Context) -> list[Flowable]:
-    lines = narrative.statement_of_reasons(ctx.case, ctx.target, ctx.lang)
+    lines = narrative.statement_of_reasons(ctx.view, ctx.target, ctx.lang)
     return [heading(ctx.t("s_reasons")), *[para(x(line)) for line in lines]]
 
 
-def annex(ctx: Context, stem: str) -> list[Flowable]:
+def annex(ctx: Context) -> list[Flowable]:
     out: list[Flowable] = [heading(ctx.t("s_annex")), heading(ctx.t("sources"), 2)]
     sources = {ctx.case.index[e.source].id: ctx.case.index[e.source]
                for e in cited_evidence(ctx)}
@@ -294,6 +244,7 @@ def annex(ctx: Context, stem: str) -> list[Flowable]:
                 source.url, source.archive_url]
         out.append(para(f"<b>{x(source.id)}</b>: {x('; '.join(b for b in bits if b))}", "small"))
     out += manifest(ctx, [s for s in sources.values() if isinstance(s, Source)])
+    stem = ctx.view.target_stem(ctx.target.id)
     if ctx.pictures is not None:
         for key, suffix in (("map", "map"), ("timeline", "timeline")):
             path = ctx.pictures / f"{stem}-{suffix}.png"

@@ -11,27 +11,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, delete, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import delete, select
 
 from entities.case.case import Case
-from entities.db.audit import append_in
-from entities.db.schema import create_tables
-from entities.exc import InvalidCase, Problem, StoreError
+from entities.db.audit import AuditLog
+from entities.db.database import EVIDENCE_FILES as FILES
+from entities.exc import InvalidCase, Problem
 from entities.files import file_digest
-from entities.settings import database_url, prepare_database
+
+if TYPE_CHECKING:
+    from entities.db.database import CaseDatabase
 
 SOURCES_DIR = "sources"
-METADATA = MetaData()
-FILES = Table(
-    "evidence_file", METADATA,
-    Column("case_id", String(255), primary_key=True),
-    Column("path", String(1024), primary_key=True),
-    Column("size", Integer, nullable=False),
-    Column("sha256", String(64), nullable=False),
-    Column("registered_at", String(32), nullable=False),
-)
 
 
 @dataclass(frozen=True)
@@ -76,33 +69,16 @@ def case_files(case: Case) -> list[str]:
 
 
 class FileRegistry:
-    """The registered hashes of a case's evidence files, in the case database."""
+    """The registered hashes of a case's evidence files, in its :class:`CaseDatabase`."""
 
-    def __init__(self, case: Case):
+    def __init__(self, db: CaseDatabase, case: Case):
+        self.db = db
         self.case = case
-        url = database_url(case.root)
-        try:
-            self.engine = create_engine(prepare_database(url))
-            create_tables(self.engine, METADATA)
-        except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
-            raise StoreError(f"cannot open the evidence file register: {exc}") from exc
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    def __enter__(self) -> FileRegistry:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def registered(self) -> dict[str, Registered]:
-        try:
-            with self.engine.connect() as conn:
-                rows = conn.execute(select(FILES).where(
-                    FILES.c.case_id == self.case.meta.id)).mappings().all()
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot read the evidence file register: {exc}") from exc
+        with self.db.transaction("read the evidence file register") as conn:
+            rows = conn.execute(select(FILES).where(
+                FILES.c.case_id == self.case.meta.id)).mappings().all()
         return {r["path"]: Registered(r["path"], r["size"], r["sha256"], r["registered_at"])
                 for r in rows}
 
@@ -182,23 +158,21 @@ class FileRegistry:
         return list({**known, **{c[2].path: c[2] for c in changes}}.values())
 
     def _save(self, changes: list[tuple[str, Registered | None, Registered]]) -> None:
-        try:
-            with self.engine.begin() as conn:
-                if conn.dialect.name == "postgresql":  # concurrent builds take turns
-                    conn.exec_driver_sql(f"LOCK TABLE {FILES.name} IN SHARE ROW EXCLUSIVE MODE")
-                stored = {r["path"]: r["sha256"] for r in conn.execute(
-                    select(FILES.c.path, FILES.c.sha256).where(
-                        FILES.c.case_id == self.case.meta.id)).mappings()}
-                for action, old, new in changes:
-                    if stored.get(new.path) == new.sha256:
-                        continue  # registered meanwhile by another build: nothing to record
-                    conn.execute(delete(FILES).where(FILES.c.case_id == self.case.meta.id,
-                                                     FILES.c.path == new.path))
-                    conn.execute(FILES.insert().values(
-                        case_id=self.case.meta.id, path=new.path, size=new.size,
-                        sha256=new.sha256, registered_at=new.registered_at))
-                    append_in(conn, action, new.path,
-                              {"sha256": old.sha256, "size": old.size} if old else None,
-                              {"sha256": new.sha256, "size": new.size})
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot write the evidence file register: {exc}") from exc
+        audit = AuditLog(self.db)
+        with self.db.transaction("write the evidence file register") as conn:
+            if self.db.dialect == "postgresql":  # concurrent builds take turns
+                conn.exec_driver_sql(f"LOCK TABLE {FILES.name} IN SHARE ROW EXCLUSIVE MODE")
+            stored = {r["path"]: r["sha256"] for r in conn.execute(
+                select(FILES.c.path, FILES.c.sha256).where(
+                    FILES.c.case_id == self.case.meta.id)).mappings()}
+            for action, old, new in changes:
+                if stored.get(new.path) == new.sha256:
+                    continue  # registered meanwhile by another build: nothing to record
+                conn.execute(delete(FILES).where(FILES.c.case_id == self.case.meta.id,
+                                                 FILES.c.path == new.path))
+                conn.execute(FILES.insert().values(
+                    case_id=self.case.meta.id, path=new.path, size=new.size,
+                    sha256=new.sha256, registered_at=new.registered_at))
+                audit.append(action, new.path,
+                             {"sha256": old.sha256, "size": old.size} if old else None,
+                             {"sha256": new.sha256, "size": new.size})

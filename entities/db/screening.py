@@ -13,68 +13,21 @@ Three tables:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    delete,
-    select,
-)
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import delete, select
 
-from entities.db.audit import append_in
-from entities.db.schema import create_tables
-from entities.exc import StoreError
+from entities.db.audit import AuditLog
+from entities.db.database import SCREENING_DECISIONS as DECISIONS
+from entities.db.database import SCREENING_MATCHES as MATCHES
+from entities.db.database import SCREENING_RUNS as RUNS
 from entities.screening.model import Match
-from entities.settings import database_url, prepare_database
 
-METADATA = MetaData()
-RUNS = Table(
-    "screening_run", METADATA,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("case_id", String(255), nullable=False, index=True),
-    Column("list_name", String(1024), nullable=False),
-    Column("list_sha256", String(64), nullable=False),
-    Column("mode", String(16), nullable=False),
-    Column("entries", Integer, nullable=False),
-    Column("countries", Text, nullable=False),
-    Column("threshold", Float, nullable=False),
-    Column("screened_at", String(32), nullable=False),
-    Column("targets", Text, nullable=False),
-)
-MATCHES = Table(
-    "screening_match", METADATA,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("run_id", Integer, ForeignKey("screening_run.id", ondelete="CASCADE"),
-           nullable=False, index=True),
-    Column("target", String(255), nullable=False),
-    Column("match_id", String(1024), nullable=False),
-    Column("score", Float, nullable=False),
-    Column("data", Text, nullable=False),
-)
-DECISIONS = Table(
-    "screening_decision", METADATA,
-    Column("case_id", String(255), primary_key=True),
-    Column("target", String(255), primary_key=True),
-    Column("match_id", String(1024), primary_key=True),
-    Column("decision", String(16), nullable=False),
-    Column("decided_by", String(255), nullable=False),
-    Column("decided_at", String(32), nullable=False),
-)
+if TYPE_CHECKING:
+    from entities.db.database import CaseDatabase
+
 DECISION_VALUES = ("confirmed", "rejected")
 
 
@@ -98,34 +51,15 @@ def now() -> str:
 
 
 class ScreeningStore:
-    """Screening runs and decisions of the cases in one database."""
+    """Screening runs and decisions of the cases in one :class:`CaseDatabase`."""
 
-    def __init__(self, url: str):
-        try:
-            self.engine = create_engine(prepare_database(url))
-            create_tables(self.engine, METADATA)
-        except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
-            raise StoreError(f"cannot open the screening results in the case database: "
-                             f"{exc}") from exc
-
-    @classmethod
-    def for_case(cls, root: Path) -> ScreeningStore:
-        return cls(database_url(root))
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-    @contextmanager
-    def _begin(self) -> Iterator[Connection]:
-        try:
-            with self.engine.begin() as conn:
-                yield conn
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot write the screening results: {exc}") from exc
+    def __init__(self, db: CaseDatabase):
+        self.db = db
+        self.audit = AuditLog(db)
 
     def save_run(self, case_id: str, run: ScreeningRun) -> None:
         """Store ``run``, replacing an earlier run of the same list (one transaction)."""
-        with self._begin() as conn:
+        with self.db.transaction("write the screening results") as conn:
             old = [r for (r,) in conn.execute(select(RUNS.c.id).where(
                 RUNS.c.case_id == case_id, RUNS.c.list_name == run.list_name))]
             if old:
@@ -144,32 +78,28 @@ class ScreeningStore:
                     for target, matches in run.matches.items() for m in matches]
             if rows:
                 conn.execute(MATCHES.insert(), rows)
-            append_in(conn, "screen", run.list_name, {"previous_runs": len(old)}, {
+            self.audit.append("screen", run.list_name, {"previous_runs": len(old)}, {
                 "sha256": run.list_sha256, "mode": run.mode, "threshold": run.threshold,
                 "targets": len(run.targets),
                 "matches": {t: [m.id for m in ms] for t, ms in run.matches.items() if ms}})
 
     def runs(self, case_id: str) -> list[ScreeningRun]:
         """Every stored run of the case, in list-name order."""
-        try:
-            with self.engine.connect() as conn:
-                runs = conn.execute(select(RUNS).where(RUNS.c.case_id == case_id)
-                                    .order_by(RUNS.c.list_name)).mappings().all()
-                out = []
-                for row in runs:
-                    run = ScreeningRun(row["list_name"], row["list_sha256"], row["mode"],
-                                       row["entries"], json.loads(row["countries"]),
-                                       row["threshold"], row["screened_at"],
-                                       json.loads(row["targets"]))
-                    matches = conn.execute(select(MATCHES.c.target, MATCHES.c.data).where(
-                        MATCHES.c.run_id == row["id"]).order_by(
-                        MATCHES.c.target, MATCHES.c.score.desc(), MATCHES.c.match_id))
-                    for target, data in matches:
-                        run.matches.setdefault(target, []).append(
-                            Match.from_json(json.loads(data)))
-                    out.append(run)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot read the screening results: {exc}") from exc
+        out = []
+        with self.db.transaction("read the screening results") as conn:
+            runs = conn.execute(select(RUNS).where(RUNS.c.case_id == case_id)
+                                .order_by(RUNS.c.list_name)).mappings().all()
+            for row in runs:
+                run = ScreeningRun(row["list_name"], row["list_sha256"], row["mode"],
+                                   row["entries"], json.loads(row["countries"]),
+                                   row["threshold"], row["screened_at"],
+                                   json.loads(row["targets"]))
+                matches = conn.execute(select(MATCHES.c.target, MATCHES.c.data).where(
+                    MATCHES.c.run_id == row["id"]).order_by(
+                    MATCHES.c.target, MATCHES.c.score.desc(), MATCHES.c.match_id))
+                for target, data in matches:
+                    run.matches.setdefault(target, []).append(Match.from_json(json.loads(data)))
+                out.append(run)
         return out
 
     def decide(self, case_id: str, target: str, match_id: str, decision: str,
@@ -179,10 +109,10 @@ class ScreeningStore:
         if decision not in DECISION_VALUES:
             raise ValueError(f"unknown decision {decision!r}")
         before = self.decisions(case_id).get((target, match_id))
-        with self._begin() as conn:
-            append_in(conn, "screening-decision", f"{target} = {match_id}",
-                      {"decision": before["decision"]} if before else None,
-                      {"decision": decision}, actor=user)
+        with self.db.transaction("write the screening decision") as conn:
+            self.audit.append("screening-decision", f"{target} = {match_id}",
+                              {"decision": before["decision"]} if before else None,
+                              {"decision": decision}, actor=user)
             conn.execute(delete(DECISIONS).where(
                 DECISIONS.c.case_id == case_id, DECISIONS.c.target == target,
                 DECISIONS.c.match_id == match_id))
@@ -192,11 +122,8 @@ class ScreeningStore:
 
     def decisions(self, case_id: str) -> dict[tuple[str, str], dict[str, Any]]:
         """(target, match id) → {decision, user, decided_at}."""
-        try:
-            with self.engine.connect() as conn:
-                rows = conn.execute(select(DECISIONS).where(
-                    DECISIONS.c.case_id == case_id)).mappings().all()
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot read the screening decisions: {exc}") from exc
+        with self.db.transaction("read the screening decisions") as conn:
+            rows = conn.execute(select(DECISIONS).where(
+                DECISIONS.c.case_id == case_id)).mappings().all()
         return {(r["target"], r["match_id"]): {"decision": r["decision"], "user": r["decided_by"],
                                               "decided_at": r["decided_at"]} for r in rows}

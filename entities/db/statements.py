@@ -1,48 +1,34 @@
-"""The case database: compiled statements in SQLite (default) or PostgreSQL.
+"""The case's FollowTheMoney statements, in nomenklatura's statement table.
 
-The table is nomenklatura's statement table, so nomenklatura's ``SQLStore``
-can read the same data for identity resolution. Each case is one dataset; a
-rebuild replaces the dataset's statements in a single transaction, so a failed
-or interrupted build leaves the previous statements intact.
+nomenklatura's own tools can read the same table. Each case is one dataset; a rebuild
+replaces the dataset's statements in one transaction, so a failed or interrupted build
+leaves the previous statements intact. Imported FtM files live beside them, each
+replaced by the prefix of its statements' origin (``file.ftm.json:``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from followthemoney import Dataset, Statement, StatementEntity
-from nomenklatura.db import make_statement_table
-from sqlalchemy import Insert, MetaData, create_engine, delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from nomenklatura.db import dialect_insert
+from sqlalchemy import delete, func, select
 
-from entities.db.schema import create_tables
-from entities.exc import StoreError
-from entities.settings import database_url, prepare_database
+from entities.db.database import STATEMENTS
+
+if TYPE_CHECKING:
+    from entities.db.database import CaseDatabase
 
 BATCH = 500
 
 
-class CaseStore:
-    """Statements of one or more cases in a SQL database."""
+class StatementStore:
+    """Statements of the cases and imports in one :class:`CaseDatabase`."""
 
-    def __init__(self, url: str):
-        self.url = url
-        try:
-            self.engine: Engine = create_engine(prepare_database(url))
-            self.table = make_statement_table(MetaData())
-            create_tables(self.engine, self.table)
-        except (SQLAlchemyError, OSError, ModuleNotFoundError) as exc:
-            raise StoreError(f"cannot open the case database ({_safe(url)}): {exc}") from exc
-
-    @classmethod
-    def for_case(cls, root: Path) -> CaseStore:
-        """The store of the case at ``root`` (honours ``DOSSIER_DATABASE_URL``)."""
-        return cls(database_url(root))
+    def __init__(self, db: CaseDatabase):
+        self.db = db
+        self.table = STATEMENTS
 
     def replace(self, dataset: str, entities: Iterable[StatementEntity]) -> int:
         """Replace every statement of ``dataset`` atomically; return how many were written."""
@@ -55,52 +41,39 @@ class CaseStore:
                              statements)
 
     def _replace(self, condition: Any, statements: Iterable[Statement]) -> int:
-        rows = (stmt.to_db_row() for stmt in statements)
+        insert = dialect_insert(self.db.engine.dialect, self.table).on_conflict_do_nothing()
         written = 0
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(delete(self.table).where(condition))
-                batch: list[dict[str, Any]] = []
-                for row in rows:
-                    batch.append(row)
-                    if len(batch) >= BATCH:
-                        conn.execute(self._insert(), batch)
-                        written += len(batch)
-                        batch = []
-                if batch:
-                    conn.execute(self._insert(), batch)
+        with self.db.transaction("write to the case database") as conn:
+            conn.execute(delete(self.table).where(condition))
+            batch: list[dict[str, Any]] = []
+            for stmt in statements:
+                batch.append(stmt.to_db_row())
+                if len(batch) >= BATCH:
+                    conn.execute(insert, batch)
                     written += len(batch)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot write to the case database: {exc}") from exc
+                    batch = []
+            if batch:
+                conn.execute(insert, batch)
+                written += len(batch)
         return written
 
-    def _insert(self) -> Insert:
-        """An insert that skips statements already stored (same statement id)."""
-        if self.engine.dialect.name == "sqlite":
-            return sqlite_insert(self.table).on_conflict_do_nothing()
-        if self.engine.dialect.name == "postgresql":
-            return pg_insert(self.table).on_conflict_do_nothing()
-        return self.table.insert()
-
     def statements(self, dataset: str) -> Iterator[Statement]:
-        """Statements of ``dataset`` ordered by entity."""
+        """Statements of ``dataset`` ordered by entity, streamed (the read transaction
+        lasts until the last one is taken)."""
         query = (select(self.table).where(self.table.c.dataset == dataset)
                  .order_by(self.table.c.canonical_id, self.table.c.id))
-        try:
-            with self.engine.connect() as conn:
-                for row in conn.execute(query):
-                    yield Statement.from_db_row(row)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"cannot read the case database: {exc}") from exc
+        with self.db.transaction("read the case database") as conn:
+            for row in conn.execute(query.execution_options(yield_per=BATCH)):
+                yield Statement.from_db_row(row)
 
     def statements_of(self, entity_ids: Iterable[str]) -> list[Statement]:
         """Every stored statement of the given entities (any dataset)."""
         ids = sorted(set(entity_ids))
         out: list[Statement] = []
-        with self.engine.connect() as conn:
-            for start in range(0, len(ids), 500):
+        with self.db.transaction("read the case database") as conn:
+            for start in range(0, len(ids), BATCH):
                 query = select(self.table).where(self.table.c.entity_id.in_(
-                    ids[start:start + 500]))
+                    ids[start:start + BATCH]))
                 out.extend(Statement.from_db_row(row) for row in conn.execute(query))
         return out
 
@@ -128,7 +101,7 @@ class CaseStore:
         table = self.table
         query = (select(table.c.dataset, func.count(func.distinct(table.c.entity_id)))
                  .where(condition).group_by(table.c.dataset).order_by(table.c.dataset))
-        with self.engine.connect() as conn:
+        with self.db.transaction("read the case database") as conn:
             return {str(name): int(count) for name, count in conn.execute(query)}
 
     def count(self, dataset: str) -> int:
@@ -141,16 +114,5 @@ class CaseStore:
 
     def _count(self, condition: Any) -> int:
         query = select(func.count()).select_from(self.table).where(condition)
-        with self.engine.connect() as conn:
+        with self.db.transaction("read the case database") as conn:
             return int(conn.execute(query).scalar_one())
-
-    def close(self) -> None:
-        self.engine.dispose()
-
-
-def _safe(url: str) -> str:
-    """A database URL without its password."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://…@{rest.split('@', 1)[1]}"
-    return url

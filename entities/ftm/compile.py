@@ -24,13 +24,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from followthemoney import Dataset, StatementEntity
 
 from entities.case import vocab
 from entities.case.case import Case
-from entities.case.levels import visible
 from entities.case.model import (
     Actor,
     Attribution,
@@ -46,7 +45,7 @@ from entities.case.model import (
 )
 from entities.exc import InvalidCase, Problem
 from entities.files import file_digest
-from entities.ftm.ids import make_id
+from entities.ftm.ids import make_id, record_id
 
 _NAME_PROPS = {
     "name": "name",
@@ -65,10 +64,10 @@ def case_dataset(case: Case) -> Dataset:
 
 @dataclass
 class Compiler:
-    """Builds entities for one case and one audience (``None``: everything)."""
+    """Builds the entities of the records in ``shown`` (``None``: every record)."""
 
     case: Case
-    audience: str | None = None
+    shown_ids: frozenset[str] | None = None
     skip: frozenset[str] = frozenset()
     dataset: Dataset = field(init=False)
     entities: dict[str, StatementEntity] = field(default_factory=dict)
@@ -80,12 +79,11 @@ class Compiler:
 
     # -- helpers -----------------------------------------------------------------
     def entity_id(self, record: Record) -> str:
-        return make_id(self.case.meta.id_prefix, record.kind, record.id)
+        return record_id(self.case.meta.id_prefix, record.kind, record.id)
 
     def shown(self, local_id: str) -> bool:
-        """Whether the record exists and its sensitivity lets this audience see it."""
-        record = self.index.get(local_id)
-        return record is not None and visible(self.case.sensitivity(record), self.audience)
+        """Whether the record exists and is among those to compile."""
+        return local_id in self.index and (self.shown_ids is None or local_id in self.shown_ids)
 
     def make(self, schema: str, entity_id: str) -> StatementEntity:
         entity = StatementEntity(self.dataset, {"schema": schema, "id": entity_id})
@@ -179,7 +177,7 @@ class Compiler:
             self.put(entity, "fileName", PurePosixPath(record.file).name, record, "file")
             # FtM's contentHash is the SHA-1 of the file (Aleph's convention); the
             # SHA-256 stays in the case for the evidence register.
-            sha1 = file_digest(self.case.root / record.file, "sha1")
+            sha1 = _sha1(self.case.root / record.file)
             self.put(entity, "contentHash", sha1, record, "file")
         for i, addressee in enumerate(record.addressees):
             if not self.shown(addressee):
@@ -256,8 +254,7 @@ class Compiler:
         records += [*self.case.positions, *self.case.sources, *self.case.incidents]
         records += [*self.case.tenures, *self.case.attributions]
         for record in records:
-            if record.id in self.skip or not visible(self.case.sensitivity(record),
-                                                     self.audience):
+            if record.id in self.skip or not self.shown(record.id):
                 continue
             if isinstance(record, Actor):
                 self.actor(record)
@@ -276,14 +273,28 @@ class Compiler:
         return [self.entities[key] for key in sorted(self.entities)]
 
 
-def compile_case(case: Case, audience: str | None = None,
+def compile_case(case: Case, shown: frozenset[str] | None = None,
                  skip: frozenset[str] = frozenset()) -> list[StatementEntity]:
-    """All FtM entities of ``case`` that ``audience`` may see, sorted by id.
+    """The FtM entities of ``case``, sorted by id.
 
     Args:
         case: a validated case.
-        audience: ``public``, ``parliament``, ``government``, or ``None`` for everything
-            (the internal store).
+        shown: ids of the records an audience may see
+            (:func:`entities.case.levels.visible_ids`), or ``None`` for every record
+            (the case database).
         skip: ids of records to leave out (e.g. attributions held back by review).
     """
-    return Compiler(case, audience, skip).run()
+    return Compiler(case, shown, skip).run()
+
+
+_SHA1: dict[tuple[str, int, int], str] = {}
+
+
+def _sha1(path: Path) -> str:
+    """The SHA-1 of a source file, computed once per process for an unchanged file (a
+    build compiles the case twice: for its database and for the audience)."""
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    if key not in _SHA1:
+        _SHA1[key] = file_digest(path, "sha1")
+    return _SHA1[key]

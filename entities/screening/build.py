@@ -36,8 +36,9 @@ from followthemoney import registry
 from followthemoney.schema import Schema
 
 from entities.exc import OutputError
+from entities.ftm.reader import FtmReader
+from entities.progress import QUIET, Progress
 from entities.screening.keys import deletions, identifier_key, key_hash, name_keys
-from entities.screening.listfile import ListReader, Progress
 
 INDEX_VERSION = 2
 #: Properties of a ``Sanction`` kept for display and the gap analysis.
@@ -180,7 +181,7 @@ def _write_sanctions(folder: Path, col: _Collector) -> tuple[Counter[str], int]:
 
 
 def build_index(path: Path, sha256: str, folder: Path,
-                progress: Progress | None = None) -> dict[str, Any]:
+                progress: Progress = QUIET) -> dict[str, Any]:
     """Read the list at ``path`` and write its index to ``folder``; return its metadata.
 
     Raises:
@@ -196,7 +197,7 @@ def build_index(path: Path, sha256: str, folder: Path,
     try:
         col = _Collector(work)
         with col.records:
-            for _line, schema, data in ListReader(path, progress):
+            for _line, schema, data in FtmReader(path, f"the list {path.name}", progress):
                 if schema.name == "Sanction":
                     col.add_sanction(data)
                 elif screenable(schema):

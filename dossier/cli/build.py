@@ -1,0 +1,93 @@
+"""Writing outputs: ``build`` (every output for an audience) and ``export`` (one format)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from dossier.cli.group import CASE_DIR, audience_option, cli, drafts_option
+from exports.registry import EXPORTERS, names
+
+LANGUAGES = ["en", "ru"]
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the outputs (created if missing).")
+@audience_option("Who the outputs are for; withholds what they may not see.")
+@drafts_option("Include draft attributions for the public and parliament audiences too.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the headings and fixed text of the PDFs.")
+@click.option("--accept-changes", is_flag=True,
+              help="Accept evidence files that changed since they were registered: record "
+                   "their new SHA-256 (in the audit log) instead of stopping.")
+def build(directory: Path, out: Path, audience: str, include_drafts: bool | None,
+          lang: str, accept_changes: bool) -> None:
+    """Validate the case, store it, and write its outputs.
+
+    Writes OUT/entities.ftm.json (FollowTheMoney JSON lines), OUT/evidence_map.json
+    (graded attributions, person x incident matrix, regime findings), OUT/workbook.xlsx
+    (for parliamentarians), OUT/opensanctions/ (an OpenSanctions-compatible dataset),
+    OUT/maps/ (diagrams and timelines) and OUT/dossiers/ (one PDF per target and
+    overview.pdf). The case database in DIRECTORY/.dossier/ (or DOSSIER_DATABASE_URL)
+    receives every record. Draft attributions are held back from the public and
+    parliament audiences; the build says which. The checks of "dossier check" run too
+    and are summarised.
+
+    \b
+    Example:
+      dossier build examples/kazakhstan-2020-2021 --out out
+    """
+    from dossier.build import build_case
+    from dossier.progress import StepProgress
+
+    with StepProgress() as progress:
+        result = build_case(directory, out, audience, include_drafts or None, lang, progress,
+                            accept_changes)
+    click.echo(f"audience: {audience}")
+    for name, path in result.outputs.items():
+        unit = result.units.get(name)
+        suffix = f" ({result.counts.get(name, 0)} {unit})" if unit else ""
+        click.echo(f"wrote {path}{suffix}")
+    if result.targets:
+        click.echo(f"target dossiers: {result.targets['written']} written, "
+                   f"{result.targets['kept']} unchanged since the last build")
+    for held in result.held_back:
+        click.echo(f"held back {held.attribution}: {held.reason}")
+    levels = [f.level for f in result.findings]
+    if levels:
+        click.echo(f"checks: {levels.count('error')} errors, {levels.count('warning')} "
+                   f"warnings (see: dossier check {directory})")
+
+
+FORMATS_HELP = "; ".join(f"{e.name}: {e.title}" for e in EXPORTERS) + "."
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+@click.option("--format", "fmt", required=True, type=click.Choice(names()),
+              help=FORMATS_HELP)
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="File (or, for opensanctions, folder) to write.")
+@audience_option("Who the export is for (not for authoring-xlsx, which is the full case "
+                 "for its editors).")
+@drafts_option("Include draft attributions for the public and parliament audiences.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the fixed text, where the format has any.")
+def export(directory: Path, fmt: str, out: Path, audience: str,
+           include_drafts: bool | None, lang: str) -> None:
+    """Write the case in one format.
+
+    \b
+    Examples:
+      dossier export my-case --format authoring-xlsx --out my-case.xlsx
+      dossier export my-case --format xlsx --audience parliament --out briefing.xlsx
+      dossier export my-case --format opensanctions --out dataset/
+      dossier export my-case --format gexf --out graph.gexf
+    """
+    from dossier.build import export_case
+
+    export_case(directory, fmt, out, audience, include_drafts or None, lang)
+    click.echo(f"wrote {out} ({fmt})")

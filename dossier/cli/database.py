@@ -1,0 +1,96 @@
+"""The case database and its integrity: ``db migrate``, ``verify``, ``log``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from dossier.cli.group import CASE_DIR, cli
+
+
+@cli.group()
+def db() -> None:
+    """Manage the case database (SQLite by default, PostgreSQL for teams).
+
+    \b
+    Example:
+      dossier db migrate my-case --to postgresql://ngo@db.example.org/my_case
+    """
+
+
+@db.command("migrate")
+@click.argument("directory", type=CASE_DIR)
+@click.option("--to", "to", required=True, metavar="URL",
+              help="The target database, e.g. postgresql://user:pass@host/dbname (empty).")
+def db_migrate(directory: Path, to: str) -> None:
+    """Move a case's SQLite database (DIRECTORY/.dossier/case.db) to PostgreSQL.
+
+    Copies the statements, identity judgements, screening results and decisions, the
+    evidence file register and the audit log in one transaction, and checks the row
+    counts. Afterwards set DOSSIER_DATABASE_URL to the same URL for every command.
+
+    \b
+    Example:
+      dossier db migrate my-case --to postgresql://ngo@db.example.org/my_case
+      export DOSSIER_DATABASE_URL=postgresql://ngo@db.example.org/my_case
+    """
+    from dossier.progress import StepProgress
+    from entities.case.loader import load_case
+    from entities.db.migrate import migrate
+
+    load_case(directory)
+    with StepProgress() as progress:
+        counts = migrate(directory, to, progress)
+    for table, rows in counts.items():
+        click.echo(f"{table}: {rows} rows")
+    click.echo("Done. Set DOSSIER_DATABASE_URL to this URL to use it.")
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+def verify(directory: Path) -> None:
+    """Check the evidence files and the audit log of a case.
+
+    Re-hashes every registered evidence file (SHA-256) and reports files that are missing
+    or modified since they were registered, files under sources/ (or named by a record)
+    that are not registered yet (the next build registers them), and any break in the
+    audit log's hash chain. Exits 1 when anything is wrong.
+
+    \b
+    Example:
+      dossier verify examples/kazakhstan-2020-2021
+    """
+    from entities.db.verify import verify_case
+
+    result = verify_case(directory)
+    for line in result.lines():
+        click.echo(line)
+    if not result.clean:
+        click.get_current_context().exit(1)
+
+
+@cli.command("log")
+@click.argument("directory", type=CASE_DIR)
+@click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines.")
+@click.option("--limit", type=int, default=0, help="Only the last N entries.")
+def log_(directory: Path, as_json: bool, limit: int) -> None:
+    """Show the audit log: every change made through the tool, with who, when, what, and
+    the state before and after (imports, reviews, identity judgements, screening,
+    evidence files registered and accepted hash changes).
+
+    \b
+    Examples:
+      dossier log my-case
+      dossier log my-case --json --limit 20
+    """
+    from entities.case.loader import load_case
+    from entities.db.audit import read_log
+
+    case = load_case(directory)
+    for entry in read_log(case.root, limit):
+        if as_json:
+            click.echo(json.dumps(entry.to_json(), ensure_ascii=False, sort_keys=True))
+        else:
+            click.echo(entry.describe())

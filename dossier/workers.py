@@ -1,0 +1,129 @@
+"""Running a build's jobs on every core: forked worker processes fed one job at a time.
+
+The work function is handed to the workers by ``fork`` (nothing of it is pickled: a
+worker starts as a copy of the build, case view included); only the small job
+descriptions and their results cross the pipes. A worker that dies — killed by the
+system for want of memory, say — fails the build with a clear error instead of leaving it
+waiting forever (which ``multiprocessing.Pool`` does). Where fork is not available, or
+there is little to do, the jobs run in the calling process.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable, Hashable, Iterator
+from multiprocessing import get_context
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+from entities.exc import OutputError
+
+J = TypeVar("J", bound=Hashable)
+#: Fewer jobs than this run in the calling process.
+POOL_FROM = 2
+
+
+def default_workers() -> int:
+    """One worker per core, at most eight."""
+    return min(os.cpu_count() or 1, 8)
+
+
+def run_jobs(jobs: list[J], work: Callable[[J], Any], on_result: Callable[[J, Any], None],
+             workers: int | None = None) -> None:
+    """Run ``work(job)`` for every job, on ``workers`` processes; ``on_result(job, result)``
+    is called in this process as each finishes (in no particular order).
+
+    Raises:
+        the exception a job raised (the other jobs are stopped);
+        OutputError: a worker process died.
+    """
+    count = workers if workers is not None else default_workers()
+    if len(jobs) < POOL_FROM or count <= 1 or os.name != "posix":
+        for job in jobs:
+            on_result(job, work(job))
+        return
+    _Pool(work, min(count, len(jobs))).run(jobs, on_result)
+
+
+def _serve(conn: Connection, work: Callable[[Any], Any]) -> None:
+    """A worker: do each job it is sent until it is sent ``None``."""
+    while (job := conn.recv()) is not None:
+        try:
+            reply: tuple[str, Any] = ("ok", work(job))
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build
+            reply = ("error", _portable(exc))
+        conn.send(reply)
+    conn.close()
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives the trip through a pipe, else an OutputError saying it."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:  # noqa: BLE001 - any unpicklable exception
+        return OutputError(f"a build job failed: {type(exc).__name__}: {exc}")
+
+
+class _Pool:
+    def __init__(self, work: Callable[[Any], Any], size: int):
+        context = get_context("fork")
+        self.workers = []
+        for _ in range(size):
+            mine, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs, work), daemon=True)
+            process.start()
+            theirs.close()
+            self.workers.append((process, mine))
+
+    def run(self, jobs: list[J], on_result: Callable[[J, Any], None]) -> None:
+        pending: Iterator[J] = iter(jobs)
+        busy: dict[Connection, J] = {}
+
+        def feed(conn: Connection) -> None:
+            job = next(pending, None)
+            conn.send(job)
+            if job is not None:
+                busy[conn] = job
+
+        try:
+            for _, conn in self.workers:
+                feed(conn)
+            while busy:
+                sentinels = {p.sentinel: c for p, c in self.workers if c in busy}
+                ready = wait([*busy, *sentinels])
+                for conn in [r for r in ready if isinstance(r, Connection)]:
+                    self._receive(conn, busy, on_result)
+                    feed(conn)
+                for sentinel in [r for r in ready if not isinstance(r, Connection)]:
+                    conn = sentinels[sentinel]  # type: ignore[index]
+                    if conn in busy and not conn.poll():
+                        process = next(p for p, c in self.workers if c is conn)
+                        process.join()
+                        raise OutputError(
+                            f"a build worker stopped unexpectedly (exit code "
+                            f"{process.exitcode}; out of memory?) while writing "
+                            f"{busy[conn]!r}; the previous outputs are unchanged")
+        finally:
+            self.close()
+
+    @staticmethod
+    def _receive(conn: Connection, busy: dict[Connection, J],
+                 on_result: Callable[[J, Any], None]) -> None:
+        job = busy.pop(conn)
+        try:
+            kind, value = conn.recv()
+        except EOFError:
+            raise OutputError(f"a build worker stopped unexpectedly while writing {job!r}; "
+                              "the previous outputs are unchanged") from None
+        if kind == "error":
+            raise value
+        on_result(job, value)
+
+    def close(self) -> None:
+        for process, conn in self.workers:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+            conn.close()

@@ -1,0 +1,219 @@
+"""The case database: one engine, one session and every table, per command.
+
+A command opens one :class:`CaseDatabase` (SQLite in the case folder by default,
+PostgreSQL through ``DOSSIER_DATABASE_URL``) and every store works through it: the
+statements, the audit log, the evidence-file register, the screening results and
+nomenklatura's resolver share one connection (nomenklatura's :class:`Session`), so they
+commit on one cadence and an audit entry always commits with the change it records.
+
+This is the one place that creates tables (all of them, on opening; on PostgreSQL under
+an advisory lock, so that two processes opening a new database at once take turns) and
+the one place that turns driver errors into :class:`~entities.exc.StoreError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from followthemoney import StatementEntity
+from nomenklatura.db import Session, make_statement_table
+from nomenklatura.resolver import Resolver
+from sqlalchemy import Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, text
+from sqlalchemy.engine import Connection, create_engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from entities.exc import StoreError
+from entities.settings import database_url
+
+if TYPE_CHECKING:
+    from entities.db.audit import AuditLog
+    from entities.db.screening import ScreeningStore
+    from entities.db.statements import StatementStore
+
+#: Every table of the program except nomenklatura's resolver (which nomenklatura defines).
+METADATA = MetaData()
+STATEMENTS = make_statement_table(METADATA)
+AUDIT_LOG = Table(
+    "audit_log", METADATA,
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("at", String(32), nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("subject", Text, nullable=False),
+    Column("before", Text, nullable=False),
+    Column("after", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+EVIDENCE_FILES = Table(
+    "evidence_file", METADATA,
+    Column("case_id", String(255), primary_key=True),
+    Column("path", String(1024), primary_key=True),
+    Column("size", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("registered_at", String(32), nullable=False),
+)
+SCREENING_RUNS = Table(
+    "screening_run", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", String(255), nullable=False, index=True),
+    Column("list_name", String(1024), nullable=False),
+    Column("list_sha256", String(64), nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("entries", Integer, nullable=False),
+    Column("countries", Text, nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("screened_at", String(32), nullable=False),
+    Column("targets", Text, nullable=False),
+)
+SCREENING_MATCHES = Table(
+    "screening_match", METADATA,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("screening_run.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("target", String(255), nullable=False),
+    Column("match_id", String(1024), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("data", Text, nullable=False),
+)
+SCREENING_DECISIONS = Table(
+    "screening_decision", METADATA,
+    Column("case_id", String(255), primary_key=True),
+    Column("target", String(255), primary_key=True),
+    Column("match_id", String(1024), primary_key=True),
+    Column("decision", String(16), nullable=False),
+    Column("decided_by", String(255), nullable=False),
+    Column("decided_at", String(32), nullable=False),
+)
+#: The name of nomenklatura's resolver table (identity judgements).
+RESOLVER_TABLE = "resolver"
+#: Every table, in the order a copy must fill them (referenced tables first).
+TABLES = (*(t.name for t in METADATA.sorted_tables), RESOLVER_TABLE)
+#: The advisory lock key of table creation (any constant shared by every process).
+SCHEMA_LOCK = 0x5A4C710C
+
+
+def safe_url(url: str) -> str:
+    """A database URL without its password, for messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://…@{rest.split('@', 1)[1]}"
+    return url
+
+
+class CaseDatabase:
+    """The database of one or more cases (rows carry their case id), opened once per
+    command; use it as a context manager, or call :meth:`close`.
+
+    Raises:
+        StoreError: the database cannot be opened, or its tables cannot be created.
+    """
+
+    def __init__(self, url: str):
+        self.url = url
+        self._depth = 0
+        self._resolver: Resolver[StatementEntity] | None = None
+        self._loaded = False
+        try:
+            if url.startswith("sqlite:///"):
+                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(url)
+            self.session = Session(self.engine)
+        except (SQLAlchemyError, OSError, ModuleNotFoundError, ValueError) as exc:
+            raise StoreError(f"cannot open the case database ({safe_url(url)}): {exc}") from exc
+        try:
+            with self.transaction("create the tables of the case database") as conn:
+                if self.dialect == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                 {"key": SCHEMA_LOCK})
+                METADATA.create_all(conn, checkfirst=True)
+                self._resolver = Resolver[StatementEntity](self.session, create=True,
+                                                           table_name=RESOLVER_TABLE)
+        except StoreError as exc:
+            self.close()
+            raise StoreError(f"cannot open the case database ({safe_url(url)}): "
+                             f"{exc.__cause__ or exc}") from exc
+
+    @classmethod
+    def for_case(cls, root: Path) -> CaseDatabase:
+        """The database of the case at ``root`` (honours ``DOSSIER_DATABASE_URL``)."""
+        return cls(database_url(root))
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return str(self.engine.dialect.name)
+
+    @contextmanager
+    def transaction(self, what: str = "use the case database") -> Iterator[Connection]:
+        """The connection, inside one transaction: committed when the outermost block ends
+        without error, rolled back otherwise. Nested blocks join the outer transaction, so
+        a change and its audit entry commit together. ``what`` names the work in the
+        :class:`StoreError` a driver error becomes."""
+        outer = self._depth == 0
+        self._depth += 1
+        try:
+            yield self.session.connection
+            if outer:
+                self.session.checkpoint()
+        except SQLAlchemyError as exc:
+            if outer:
+                self.session.rollback()
+            raise StoreError(f"cannot {what}: {exc}") from exc
+        except BaseException:
+            if outer:
+                self.session.rollback()
+            raise
+        finally:
+            self._depth -= 1
+
+    @property
+    def resolver(self) -> Resolver[StatementEntity]:
+        """nomenklatura's resolver on this database's session, its judgements loaded."""
+        assert self._resolver is not None
+        if not self._loaded:
+            with self.transaction("read the identity judgements"):
+                self._resolver.load_into_memory()
+            self._loaded = True
+        return self._resolver
+
+    @property
+    def statements(self) -> StatementStore:
+        from entities.db.statements import StatementStore
+
+        return StatementStore(self)
+
+    @property
+    def audit(self) -> AuditLog:
+        from entities.db.audit import AuditLog
+
+        return AuditLog(self)
+
+    @property
+    def screening(self) -> ScreeningStore:
+        from entities.db.screening import ScreeningStore
+
+        return ScreeningStore(self)
+
+    def reflect(self, name: str) -> Table:
+        """A table as it exists in this database (every column, whoever defined it)."""
+        with self.transaction(f"read the table {name}") as conn:
+            return Table(name, MetaData(), autoload_with=conn)
+
+    def close(self) -> None:
+        """Give the connection back (rolling back anything uncommitted) and the engine up."""
+        session = getattr(self, "session", None)
+        if session is not None:
+            session.close()
+        engine = getattr(self, "engine", None)
+        if engine is not None:
+            engine.dispose()
+
+    def __enter__(self) -> CaseDatabase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,209 @@
+"""One view of a case per audience: everything an output may say, worked out once.
+
+A :class:`CaseView` is made once per build (or command) and audience. It holds the
+records that audience may see (:func:`entities.case.levels.visible_ids`, the one
+visibility rule), the analysis of what they amount to (grades, inference, regime
+outcomes, the review gate), the check findings the audience may see, the pseudonyms of
+protected people, the screening outcome, the registered evidence files, and the
+FollowTheMoney entities of the case — proposals and confirmed designations included —
+with identity judgements applied to all of them at once, so that every reference uses
+the canonical id of a merged record.
+
+Every output (PDFs, workbook, dataset, FtM JSON, evidence map, pictures, ``check
+--json``, ``screen --json``) reads from a view and from nothing else, so none of them
+decides again what its audience may see. A view never touches the database after it is
+made: it can be handed to worker processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from followthemoney import Statement, StatementEntity
+from nomenklatura.resolver import Linker
+
+from entities.case.case import Case
+from entities.case.levels import AUDIENCES, visible_ids
+from entities.case.model import Actor, Position, Record, Tenure
+from entities.db.evidence_files import Registered
+from entities.db.judgements import canonical_entities, merged_referents
+from entities.ftm.compile import case_dataset, compile_case
+from entities.ftm.ids import make_id, record_id
+from evidence_maps.analysis import CaseAnalysis, TargetView, analyse, drafts_included
+from evidence_maps.checks import Finding, findings_for, run_checks
+from evidence_maps.corroboration import source_groups
+from evidence_maps.designations import DesignationReport, designation_gaps
+from evidence_maps.inference import Gap, infer
+from evidence_maps.listing_entities import designation_entities, proposal_entities
+from evidence_maps.pseudonyms import pseudonyms
+
+if TYPE_CHECKING:
+    from entities.db.database import CaseDatabase
+
+
+@dataclass(frozen=True)
+class Post:
+    """A post a person held, as an audience may see it: the tenure, the position and the
+    position's organisation (``None`` when it has none or the audience may not see it)."""
+
+    tenure: Tenure
+    position: Position
+    organisation: Actor | None
+
+    @property
+    def title(self) -> str:
+        return self.position.title[0].name
+
+    @property
+    def period(self) -> str:
+        return f"{self.tenure.start or '?'} – {self.tenure.end or ''}"
+
+
+@dataclass
+class CaseView:
+    """The case as one audience sees it. Make one with :meth:`build`."""
+
+    case: Case
+    audience: str
+    include_drafts: bool
+    #: ids of the records this audience may see
+    shown: frozenset[str]
+    analysis: CaseAnalysis
+    #: check findings about records this audience may see, naming no other record
+    findings: list[Finding]
+    #: person id → "Witness A", "Victim 1" for protected people a visible record names
+    pseudonyms: dict[str, str]
+    #: post holders who could not be linked to an incident through their post, and why
+    gaps: list[Gap] = field(default_factory=list)
+    #: the screening outcome of this audience's targets (``None``: no database read)
+    screening: DesignationReport | None = None
+    #: registered evidence files by path
+    files: dict[str, Registered] = field(default_factory=dict)
+    #: identity judgements (positive ones) as nomenklatura applies them
+    linker: Linker[StatementEntity] = field(default_factory=lambda: Linker({}))
+    #: statements of imported entities judged the same as a record this audience may see
+    extra: list[Statement] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, case: Case, audience: str, include_drafts: bool | None = None,
+              db: CaseDatabase | None = None,
+              files: dict[str, Registered] | None = None) -> CaseView:
+        """The view of ``case`` for ``audience`` (``public``, ``parliament`` or
+        ``government``). Drafts count for the government unless ``include_drafts`` is
+        False, for the others only when it is True. With ``db``, the identity judgements,
+        the screening results and (unless ``files`` is given) the evidence-file register
+        are read from it; without, the view has none of them.
+        """
+        if audience not in AUDIENCES:
+            raise ValueError(f"unknown audience {audience!r}")
+        shown = visible_ids(case, audience)
+        drafts = drafts_included(audience, include_drafts)
+        groups = source_groups(case)
+        inferred, gaps = infer(case)
+        analysis = analyse(case, shown, drafts, groups, inferred)
+        findings = findings_for(case, run_checks(case, groups, inferred, gaps), shown)
+        view = cls(case, audience, drafts, shown, analysis, findings, pseudonyms(case, shown),
+                   [g for g in gaps if g.tenure in shown and g.attribution in shown])
+        if db is not None:
+            view._read(db, files)
+        return view
+
+    def _read(self, db: CaseDatabase, files: dict[str, Registered] | None) -> None:
+        from entities.db.evidence_files import FileRegistry
+        from entities.db.judgements import Judgements
+
+        case = self.case
+        self.files = files if files is not None else FileRegistry(db, case).registered()
+        self.linker = Judgements(db).linker()
+        own = {self.raw_id(r.id) for r in case.records()}
+        merged = merged_referents(self.linker, {self.raw_id(i) for i in self.shown}) - own
+        self.extra = db.statements.statements_of(merged) if merged else []
+        runs = db.screening.runs(case.meta.id)
+        decisions = db.screening.decisions(case.meta.id)
+        self.screening = designation_gaps([(t.id, t.name) for t in self.targets], runs,
+                                          decisions)
+
+    # -- records as this audience sees them ---------------------------------------------
+    @property
+    def targets(self) -> list[TargetView]:
+        """The targets of this audience's outputs, in the case's order."""
+        return self.analysis.targets
+
+    def target(self, local_id: str) -> TargetView:
+        return next(t for t in self.targets if t.id == local_id)
+
+    def record(self, local_id: str) -> Record:
+        """A record this audience may see (``KeyError`` for any other)."""
+        if local_id not in self.shown:
+            raise KeyError(local_id)
+        return self.case.index[local_id]
+
+    def posts(self, person_id: str) -> list[Post]:
+        """The posts ``person_id`` held that this audience may see, in the case's order."""
+        out = []
+        for tenure in self.case.tenures:
+            if tenure.person != person_id or tenure.id not in self.shown:
+                continue
+            position = self.case.index[tenure.position]
+            assert isinstance(position, Position)
+            org = self.case.index.get(position.organisation or "")
+            visible_org = org if isinstance(org, Actor) and org.id in self.shown else None
+            out.append(Post(tenure, position, visible_org))
+        return out
+
+    # -- FollowTheMoney ------------------------------------------------------------------
+    def raw_id(self, local_id: str) -> str:
+        """A record's FtM id before identity resolution (:func:`record_id`)."""
+        return record_id(self.case.meta.id_prefix, self.case.index[local_id].kind, local_id)
+
+    def entity_id(self, local_id: str) -> str:
+        """A record's FtM id in this view's outputs: the canonical id when identity
+        judgements merged it with others."""
+        return str(self.linker.get_canonical(self.raw_id(local_id)))
+
+    def target_ids(self) -> set[str]:
+        """FtM ids of the targets, after identity resolution."""
+        return {self.entity_id(t.id) for t in self.targets}
+
+    def target_stem(self, local_id: str) -> str:
+        """The hashed file name of a target's outputs (never its name)."""
+        return make_id(self.case.meta.id_prefix, "target", local_id)
+
+    @cached_property
+    def _entities(self) -> tuple[list[StatementEntity], list[StatementEntity]]:
+        held = frozenset(h.attribution for h in self.analysis.held_back)
+        records = compile_case(self.case, self.shown, skip=held)
+        listings = proposal_entities(self.case, self.targets)
+        listings += designation_entities(self.case, self.targets, self.screening)
+        listed = {str(e.id) for e in listings}
+        merged = canonical_entities(case_dataset(self.case), [*records, *listings],
+                                    self.linker, self.extra)
+        return ([e for e in merged if str(e.id) not in listed],
+                [e for e in merged if str(e.id) in listed])
+
+    @property
+    def record_entities(self) -> list[StatementEntity]:
+        """The FtM entities of the records this audience may see, with the identity
+        judgements applied (merged records under their canonical id), sorted by id."""
+        return self._entities[0]
+
+    @property
+    def listing_entities(self) -> list[StatementEntity]:
+        """The proposals (``Risk``) and confirmed designations (``Sanction``) of this
+        audience's targets, referring to them by their canonical ids, sorted by id."""
+        return self._entities[1]
+
+    @property
+    def entities(self) -> list[StatementEntity]:
+        """Every FtM entity of this view: records, proposals and designations, by id."""
+        return sorted([*self.record_entities, *self.listing_entities], key=lambda e: str(e.id))
+
+    def entity_of(self, local_id: str) -> StatementEntity | None:
+        """The (merged) entity of a record, or ``None`` if this view has none for it."""
+        return self._by_id.get(self.entity_id(local_id))
+
+    @cached_property
+    def _by_id(self) -> dict[str, StatementEntity]:
+        return {str(e.id): e for e in self.record_entities}

@@ -1,0 +1,219 @@
+"""The artefacts of the OpenSanctions-compatible dataset, one function each.
+
+Each function takes the :class:`Dataset` (the view's entities, ordered, with the look-ups
+the artefacts share) and returns the file's bytes; :data:`ARTEFACTS` lists them by file
+name. They are computed before any is written, so ``delta.json`` compares with the
+previous build's ``entities.ftm.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from followthemoney import StatementEntity
+from followthemoney.statement import CSV, write_statements
+from followthemoney.types import registry
+
+from exports.ftm_json import entity_line, stable_dict
+
+if TYPE_CHECKING:
+    from evidence_maps.view import CaseView
+
+SIMPLE_COLUMNS = ["id", "schema", "name", "aliases", "birth_date", "countries", "addresses",
+                  "identifiers", "sanctions", "phones", "emails", "program_ids", "dataset",
+                  "first_seen", "last_seen", "last_change"]
+IDENTIFIER_PROPS = ("idNumber", "passportNumber", "taxNumber", "innCode", "registrationNumber",
+                    "swiftBic", "ogrnCode", "leiCode", "vatCode")
+
+
+@dataclass
+class Dataset:
+    """What the artefacts are made from: the view's entities (records, proposals,
+    designations), ordered by id, and the folder of the previous build."""
+
+    view: CaseView
+    out: Path
+    entities: list[StatementEntity]
+    target_ids: set[str]
+    by_id: dict[str, StatementEntity] = field(default_factory=dict)
+    #: entity id → (reverse property, entity pointing at it)
+    referrers: dict[str, list[tuple[str, StatementEntity]]] = field(default_factory=dict)
+    #: entity id → its Sanction entities
+    sanctions: dict[str, list[StatementEntity]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, view: CaseView, out: Path) -> Dataset:
+        ordered = sorted(view.entities, key=lambda e: str(e.id))
+        dataset = cls(view, out, ordered, view.target_ids(), {str(e.id): e for e in ordered})
+        for entity in ordered:
+            for prop in entity.schema.properties.values():
+                if prop.type != registry.entity or prop.reverse is None or prop.stub:
+                    continue
+                for value in entity.get(prop):
+                    dataset.referrers.setdefault(value, []).append((prop.reverse.name, entity))
+                    if entity.schema.name == "Sanction" and prop.name == "entity":
+                        dataset.sanctions.setdefault(value, []).append(entity)
+        return dataset
+
+    @property
+    def targets(self) -> list[StatementEntity]:
+        return [e for e in self.entities if str(e.id) in self.target_ids]
+
+    @cached_property
+    def entities_bytes(self) -> bytes:
+        return b"".join(entity_line(e) for e in self.entities)
+
+    @cached_property
+    def changes(self) -> list[dict[str, Any]]:
+        """ADD / MOD / DEL against the previous build in the same folder (kept as it was
+        when nothing changed, so that rebuilding an unchanged case changes no byte)."""
+        previous = self.out / "entities.ftm.json"
+        delta_file = self.out / "delta.json"
+        if previous.is_file() and previous.read_bytes() == self.entities_bytes and \
+                delta_file.is_file():
+            return [json.loads(line) for line in delta_file.read_text("utf-8").splitlines()
+                    if line.strip()]
+        return delta(previous, self.entities)
+
+
+def _values(entity: StatementEntity, *props: str) -> list[str]:
+    out: list[str] = []
+    for prop in props:
+        out += sorted(entity.get(prop, quiet=True))
+    return list(dict.fromkeys(out))
+
+
+def _values_of(entities: list[StatementEntity], prop: str) -> list[str]:
+    return sorted({v for e in entities for v in e.get(prop, quiet=True)})
+
+
+def _json_lines(items: Sequence[Any]) -> bytes:
+    return b"".join(json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8")
+                    + b"\n" for item in items)
+
+
+def nested(entity: StatementEntity, by_id: dict[str, StatementEntity],
+           referrers: dict[str, list[tuple[str, StatementEntity]]]) -> dict[str, Any]:
+    """``entity`` with the entities it points to and the edges pointing at it inlined,
+    one level deep (as OpenSanctions' targets.nested.json)."""
+    data = stable_dict(entity)
+    props: dict[str, list[Any]] = {}
+    for prop, values in data["properties"].items():
+        ptype = entity.schema.get(prop)
+        if ptype is not None and ptype.type == registry.entity:
+            props[prop] = [stable_dict(by_id[v]) if v in by_id else v for v in values]
+        else:
+            props[prop] = values
+    for reverse, edge in referrers.get(str(entity.id), []):
+        props.setdefault(reverse, []).append(stable_dict(edge))
+    data["properties"] = props
+    return data
+
+
+def simple_row(entity: StatementEntity, dataset_title: str,
+               sanctions: list[StatementEntity]) -> list[str]:
+    """One row of targets.simple.csv (multi-values joined with ``;``)."""
+    def join(values: list[str]) -> str:
+        return ";".join(values)
+
+    sanction_texts = [" - ".join(v for v in (s.first("program") or "", s.first("reason") or "",
+                                             s.first("status") or "",
+                                             s.first("startDate") or "",
+                                             s.first("endDate") or "")) for s in sanctions]
+    return [str(entity.id), entity.schema.name, entity.caption,
+            join([n for n in _values(entity, "name", "alias", "weakAlias")
+                  if n != entity.caption]),
+            join(_values(entity, "birthDate")),
+            join(_values(entity, "nationality", "citizenship", "country", "jurisdiction")),
+            join(_values(entity, "address")), join(_values(entity, *IDENTIFIER_PROPS)),
+            join(sanction_texts), join(_values(entity, "phone")), join(_values(entity, "email")),
+            join(_values_of(sanctions, "programId")), dataset_title, "", "", ""]
+
+
+def delta(previous: Path, current: Sequence[StatementEntity]) -> list[dict[str, Any]]:
+    """ADD / MOD / DEL against the ``entities.ftm.json`` of the previous build."""
+    old: dict[str, str] = {}
+    if previous.is_file():
+        for line in previous.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                old[json.loads(line)["id"]] = line
+    ops = []
+    seen = set()
+    for entity in current:
+        line = entity_line(entity).decode("utf-8").rstrip("\n")
+        seen.add(str(entity.id))
+        if str(entity.id) not in old:
+            ops.append({"op": "ADD", "entity": json.loads(line)})
+        elif old[str(entity.id)] != line:
+            ops.append({"op": "MOD", "entity": json.loads(line)})
+    for entity_id in sorted(set(old) - seen):
+        ops.append({"op": "DEL", "entity": {"id": entity_id}})
+    return ops
+
+
+def entities_file(dataset: Dataset) -> bytes:
+    """``entities.ftm.json``: every entity, one JSON line each, by id."""
+    return dataset.entities_bytes
+
+
+def targets_nested(dataset: Dataset) -> bytes:
+    """``targets.nested.json``: the targets with what they point to and what points at
+    them inlined."""
+    return _json_lines([nested(e, dataset.by_id, dataset.referrers) for e in dataset.targets])
+
+
+def targets_simple(dataset: Dataset) -> bytes:
+    """``targets.simple.csv``: OpenSanctions' sixteen columns, a row per target."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SIMPLE_COLUMNS)
+    title = dataset.view.case.meta.title
+    for entity in dataset.targets:
+        writer.writerow(simple_row(entity, title, dataset.sanctions.get(str(entity.id), [])))
+    return buffer.getvalue().encode("utf-8")
+
+
+class _Buffer(io.BytesIO):
+    """A buffer that survives the statement writer closing it."""
+
+    def close(self) -> None:
+        pass
+
+
+def statements_file(dataset: Dataset) -> bytes:
+    """``statements.csv``: followthemoney's statement serialisation (provenance per value)."""
+    buffer = _Buffer()
+    stmts = sorted((s for e in dataset.entities for s in e.statements),
+                   key=lambda s: (str(s.canonical_id), str(s.entity_id), s.prop, s.value,
+                                  str(s.id)))
+    write_statements(buffer, CSV, stmts)
+    return buffer.getvalue()
+
+
+def names_file(dataset: Dataset) -> bytes:
+    """``names.txt``: the targets' names longer than three characters."""
+    names = sorted({n for e in dataset.targets for n in e.get("name", quiet=True) if len(n) > 3})
+    return "".join(f"{n}\n" for n in names).encode("utf-8")
+
+
+def delta_file(dataset: Dataset) -> bytes:
+    """``delta.json``: what changed since the previous build in the same folder."""
+    return _json_lines(dataset.changes)
+
+
+#: Every artefact but ``index.json``, by file name.
+ARTEFACTS: dict[str, Callable[[Dataset], bytes]] = {
+    "entities.ftm.json": entities_file,
+    "targets.nested.json": targets_nested,
+    "targets.simple.csv": targets_simple,
+    "statements.csv": statements_file,
+    "names.txt": names_file,
+    "delta.json": delta_file,
+}
