@@ -103,7 +103,10 @@ class CaseView:
         groups = source_groups(case)
         inferred, gaps = infer(case)
         analysis = analyse(case, shown, drafts, groups, inferred)
-        findings = findings_for(case, run_checks(case, groups, inferred, gaps), shown)
+        # an attribution whose every evidence item is withheld does not exist for this
+        # audience: no finding may name it
+        speakable = shown - {h.attribution for h in analysis.held_back if h.hidden}
+        findings = findings_for(case, run_checks(case, groups, inferred, gaps), speakable)
         view = cls(case, audience, drafts, shown, analysis, findings, pseudonyms(case, shown),
                    [g for g in gaps if g.tenure in shown and g.attribution in shown])
         if db is not None:
