@@ -1,4 +1,9 @@
-"""The loaded case: header plus records, with look-ups by id."""
+"""The loaded case: header plus records, with look-ups by id.
+
+The kinds of record, their section names and their order are those of
+:data:`entities.case.model.SECTIONS`, the one list of record kinds; a test checks that
+:class:`Case` has a field for each.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from entities.case.model import (
+    SECTIONS,
     Attribution,
     CaseMeta,
     Evidence,
@@ -39,16 +45,15 @@ class Case:
     incidents: list[Incident] = field(default_factory=list)
     attributions: list[Attribution] = field(default_factory=list)
 
+    def section(self, name: str) -> list[Record]:
+        """The records of one section (``people``, ``evidence``, …)."""
+        records: list[Record] = getattr(self, name)
+        return records
+
     def records(self) -> Iterator[Record]:
-        """Every record, section by section."""
-        yield from self.people
-        yield from self.organisations
-        yield from self.positions
-        yield from self.tenures
-        yield from self.sources
-        yield from self.evidence
-        yield from self.incidents
-        yield from self.attributions
+        """Every record, section by section (in the order of :data:`SECTIONS`)."""
+        for name in SECTIONS:
+            yield from self.section(name)
 
     def valid_records(self) -> Iterator[Record]:
         """Every record that passed validation (placeholders of failed ones left out)."""
@@ -72,13 +77,4 @@ class Case:
 
     def count(self) -> dict[str, int]:
         """How many records of each section the case has."""
-        return {
-            "people": len(self.people),
-            "organisations": len(self.organisations),
-            "positions": len(self.positions),
-            "tenures": len(self.tenures),
-            "sources": len(self.sources),
-            "evidence": len(self.evidence),
-            "incidents": len(self.incidents),
-            "attributions": len(self.attributions),
-        }
+        return {name: len(self.section(name)) for name in SECTIONS}

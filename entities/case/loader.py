@@ -79,7 +79,7 @@ def _validate(model: type[Located], data: Any, source: LocatedData, path: YPath,
         if not isinstance(local_id, str) or not issubclass(model, Record):
             return None
         record = model.model_construct(id=local_id)
-        record._invalid = True
+        record.mark_invalid()
     record.locate(source, path)
     return record
 

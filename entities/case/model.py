@@ -66,6 +66,10 @@ class Located(Strict):
         """True for a placeholder of a record that failed validation (id only)."""
         return self._invalid
 
+    def mark_invalid(self) -> None:
+        """Make this record the placeholder of one that failed validation."""
+        self._invalid = True
+
     def locate(self, source: LocatedData, path: Path) -> None:
         """Remember the file and path this record was read from."""
         self._source = source
@@ -81,8 +85,9 @@ class Located(Strict):
         return self._row is not None
 
     def _where(self) -> tuple[str | None, LocatedData | None, Path]:
-        """Row, source and path, read straight from pydantic's private state (attribute
-        access to it is slow, and provenance is asked for every statement)."""
+        """Row, source and path, read from the model's documented ``__pydantic_private__``
+        mapping at once (attribute access to each is slower, and provenance is asked for
+        every statement)."""
         private = self.__pydantic_private__ or {}
         return private.get("_row"), private.get("_source"), private.get("_path", ())
 

@@ -179,7 +179,7 @@ def records_from(data: SheetData, result: ReadResult) -> None:
             if not isinstance(local_id, str):
                 continue
             record = model.model_construct(id=local_id)
-            record._invalid = True
+            record.mark_invalid()
         record.locate_row(where)
         target.append(record)
 
