@@ -68,7 +68,7 @@ EXPORTERS: tuple[Exporter, ...] = (
     Exporter("xlsx", "the parliamentary workbook", "workbook.xlsx",
              "exports.workbook:write"),
     Exporter("opensanctions", "an OpenSanctions-compatible dataset folder", "opensanctions",
-             "exports.opensanctions:write", "entities", folder=True),
+             "exports.opensanctions.dataset:write", "entities", folder=True),
     Exporter("gexf", "a graph for Gephi", "graph.gexf", "exports.gexf:write",
              in_build=False),
     Exporter("authoring-xlsx", "the whole case in the template's shape, to edit and "

@@ -3,6 +3,7 @@ their database inside the case folder."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,22 @@ from click.testing import CliRunner
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 EXAMPLE = ROOT / "examples" / "kazakhstan-2020-2021"
+#: The team's shared data (not part of the repository): a folder ``shared/data`` beside
+#: the checkout, or wherever DOSSIER_SHARED_DATA points.
+SHARED_DATA = Path(os.environ.get("DOSSIER_SHARED_DATA") or ROOT.parent / "shared" / "data")
+OFAC_SNAPSHOT = SHARED_DATA / "sanctions" / "us_ofac_sdn.ftm.json"
+DEDUPE_DEV = SHARED_DATA / "dedupe_dev.json"
+
+
+def needs_shared(path: Path) -> pytest.MarkDecorator:
+    """Skip a test, saying how to get what it needs, when a shared data file is absent."""
+    how = {OFAC_SNAPSHOT.name: "the OFAC SDN snapshot of the team's shared data (a current "
+                               "list, whose figures will differ: https://data.opensanctions.org"
+                               "/datasets/latest/us_ofac_sdn/entities.ftm.json)",
+           DEDUPE_DEV.name: "the labelled identity dev set of the team's shared data"}
+    return pytest.mark.skipif(not path.is_file(), reason=(
+        f"needs {path} — {how.get(path.name, 'a file of the shared data')}; put it there, "
+        "or set DOSSIER_SHARED_DATA to the folder that holds sanctions/ and dedupe_dev.json"))
 
 
 @pytest.fixture(autouse=True)

@@ -72,6 +72,7 @@ def _build_in_subprocess(case: Path, out: Path, seed: str) -> str:
     return hashlib.sha256((out / "entities.ftm.json").read_bytes()).hexdigest()
 
 
+@pytest.mark.slow
 def test_rebuild_gives_identical_bytes_across_processes(example: Path, tmp_path: Path) -> None:
     digests = {_build_in_subprocess(example, tmp_path / f"out{seed}", seed)
                for seed in ("1", "2", "3")}

@@ -74,6 +74,7 @@ def test_workbook_sheets_styles_and_safety(rules_out: tuple[Path, Path]) -> None
     assert book["Designation gaps"]["B2"].value.startswith("Screening has not been run")
 
 
+@pytest.mark.slow
 def test_hundred_thousand_evidence_rows_stream_in_write_only_mode(tmp_path: Path) -> None:
     book = Workbook(write_only=True)
     rows = ([f"ev-{i}", "ngo_report", "s1", f"p. {i}", "excerpt", "", "B2",

@@ -11,9 +11,9 @@ from followthemoney import model
 from entities.db.database import CaseDatabase
 from entities.exc import InvalidInput
 from entities.intake.ftm_import import dataset_name, import_ftm
+from tests.conftest import OFAC_SNAPSHOT, needs_shared
 
-SHARED_OFAC = Path(__file__).resolve().parents[2] / "shared" / "data" / "sanctions" / \
-    "us_ofac_sdn.ftm.json"
+SHARED_OFAC = OFAC_SNAPSHOT
 
 
 def _lines(*entities: dict) -> str:
@@ -115,7 +115,8 @@ def test_dataset_names() -> None:
     assert dataset_name("2024 Export.JSON") == "import_2024_export"
 
 
-@pytest.mark.skipif(not SHARED_OFAC.is_file(), reason="shared OFAC snapshot not present")
+@pytest.mark.slow
+@needs_shared(SHARED_OFAC)
 def test_real_ofac_slice_imports(fictional: Path, tmp_path: Path) -> None:
     path = tmp_path / "us_ofac_sdn.ftm.json"
     with SHARED_OFAC.open(encoding="utf-8") as fh:

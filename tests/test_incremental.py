@@ -15,6 +15,7 @@ from dossier.build import build_case
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synthetic_case  # noqa: E402
 
+pytestmark = pytest.mark.slow
 HISTORY = {"opensanctions/delta.json", "opensanctions/index.json"}  # depend on the last build
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")]
 DELAYS = [0.2, 0.6, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0]
 
 

@@ -16,6 +16,8 @@ from screening_helpers import write_list
 
 from dossier.cli import cli
 
+pytestmark = pytest.mark.slow
+
 
 def _files(out: Path) -> dict[str, str]:
     return {str(p.relative_to(out)): hashlib.sha256(p.read_bytes()).hexdigest()

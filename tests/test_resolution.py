@@ -14,8 +14,9 @@ from dossier.cli import cli
 from entities.resolution.matching import decide, profile
 from entities.resolution.orgnames import starter_table
 from entities.resolution.xref import xref
+from tests.conftest import DEDUPE_DEV, needs_shared
 
-DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dedupe_dev.json"
+DEV = DEDUPE_DEV
 
 
 def person(entity_id: str, name: str, **props: str) -> object:
@@ -217,7 +218,7 @@ def test_bad_judgements_file(fictional: Path, tmp_path: Path) -> None:
     assert result.exit_code == 1 and "j.jsonl:1: is not a judgement" in result.output
 
 
-@pytest.mark.skipif(not DEV.is_file(), reason="shared dev set not present")
+@needs_shared(DEV)
 def test_dev_set_has_no_wrong_automatic_merge_and_high_review_recall() -> None:
     from itertools import combinations
 

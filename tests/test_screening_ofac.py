@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from entities.screening.cache import open_index
 from entities.screening.index import ListIndex
 from entities.screening.match import query_entity, screen_entity
+from tests.conftest import OFAC_SNAPSHOT, needs_shared
 
-OFAC = Path(__file__).resolve().parents[2] / "shared" / "data" / "sanctions" / \
-    "us_ofac_sdn.ftm.json"
-pytestmark = pytest.mark.skipif(not OFAC.is_file(), reason="shared OFAC snapshot not present")
+OFAC = OFAC_SNAPSHOT
+pytestmark = [pytest.mark.slow, needs_shared(OFAC)]
 
 # Spelling variants written for these tests (Russian and Uzbek/Kazakh-style Cyrillic,
 # a Latin variant); the listing each must find.
