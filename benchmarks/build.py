@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/build.py [--sizes 100 1000] [--workdir DIR]
 
-For each size: a deterministic fictional case (benchmarks/synthetic_case.py) is built
+For each size: a deterministic fictional case (tests/synthetic_case.py) is built
 from scratch by ``dossier build`` in a child process (validate, store, identity
 resolution, evidence maps, every diagram and PDF, the workbook, the OpenSanctions
 dataset); then one incident's title is edited and the case rebuilt (only the dossiers
@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synthetic_case  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests import synthetic_case  # noqa: E402  (the generator the tests use too)
 
 RUNNER = """
 import resource, sys, time

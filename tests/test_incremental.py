@@ -4,16 +4,13 @@ result is byte-identical to a build from scratch."""
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from dossier.build import build_case
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-import synthetic_case  # noqa: E402
+from tests import synthetic_case
 
 pytestmark = pytest.mark.slow
 HISTORY = {"opensanctions/delta.json", "opensanctions/index.json"}  # depend on the last build

@@ -1,6 +1,6 @@
 """A deterministic fictional case with N targets, in realistic proportions.
 
-Usage: python benchmarks/synthetic_case.py N OUT_DIR
+Usage: python tests/synthetic_case.py N OUT_DIR
 
 For N targets (officials of invented security services, courts and prosecutors'
 offices): about N/10 organisations, one position and one tenure per official, N/2
