@@ -104,3 +104,16 @@ def pg_url(pg_server: object, request: pytest.FixtureRequest) -> str:
 
     name = "t_" + re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:50]
     return pg_server.create_database(name)  # type: ignore[attr-defined, no-any-return]
+
+
+def require_tool(name: str, package: str) -> None:
+    """Skip the calling test when the program ``name`` is missing — or, in CI
+    (``DOSSIER_REQUIRE_TOOLS``, set by ``.ci/run``, which installs them), fail it."""
+    import shutil as _shutil
+
+    if _shutil.which(name) is not None:
+        return
+    message = f"{name} is not installed (Debian package {package})"
+    if os.environ.get("DOSSIER_REQUIRE_TOOLS"):
+        pytest.fail(f"{message}; CI must install it")
+    pytest.skip(message)

@@ -23,7 +23,7 @@ from dossier.build import build_case
 from dossier.cli import cli
 from exports.opensanctions.artefacts import SIMPLE_COLUMNS
 from exports.workbook import EVIDENCE_COLUMNS, add_sheet
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, require_tool
 
 CANARY = "=HYPERLINK(\"http://evil.example\",\"click\")"
 
@@ -180,9 +180,9 @@ def test_export_command_formats(fictional: Path, tmp_path: Path) -> None:
     assert (tmp_path / "ds" / "index.json").is_file()
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_workbook_converts_to_pdf_in_libreoffice(rules_out: tuple[Path, Path],
                                                  tmp_path: Path) -> None:
+    require_tool("soffice", "libreoffice-calc-nogui")
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
                     "--convert-to", "pdf", "--outdir", str(tmp_path),
                     str(rules_out[1] / "workbook.xlsx")], check=True, capture_output=True,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from entities.exc import InvalidCase
 from entities.ftm.compile import compile_case
 from entities.intake.importer import import_table
 from exports.authoring import write_workbook
-from tests.conftest import CASE_YML, write_case
+from tests.conftest import CASE_YML, require_tool, write_case
 from tests.sheet_helpers import fill_template, tree_digest
 
 ROWS = {
@@ -230,9 +229,8 @@ def test_cli_import_reports_counts_and_errors(mini: Path, tmp_path: Path) -> Non
     assert "Traceback" not in result.output
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None,
-                    reason="LibreOffice (soffice) is not installed")
 def test_workbook_saved_by_libreoffice_imports(mini: Path, tmp_path: Path) -> None:
+    require_tool("soffice", "libreoffice-calc-nogui")
     path = fill_template(tmp_path / "in" / "cases.xlsx", ROWS)
     out = tmp_path / "lo"
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from dossier.build import build_case
 from entities.case.loader import load_case
 from entities.ftm.ids import make_id
-from tests.conftest import CASE_YML, write_case
+from tests.conftest import CASE_YML, require_tool, write_case
 
 SECTIONS_EN = ["1. Summary and recommended measures", "2. Identification", "3. Incidents",
                "4. Role and responsibility", "5. Evidence register",
@@ -106,8 +106,8 @@ def test_pdfs_are_byte_identical_across_builds(fictional: Path, tmp_path: Path) 
         assert pdf.read_bytes() == (tmp_path / "b" / "dossiers" / pdf.name).read_bytes()
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm is not installed")
 def test_first_page_renders_and_is_not_blank(built: Path, tmp_path: Path) -> None:
+    require_tool("pdftoppm", "poppler-utils")
     pdf = dossier_of(built, "fict", "directorate")
     subprocess.run(["pdftoppm", "-r", "30", "-f", "1", "-l", "1", "-gray", str(pdf),
                     str(tmp_path / "page")], check=True)
