@@ -75,8 +75,10 @@ def prepare(root: Path, audience: str = "public", include_drafts: bool | None = 
 
 def build_case(root: Path, out: Path, audience: str = "public",
                include_drafts: bool | None = None, lang: str = "en",
-               progress: Progress = QUIET, accept_changes: bool = False) -> BuildResult:
-    """Build every output of the case at ``root`` into ``out``.
+               progress: Progress = QUIET, accept_changes: bool = False,
+               workers: int | None = None) -> BuildResult:
+    """Build every output of the case at ``root`` into ``out`` (on ``workers`` processes;
+    default: one per core).
 
     The whole case is validated first; nothing is written when it has mistakes. The
     outputs are written to a staging folder that replaces ``out`` only when complete, so
@@ -93,7 +95,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
     view, statements = prepare(root, audience, include_drafts, accept_changes, progress)
     progress.step("linking the previous outputs")
     with staged_folder(out) as staging:
-        result = write_outputs(view, staging, lang, progress)
+        result = write_outputs(view, staging, lang, progress, workers)
         progress.step("putting the new outputs in place")
     result.statements = statements
     result.outputs = {name: out / path.relative_to(staging)
@@ -101,8 +103,8 @@ def build_case(root: Path, out: Path, audience: str = "public",
     return result
 
 
-def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUIET
-                  ) -> BuildResult:
+def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUIET,
+                  workers: int | None = None) -> BuildResult:
     """Every output of ``view`` into the folder ``out``: the case-level outputs run as
     side jobs beside the per-target diagrams and dossiers."""
     result = BuildResult(view.case, view.audience, 0, held_back=view.analysis.held_back,
@@ -115,7 +117,8 @@ def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUI
         return lambda: item.write(view, out / item.path, lang)
 
     result.targets, counts = write_targets(view, out, lang, progress,
-                                           {item.name: side(item) for item in outputs})
+                                           {item.name: side(item) for item in outputs},
+                                           workers)
     for item in outputs:
         if item is OVERVIEW:
             continue

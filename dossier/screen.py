@@ -158,8 +158,7 @@ def _screen_remote(targets: list[Target], client: YenteClient, threshold: float,
     run = ScreeningRun(client.label, "", "yente", 0, countries, threshold, now(),
                        [t.id for t in targets])
     progress.step("asking yente", len(targets))
-    run.matches = dict(client.match({t.id: t.entity for t in targets}, threshold,
-                                    progress.update))
+    run.matches = dict(client.match({t.id: t.entity for t in targets}, threshold, progress))
     return ListOutcome(run, seconds=time.perf_counter() - started)
 
 

@@ -49,9 +49,22 @@ class InvalidInput(DossierError):
 
     def __init__(self, problems: list[Problem], what: str = "the input"):
         self.problems = sorted(problems)
+        self.what = what
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
         super().__init__(f"{what} has {count} {noun}")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Survive pickling (a build's worker processes send errors back) with every
+        problem, whatever the subclass's own arguments."""
+        return (_rebuild_invalid, (type(self), self.problems, self.what))
+
+
+def _rebuild_invalid(cls: type[InvalidInput], problems: list[Problem], what: str
+                     ) -> InvalidInput:
+    error = cls.__new__(cls)
+    InvalidInput.__init__(error, problems, what)
+    return error
 
 
 class InvalidCase(InvalidInput):

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
 from entities.exc import OutputError
+from entities.progress import QUIET, Progress
 
 
 def _file_mode() -> int:
@@ -78,7 +79,7 @@ def write_files_atomically(outputs: dict[Path, bytes | None]) -> None:
 
 
 def file_digest(path: Path, algorithm: str = "sha256",
-                progress: Callable[[int], None] | None = None) -> str:
+                progress: Progress = QUIET) -> str:
     """Hex digest of a file (SHA-256 by default), read in chunks; ``progress`` is told the
     bytes read so far. ``OSError`` is left to the caller, which knows what the file is."""
     digest = hashlib.new(algorithm)
@@ -87,6 +88,5 @@ def file_digest(path: Path, algorithm: str = "sha256",
         while chunk := fh.read(1 << 20):
             digest.update(chunk)
             done += len(chunk)
-            if progress is not None:
-                progress(done)
+            progress.update(done)
     return digest.hexdigest()

@@ -132,3 +132,45 @@ def test_proposals_and_designations_point_at_the_merged_entity(
     assert "GLOMAG" in rows[chief]["sanctions"]
     names = (out / "opensanctions" / "names.txt").read_text("utf-8")
     assert "Серик Ойданов" in names  # the merged record's name is the target's too
+
+
+def test_a_build_works_the_case_out_once(fictional: Path, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """One view per build: the analysis, inference and source groups once, the case
+    compiled once for its database and once for the audience (each source file hashed
+    once), and one database opened."""
+    from collections import Counter
+    from collections.abc import Callable
+
+    import dossier.build
+    import entities.db.database
+    import entities.ftm.compile
+    import evidence_maps.view
+    from dossier.build import build_case
+
+    calls: Counter[str] = Counter()
+
+    def counted(module: object, name: str, key: str | None = None) -> None:
+        original: Callable[..., Any] = getattr(module, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls[key or name] += 1
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, wrapper)
+
+    for name in ("analyse", "infer", "source_groups", "run_checks", "compile_case"):
+        counted(evidence_maps.view, name)
+    counted(dossier.build, "compile_case")
+    counted(entities.ftm.compile, "file_digest", "sha1 of a source file")
+    monkeypatch.setattr(entities.ftm.compile, "_SHA1", {})
+    original_init = entities.db.database.CaseDatabase.__init__
+
+    def opened(self: Any, url: str) -> None:
+        calls["database opened"] += 1
+        original_init(self, url)
+
+    monkeypatch.setattr(entities.db.database.CaseDatabase, "__init__", opened)
+    build_case(fictional, tmp_path / "out", "government", workers=1)
+    assert calls == {"analyse": 1, "infer": 1, "source_groups": 1, "run_checks": 1,
+                     "compile_case": 2, "sha1 of a source file": 1, "database opened": 1}

@@ -37,7 +37,7 @@ def file_sha256(path: Path, progress: Progress = QUIET) -> str:
     """The SHA-256 of a list file; a file that cannot be read is a located problem."""
     try:
         progress.step(f"checking {path.name}", path.stat().st_size, "bytes")
-        return file_digest(path, "sha256", progress.update)
+        return file_digest(path, "sha256", progress)
     except OSError as exc:
         raise InvalidInput([Problem(path.name, 0, "", f"cannot be read: {exc.strerror}")],
                            "the list file") from exc

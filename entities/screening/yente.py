@@ -10,13 +10,13 @@ unless told to.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 from followthemoney import EntityProxy, ValueEntity, model
 
 from entities.exc import RemoteError
+from entities.progress import QUIET, Progress
 from entities.screening.match import scored_match
 from entities.screening.model import Designation, Match
 
@@ -87,7 +87,7 @@ class YenteClient:
         return sorted(out)
 
     def match(self, queries: dict[str, EntityProxy], threshold: float,
-              progress: Callable[[int], None] | None = None) -> dict[str, list[Match]]:
+              progress: Progress = QUIET) -> dict[str, list[Match]]:
         """Matches at or above ``threshold`` for each query key, best first."""
         out: dict[str, list[Match]] = {}
         keys = list(queries)
@@ -104,8 +104,7 @@ class YenteClient:
                 found = [self._match(queries[key], r) for r in results
                          if isinstance(r, dict) and float(r.get("score", 0)) >= threshold]
                 out[key] = sorted(found, key=lambda m: (-m.score, m.id))
-            if progress is not None:
-                progress(min(start + BATCH, len(keys)))
+            progress.update(min(start + BATCH, len(keys)))
         return out
 
     def _sanctions(self, result: dict[str, Any]) -> list[dict[str, Any]]:
