@@ -143,7 +143,7 @@ def build_workbook(case: Case | None = None) -> Workbook:
     return book
 
 
-def write_workbook(path: Path, case: Case | None = None) -> Path:
+def write_authoring_workbook(path: Path, case: Case | None = None) -> Path:
     """Write the authoring workbook to ``path`` atomically (empty: the template)."""
     buffer = io.BytesIO()
     build_workbook(case).save(buffer)
@@ -155,5 +155,5 @@ def write_workbook(path: Path, case: Case | None = None) -> Path:
 def write(view: CaseView, path: Path, lang: str = "en") -> int:
     """The exporter ``authoring-xlsx``: the whole case (every record, whatever the view's
     audience: it is for the case's editors); returns the number of records."""
-    write_workbook(path, view.case)
+    write_authoring_workbook(path, view.case)
     return sum(1 for _ in view.case.records())

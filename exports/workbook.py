@@ -186,11 +186,11 @@ def gap_rows(screening: DesignationReport | None, analysis: CaseAnalysis
 def write(view: CaseView, path: Path, lang: str = "en") -> int:
     """The exporter ``xlsx``: the parliamentary workbook for the view's audience, written
     atomically; returns 1."""
-    write_workbook(path, view)
+    write_briefing_workbook(path, view)
     return 1
 
 
-def write_workbook(path: Path, view: CaseView) -> Path:
+def write_briefing_workbook(path: Path, view: CaseView) -> Path:
     """Write the parliamentary workbook of ``view`` atomically."""
     case, analysis, audience = view.case, view.analysis, view.audience
     shown, screening = view.shown, view.screening

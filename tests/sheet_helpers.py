@@ -8,12 +8,12 @@ from typing import Any
 
 from openpyxl import load_workbook
 
-from exports.authoring import write_workbook
+from exports.authoring import write_authoring_workbook
 
 
 def fill_template(path: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
     """Write the template to ``path`` and fill ``rows`` (sheet → list of column → value)."""
-    write_workbook(path)
+    write_authoring_workbook(path)
     book = load_workbook(path)
     for sheet_name, records in rows.items():
         sheet = book[sheet_name]

@@ -9,12 +9,12 @@ from openpyxl import load_workbook
 from entities.case.loader import load_case
 from entities.intake.importer import import_table
 from entities.intake.tabular import SHEETS
-from exports.authoring import write_workbook
+from exports.authoring import write_authoring_workbook
 from tests.sheet_helpers import tree_digest
 
 
 def test_template_structure(tmp_path: Path) -> None:
-    path = write_workbook(tmp_path / "t.xlsx")
+    path = write_authoring_workbook(tmp_path / "t.xlsx")
     book = load_workbook(path)
     assert book.sheetnames == ["Instructions", *SHEETS, "Lists"]
     assert book["Lists"].sheet_state == "hidden"
@@ -49,7 +49,7 @@ def test_round_trip_of_a_yaml_case_changes_nothing(example: Path, fictional: Pat
                                                    tmp_path: Path) -> None:
     for root in (example, fictional):
         before = tree_digest(root)
-        path = write_workbook(tmp_path / f"{root.name}.xlsx", load_case(root))
+        path = write_authoring_workbook(tmp_path / f"{root.name}.xlsx", load_case(root))
         report = import_table(root, path)
         assert (report.added, report.changed, report.removed) == ([], [], [])
         assert len(report.kept_in_yaml) == sum(load_case(root).count().values())
@@ -63,7 +63,7 @@ def test_formula_like_text_stays_text(fictional: Path, tmp_path: Path) -> None:
     ).replace("ordered the detention.\n    excerpt_lang", "ordered the detention.\"\n"
               "    excerpt_lang"))
     case = load_case(fictional)
-    path = write_workbook(tmp_path / "f.xlsx", case)
+    path = write_authoring_workbook(tmp_path / "f.xlsx", case)
     sheet = load_workbook(path)["Evidence"]
     cell = sheet.cell(row=2, column=4)
     assert cell.data_type == "s" and str(cell.value).startswith("=HYPERLINK")

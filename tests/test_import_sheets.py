@@ -16,7 +16,7 @@ from entities.case.loader import load_case
 from entities.exc import InvalidCase
 from entities.ftm.compile import compile_case
 from entities.intake.importer import import_table
-from exports.authoring import write_workbook
+from exports.authoring import write_authoring_workbook
 from tests.conftest import CASE_YML, require_tool, write_case
 from tests.sheet_helpers import fill_template, tree_digest
 
@@ -158,7 +158,7 @@ def test_header_problems(mini: Path, tmp_path: Path) -> None:
 
 def test_hand_written_record_cannot_be_changed_by_import(fictional: Path,
                                                          tmp_path: Path) -> None:
-    path = write_workbook(tmp_path / "f.xlsx", load_case(fictional))
+    path = write_authoring_workbook(tmp_path / "f.xlsx", load_case(fictional))
     book = load_workbook(path)
     book["Incidents"]["B2"] = "Changed title"
     book.save(path)
@@ -171,7 +171,7 @@ def test_hand_written_record_cannot_be_changed_by_import(fictional: Path,
 def test_imported_records_can_be_edited_through_a_fresh_export(mini: Path,
                                                                tmp_path: Path) -> None:
     import_table(mini, fill_template(tmp_path / "cases.xlsx", ROWS))
-    exported = write_workbook(tmp_path / "export.xlsx", load_case(mini))
+    exported = write_authoring_workbook(tmp_path / "export.xlsx", load_case(mini))
     assert import_table(mini, exported).summary == "0 added, 0 changed, 9 unchanged, 0 removed"
     book = load_workbook(exported)
     book["Incidents"]["B2"] = "Renamed"

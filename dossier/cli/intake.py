@@ -22,9 +22,9 @@ def template(file: Path) -> None:
     Example:
       dossier template my-case.xlsx
     """
-    from exports.authoring import write_workbook
+    from exports.authoring import write_authoring_workbook
 
-    write_workbook(file)
+    write_authoring_workbook(file)
     click.echo(f"wrote {file}; fill it in, then run: dossier import CASE {file}")
 
 
