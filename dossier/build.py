@@ -76,13 +76,14 @@ def prepare(root: Path, audience: str = "public", include_drafts: bool | None = 
 def build_case(root: Path, out: Path, audience: str = "public",
                include_drafts: bool | None = None, lang: str = "en",
                progress: Progress = QUIET, accept_changes: bool = False,
-               workers: int | None = None) -> BuildResult:
+               workers: int | None = None, replace: bool = False) -> BuildResult:
     """Build every output of the case at ``root`` into ``out`` (on ``workers`` processes;
     default: one per core).
 
     The whole case is validated first; nothing is written when it has mistakes. The
     outputs are written to a staging folder that replaces ``out`` only when complete, so
-    ``out`` always holds one whole build (see :mod:`dossier.outdir`).
+    ``out`` always holds one whole build (see :mod:`dossier.outdir`). A folder that holds
+    the outputs of another audience or case is refused unless ``replace``.
     The database receives every record (it stays inside the case folder); the files in
     ``out`` hold only what ``audience`` may see: for the public and parliament only
     reviewed attributions with evidence, unless ``include_drafts``. Records judged the
@@ -90,11 +91,12 @@ def build_case(root: Path, out: Path, audience: str = "public",
 
     Raises:
         InvalidCase: the case has mistakes (nothing written).
-        StoreError, OutputError: the database or an output could not be written.
+        StoreError, OutputError: the database or an output could not be written, or
+            ``out`` holds outputs of another audience or case.
     """
     view, statements = prepare(root, audience, include_drafts, accept_changes, progress)
     progress.step("linking the previous outputs")
-    with staged_folder(out) as staging:
+    with staged_folder(out, view.case.meta.id, audience, replace) as staging:
         result = write_outputs(view, staging, lang, progress, workers)
         progress.step("putting the new outputs in place")
     result.statements = statements
@@ -135,17 +137,25 @@ def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUI
 
 
 def export_case(root: Path, fmt: str, out: Path, audience: str = "public",
-                include_drafts: bool | None = None, lang: str = "en") -> Path:
+                include_drafts: bool | None = None, lang: str = "en",
+                replace: bool = False) -> Path:
     """Write one output (any format of :mod:`exports.registry`) at ``out``: for an
     audience, from the same view a build makes; ``authoring-xlsx`` takes the whole case.
+    A folder format is staged and swapped like a build's folder, and, like it, belongs
+    to one case and audience (see :mod:`dossier.outdir`).
 
     Raises:
         KeyError: ``fmt`` is no format of the registry.
+        OutputError: ``out`` cannot be written, or holds outputs of another audience.
     """
     item = exporter(fmt)
     if not item.audience:
         view = CaseView.build(load_case(root), "government", include_drafts=True)
     else:
         view, _ = prepare(root, audience, include_drafts)
-    item.write(view, out, lang)
+    if item.folder:
+        with staged_folder(out, view.case.meta.id, audience, replace) as staging:
+            item.write(view, staging, lang)
+    else:
+        item.write(view, out, lang)
     return out

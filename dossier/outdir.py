@@ -5,11 +5,20 @@ the previous outputs, so "what changed since the last build" still works and unc
 files cost nothing), then renames the old folder away and the new one into place. If
 the process is killed at any moment, ``NAME`` holds either the complete previous outputs
 or the complete new ones; the next build removes leftovers and, if it was killed between
-the two renames, puts the previous folder back first.
+the two renames, puts the previous folder back first. Nothing in the staging folder may
+be written in place: every file is new (:func:`entities.files.atomic_file`), so the hard
+links never carry a change back into the previous outputs.
+
+An output folder belongs to one case and one audience, written in its
+``.dossier-output.json``: a build for another audience (or case) into it is refused —
+what it holds would otherwise be compared with, and referred to by, the new outputs
+(``delta.json`` would list the other audience's entities) — unless told to ``replace``
+it, when the new outputs start from an empty folder.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -17,6 +26,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from entities.exc import OutputError
+from entities.files import atomic_file
+
+#: What an output folder holds: the case and the audience it was written for.
+MARKER = ".dossier-output.json"
 
 
 def recover(out: Path) -> None:
@@ -39,18 +52,60 @@ def _link_copy(src: str, dst: str) -> None:
         shutil.copy2(src, dst)
 
 
+def owner(out: Path) -> dict[str, str] | None:
+    """The case and audience an output folder was written for (``None``: an empty or
+    missing folder); a non-empty folder without the marker belongs to nobody known."""
+    if not out.is_dir() or not any(out.iterdir()):
+        return None
+    try:
+        data = json.loads((out / MARKER).read_text("utf-8"))
+        return {"case": str(data["case"]), "audience": str(data["audience"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {"case": "?", "audience": "?"}
+
+
+def claim(out: Path, case: str, audience: str, replace: bool = False) -> bool:
+    """Whether the outputs in ``out`` may be built upon (``False``: start empty).
+
+    Raises:
+        OutputError: ``out`` holds the outputs of another case or audience (or of
+            something else) and ``replace`` is not set.
+    """
+    found = owner(out)
+    if found is None:
+        return False
+    if found == {"case": case, "audience": audience}:
+        return not replace
+    if replace:
+        return False
+    if found["case"] == "?":
+        what = "files this program did not write (or wrote before it marked its folders)"
+    elif found["case"] != case:
+        what = f"the outputs of another case ({found['case']})"
+    else:
+        what = f"outputs for the {found['audience']} audience"
+    raise OutputError(f"{out} holds {what}; write the {audience} outputs into another folder, "
+                      "or add --replace to delete what it holds and start it afresh")
+
+
 @contextmanager
-def staged_folder(out: Path) -> Iterator[Path]:
-    """Yield a staging folder to write into; on success it becomes ``out``."""
+def staged_folder(out: Path, case: str, audience: str, replace: bool = False
+                  ) -> Iterator[Path]:
+    """Yield a staging folder to write into for ``case`` and ``audience``; on success it
+    becomes ``out`` (see :func:`claim` for a folder that holds other outputs)."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         recover(out)
+        keep = claim(out, case, audience, replace)
         staging = out.parent / f".{out.name}.building-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
-        if out.is_dir():
+        if keep:
             shutil.copytree(out, staging, copy_function=_link_copy)
         else:
             staging.mkdir()
+        with atomic_file(staging / MARKER) as fh:
+            fh.write(json.dumps({"case": case, "audience": audience}, indent=1,
+                                sort_keys=True).encode() + b"\n")
     except OSError as exc:
         raise OutputError(f"cannot prepare the output folder {out}: "
                           f"{exc.strerror or exc}") from exc

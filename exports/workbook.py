@@ -26,7 +26,7 @@ from entities.case.model import Evidence, Source
 from entities.files import atomic_file
 from evidence_maps.analysis import CaseAnalysis
 from evidence_maps.designations import DesignationReport
-from exports.cells import FORMULA_START
+from exports.cells import formula_like
 from exports.zipfix import stable_zip
 
 if TYPE_CHECKING:
@@ -61,13 +61,13 @@ def _cell(ws: Any, value: Any, column: Column) -> Any:
         cell = WriteOnlyCell(ws, value=dt.date.fromisoformat(value))
         cell.number_format = "yyyy-mm-dd"
         return cell
-    formula_like = isinstance(value, str) and value.startswith(FORMULA_START)
+    formula = formula_like(value)
     graded = column.kind == "grade" and value in GRADE_FILLS
     long_text = isinstance(value, str) and (len(value) > column.width or "\n" in value)
-    if not (formula_like or graded or long_text):
+    if not (formula or graded or long_text):
         return value
     cell = WriteOnlyCell(ws, value=value)
-    if formula_like:
+    if formula:
         cell.data_type = "s"            # text, never a formula
         cell.quotePrefix = True
     if graded:

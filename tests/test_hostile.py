@@ -200,3 +200,18 @@ def test_formula_injection_is_accepted_but_neutralised(fictional: Path, tmp_path
              if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert cells and all(c.data_type == "s" for c in cells)
     book.close()
+    # and in every CSV or text table (REDTEAM defect 7: they carried the formula as it was)
+    import csv
+
+    from exports.cells import FORMULA_START
+
+    tables = [*out.rglob("*.csv"), *out.rglob("*.txt")]
+    assert {p.name for p in tables} >= {"targets.simple.csv", "statements.csv", "names.txt"}
+    found = 0
+    for path in tables:
+        with path.open(encoding="utf-8", newline="") as fh:
+            cells = [c for row in csv.reader(fh) for c in row] if path.suffix == ".csv" \
+                else fh.read().splitlines()
+        assert not [c for c in cells if c.startswith(FORMULA_START)], path.name
+        found += sum(1 for c in cells if c.startswith("'=HYPERLINK"))
+    assert found >= 3  # the name is there, as text, in each table

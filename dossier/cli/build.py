@@ -20,11 +20,14 @@ LANGUAGES = ["en", "ru"]
 @drafts_option("Include draft attributions for the public and parliament audiences too.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the headings and fixed text of the PDFs.")
+@click.option("--replace", is_flag=True,
+              help="OUT holds the outputs of another audience or case: delete them and "
+                   "start afresh (without it, such a folder is refused).")
 @click.option("--accept-changes", is_flag=True,
               help="Accept evidence files that changed since they were registered: record "
                    "their new SHA-256 (in the audit log) instead of stopping.")
 def build(directory: Path, out: Path, audience: str, include_drafts: bool | None,
-          lang: str, accept_changes: bool) -> None:
+          lang: str, replace: bool, accept_changes: bool) -> None:
     """Validate the case, store it, and write its outputs.
 
     Writes OUT/entities.ftm.json (FollowTheMoney JSON lines), OUT/evidence_map.json
@@ -45,7 +48,7 @@ def build(directory: Path, out: Path, audience: str, include_drafts: bool | None
 
     with StepProgress() as progress:
         result = build_case(directory, out, audience, include_drafts or None, lang, progress,
-                            accept_changes)
+                            accept_changes, replace=replace)
     click.echo(f"audience: {audience}")
     for name, path in result.outputs.items():
         unit = result.units.get(name)
@@ -76,8 +79,11 @@ FORMATS_HELP = "; ".join(f"{e.name}: {e.title}" for e in EXPORTERS) + "."
 @drafts_option("Include draft attributions for the public and parliament audiences.")
 @click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
               help="Language of the fixed text, where the format has any.")
+@click.option("--replace", is_flag=True,
+              help="For a folder format: the folder holds outputs of another audience or "
+                   "case; delete them and start afresh.")
 def export(directory: Path, fmt: str, out: Path, audience: str,
-           include_drafts: bool | None, lang: str) -> None:
+           include_drafts: bool | None, lang: str, replace: bool) -> None:
     """Write the case in one format.
 
     \b
@@ -89,5 +95,5 @@ def export(directory: Path, fmt: str, out: Path, audience: str,
     """
     from dossier.build import export_case
 
-    export_case(directory, fmt, out, audience, include_drafts or None, lang)
+    export_case(directory, fmt, out, audience, include_drafts or None, lang, replace)
     click.echo(f"wrote {out} ({fmt})")

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from followthemoney import StatementEntity
-from followthemoney.statement import CSV, write_statements
+from followthemoney.statement.serialize import CSV_COLUMNS
 from followthemoney.types import registry
 
+from exports.cells import safe_text
 from exports.ftm_json import entity_line, stable_dict
 
 if TYPE_CHECKING:
@@ -176,31 +177,30 @@ def targets_simple(dataset: Dataset) -> bytes:
     writer.writerow(SIMPLE_COLUMNS)
     title = dataset.view.case.meta.title
     for entity in dataset.targets:
-        writer.writerow(simple_row(entity, title, dataset.sanctions.get(str(entity.id), [])))
+        row = simple_row(entity, title, dataset.sanctions.get(str(entity.id), []))
+        writer.writerow([safe_text(cell) for cell in row])
     return buffer.getvalue().encode("utf-8")
 
 
-class _Buffer(io.BytesIO):
-    """A buffer that survives the statement writer closing it."""
-
-    def close(self) -> None:
-        pass
-
-
 def statements_file(dataset: Dataset) -> bytes:
-    """``statements.csv``: followthemoney's statement serialisation (provenance per value)."""
-    buffer = _Buffer()
+    """``statements.csv``: followthemoney's statement columns and rows (provenance per
+    value), with formula-like values kept as text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, dialect=csv.unix_dialect)
+    writer.writerow(CSV_COLUMNS)
     stmts = sorted((s for e in dataset.entities for s in e.statements),
                    key=lambda s: (str(s.canonical_id), str(s.entity_id), s.prop, s.value,
                                   str(s.id)))
-    write_statements(buffer, CSV, stmts)
-    return buffer.getvalue()
+    for stmt in stmts:
+        row = stmt.to_csv_row()
+        writer.writerow([safe_text(row[column]) for column in CSV_COLUMNS])
+    return buffer.getvalue().encode("utf-8")
 
 
 def names_file(dataset: Dataset) -> bytes:
     """``names.txt``: the targets' names longer than three characters."""
     names = sorted({n for e in dataset.targets for n in e.get("name", quiet=True) if len(n) > 3})
-    return "".join(f"{n}\n" for n in names).encode("utf-8")
+    return "".join(f"{safe_text(n)}\n" for n in names).encode("utf-8")
 
 
 def delta_file(dataset: Dataset) -> bytes:
