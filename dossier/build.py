@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from followthemoney import StatementEntity
+
 from dossier.outdir import staged_folder
 from dossier.targets import write_targets
 from entities.case.case import Case
 from entities.case.loader import load_case
 from entities.db.database import CaseDatabase
-from entities.db.evidence_files import FileRegistry
+from entities.db.evidence_files import Change, FileRegistry
 from entities.ftm.compile import compile_case
 from entities.progress import QUIET, Progress
 from evidence_maps.analysis import HeldBack
@@ -47,30 +49,47 @@ class BuildResult:
     targets: dict[str, int] = field(default_factory=dict)
 
 
-def prepare(root: Path, audience: str = "public", include_drafts: bool | None = None,
-            accept_changes: bool = False, progress: Progress = QUIET
-            ) -> tuple[CaseView, int]:
-    """Validate the case and its evidence files, store it (every record) in its database,
-    and make its view for ``audience``; return the view and the statements stored.
+@dataclass
+class Prepared:
+    """A validated case, its view for one audience, and what storing it will write."""
+
+    view: CaseView
+    statements: list[StatementEntity]
+    file_changes: list[Change]
+
+
+def prepare(db: CaseDatabase, root: Path, audience: str = "public",
+            include_drafts: bool | None = None, accept_changes: bool = False,
+            progress: Progress = QUIET) -> Prepared:
+    """Validate the case and its evidence files, compile it, and make its view for
+    ``audience``, writing nothing: every check that can fail runs here, so that a build
+    that fails changes nothing anywhere.
 
     Raises:
         InvalidCase: the case has mistakes, or an evidence file changed since it was
-            registered (unless ``accept_changes``, which records the new hash).
-        StoreError: the database cannot be used.
+            registered (unless ``accept_changes``, which will record the new hash).
+        StoreError: the database cannot be read.
     """
     progress.step("reading and checking the case")
     case = load_case(root)
-    with CaseDatabase.for_case(case.root) as db:
-        progress.step("checking the evidence files")
-        registered = FileRegistry(db, case).check_and_register(accept_changes)
-        progress.step("storing the case")
-        statements = db.statements.replace(case.meta.id, compile_case(case))
-        progress.step("grading attributions and applying identity judgements")
-        view = CaseView.build(case, audience, include_drafts, db,
-                              {f.path: f for f in registered})
+    progress.step("checking the evidence files")
+    files, changes = FileRegistry(db, case).check(accept_changes)
+    progress.step("compiling the case")
+    statements = compile_case(case)
+    progress.step("grading attributions and applying identity judgements")
+    view = CaseView.build(case, audience, include_drafts, db, files)
     progress.step("compiling FollowTheMoney entities")
     view.entities  # noqa: B018 - computed once here, before any worker starts
-    return view, statements
+    return Prepared(view, statements, changes)
+
+
+def store(db: CaseDatabase, prepared: Prepared) -> int:
+    """Register the new evidence files and replace the case's statements, in one
+    transaction; return the statements written."""
+    case = prepared.view.case
+    with db.transaction("store the case"):
+        FileRegistry(db, case).save(prepared.file_changes)
+        return db.statements.replace(case.meta.id, prepared.statements)
 
 
 def build_case(root: Path, out: Path, audience: str = "public",
@@ -82,24 +101,29 @@ def build_case(root: Path, out: Path, audience: str = "public",
 
     The whole case is validated first; nothing is written when it has mistakes. The
     outputs are written to a staging folder that replaces ``out`` only when complete, so
-    ``out`` always holds one whole build (see :mod:`dossier.outdir`). A folder that holds
-    the outputs of another audience or case is refused unless ``replace``.
-    The database receives every record (it stays inside the case folder); the files in
-    ``out`` hold only what ``audience`` may see: for the public and parliament only
-    reviewed attributions with evidence, unless ``include_drafts``. Records judged the
-    same person or organisation (``dossier dedupe``) appear as one canonical entity.
+    ``out`` always holds one whole build (see :mod:`dossier.outdir`); the case database
+    is written (every record stored, new evidence files registered) only once every
+    output is: a build that fails anywhere changes nothing. A folder that holds the
+    outputs of another audience or case is refused unless ``replace``.
+    The files in ``out`` hold only what ``audience`` may see: for the public and
+    parliament only reviewed attributions with evidence, unless ``include_drafts``.
+    Records judged the same person or organisation (``dossier dedupe``) appear as one
+    canonical entity.
 
     Raises:
         InvalidCase: the case has mistakes (nothing written).
         StoreError, OutputError: the database or an output could not be written, or
             ``out`` holds outputs of another audience or case.
     """
-    view, statements = prepare(root, audience, include_drafts, accept_changes, progress)
-    progress.step("linking the previous outputs")
-    with staged_folder(out, view.case.meta.id, audience, replace) as staging:
-        result = write_outputs(view, staging, lang, progress, workers)
-        progress.step("putting the new outputs in place")
-    result.statements = statements
+    with CaseDatabase.for_case(Path(root)) as db:
+        prepared = prepare(db, root, audience, include_drafts, accept_changes, progress)
+        view = prepared.view
+        progress.step("linking the previous outputs")
+        with staged_folder(out, view.case.meta.id, audience, replace) as staging:
+            result = write_outputs(view, staging, lang, progress, workers)
+            progress.step("storing the case")
+            result.statements = store(db, prepared)
+            progress.step("putting the new outputs in place")
     result.outputs = {name: out / path.relative_to(staging)
                       for name, path in result.outputs.items()}
     return result
@@ -152,7 +176,8 @@ def export_case(root: Path, fmt: str, out: Path, audience: str = "public",
     if not item.audience:
         view = CaseView.build(load_case(root), "government", include_drafts=True)
     else:
-        view, _ = prepare(root, audience, include_drafts)
+        with CaseDatabase.for_case(Path(root)) as db:
+            view = prepare(db, root, audience, include_drafts).view
     if item.folder:
         with staged_folder(out, view.case.meta.id, audience, replace) as staging:
             item.write(view, staging, lang)

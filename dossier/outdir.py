@@ -103,13 +103,13 @@ def staged_folder(out: Path, case: str, audience: str, replace: bool = False
             shutil.copytree(out, staging, copy_function=_link_copy)
         else:
             staging.mkdir()
-        with atomic_file(staging / MARKER) as fh:
-            fh.write(json.dumps({"case": case, "audience": audience}, indent=1,
-                                sort_keys=True).encode() + b"\n")
     except OSError as exc:
         raise OutputError(f"cannot prepare the output folder {out}: "
                           f"{exc.strerror or exc}") from exc
     try:
+        with atomic_file(staging / MARKER) as fh:
+            fh.write(json.dumps({"case": case, "audience": audience}, indent=1,
+                                sort_keys=True).encode() + b"\n")
         yield staging
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -151,6 +151,7 @@ def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUI
     run_jobs(jobs, work, finished, workers)
     # A new file, never a write through the hard link to the previous outputs.
     with atomic_file(manifest_path) as fh:
-        fh.write(json.dumps({"targets": dict(sorted(digests.items()))}, indent=1).encode())
+        fh.write(json.dumps({"audit_head": view.audit_head,
+                             "targets": dict(sorted(digests.items()))}, indent=1).encode())
     counts = {"written": len(todo), "kept": len(digests) - len(todo), "removed": removed}
     return counts, results

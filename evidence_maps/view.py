@@ -85,6 +85,9 @@ class CaseView:
     linker: Linker[StatementEntity] = field(default_factory=lambda: Linker({}))
     #: statements of imported entities judged the same as a record this audience may see
     extra: list[Statement] = field(default_factory=list)
+    #: the hash of the audit log's newest entry when the view was made (a delivered
+    #: output can then prove what state of the log it was made from)
+    audit_head: str | None = None
 
     @classmethod
     def build(cls, case: Case, audience: str, include_drafts: bool | None = None,
@@ -123,6 +126,9 @@ class CaseView:
         own = {self.raw_id(r.id) for r in case.records()}
         merged = merged_referents(self.linker, {self.raw_id(i) for i in self.shown}) - own
         self.extra = db.statements.statements_of(merged) if merged else []
+        from entities.db.audit import AuditLog
+
+        self.audit_head = AuditLog(db).head()
         runs = db.screening.runs(case.meta.id)
         decisions = db.screening.decisions(case.meta.id)
         self.screening = designation_gaps([(t.id, t.name) for t in self.targets], runs,

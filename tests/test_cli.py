@@ -45,9 +45,11 @@ def test_build_writes_entities_and_store(runner: CliRunner, fictional: Path,
     assert (fictional / ".dossier" / "case.db").is_file()
     assert "audience: public" in result.output and "entities.ftm.json (" in result.output
     names = sorted(p.name for p in out.iterdir())
-    assert names == [".manifest.json", "dossiers", "entities.ftm.json", "evidence_map.json",
+    assert names == [".dossier-output.json", ".manifest.json", "dossiers", "entities.ftm.json",
+                     "evidence_map.json",
                      "maps", "opensanctions", "workbook.xlsx"]
-    assert [p.name for p in out.rglob(".*")] == [".manifest.json"]  # no temporary files
+    assert sorted(p.name for p in out.rglob(".*")) == [".dossier-output.json",
+                                                        ".manifest.json"]  # no temporary files
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
 
 

@@ -124,6 +124,149 @@ def csv_wrong_columns(case: Path, out: Path) -> list[str]:
     return ["import", str(case), str(path)]
 
 
+def billion_laughs(case: Path, out: Path) -> list[str]:
+    lines = ["laughs:", "  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True):
+        lines.append(f"  {name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    _data(case, "bad.yml", "\n".join(lines) + "\n")
+    return _build_args(case, out)
+
+
+def _person(photo: str = "", name: str = "Photo Person", extra: str = "") -> str:
+    line = f"    photo: {photo}\n" if photo else ""
+    return f"people:\n  - id: p-hostile\n    names: [\"{name}\"]\n{line}{extra}"
+
+
+def control_characters(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", _person(name="Bell \\a Escape \\x1b Null \\0 Person"))
+    return _build_args(case, out)
+
+
+def not_utf8_file_name(case: Path, out: Path) -> list[str]:
+    import os
+
+    folder = os.fsencode(case / "data")
+    with open(os.path.join(folder, b"bad-\xff\xfe.yml"), "wb") as fh:
+        fh.write(b"people: []\n")
+    return _build_args(case, out)
+
+
+def not_utf8_source_name(case: Path, out: Path) -> list[str]:
+    import os
+
+    with open(os.path.join(os.fsencode(case / "sources"), b"scan-\xe9t\xe9.pdf"), "wb") as fh:
+        fh.write(b"%PDF-1.4")
+    return _build_args(case, out)
+
+
+def not_an_image(case: Path, out: Path) -> list[str]:
+    (case / "sources" / "face.jpg").write_text("this is not a picture", "utf-8")
+    _data(case, "bad.yml", _person("sources/face.jpg"))
+    return _build_args(case, out)
+
+
+def truncated_image(case: Path, out: Path) -> list[str]:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.effect_noise((400, 300), 64).convert("RGB").save(buffer, "JPEG")
+    (case / "sources" / "face.jpg").write_bytes(buffer.getvalue()[:3000])
+    _data(case, "bad.yml", _person("sources/face.jpg"))
+    return _build_args(case, out)
+
+
+def _png_header(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height,
+                                                             8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+
+
+def huge_png(case: Path, out: Path) -> list[str]:
+    (case / "sources" / "face.png").write_bytes(_png_header(20_000, 20_000))  # 400 Mpx
+    _data(case, "bad.yml", _person("sources/face.png"))
+    return _build_args(case, out)
+
+
+def big_png(case: Path, out: Path) -> list[str]:
+    (case / "sources" / "face.png").write_bytes(_png_header(9_000, 6_000))  # 54 Mpx
+    _data(case, "bad.yml", _person("sources/face.png"))
+    return _build_args(case, out)
+
+
+def huge_jpeg_header(case: Path, out: Path) -> list[str]:
+    frame = bytes.fromhex("ffc00011080000000003012200021101031101")
+    frame = frame[:5] + (65000).to_bytes(2, "big") + (65000).to_bytes(2, "big") + frame[9:]
+    (case / "sources" / "face.jpg").write_bytes(b"\xff\xd8" + frame + b"\xff\xd9")
+    _data(case, "bad.yml", _person("sources/face.jpg"))
+    return _build_args(case, out)
+
+
+def _rewritten_workbook(path: Path, change: Callable[[str, bytes], bytes | None],
+                        add: dict[str, bytes] | None = None) -> None:
+    source = zipfile.ZipFile(io.BytesIO(_workbook_bytes()))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = change(info.filename, source.read(info.filename))
+            if data is not None:
+                target.writestr(info.filename, data)
+        for name, data in (add or {}).items():
+            target.writestr(name, data)
+
+
+def xlsx_with_dtd(case: Path, out: Path) -> list[str]:
+    path = out.parent / "dtd.xlsx"
+    dtd = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;">]>'
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet1.xml":
+            return data
+        return dtd + (data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data)
+
+    _rewritten_workbook(path, change)
+    return ["import", str(case), str(path)]
+
+
+def xlsx_malformed_part(case: Path, out: Path) -> list[str]:
+    path = out.parent / "malformed.xlsx"
+
+    def change(name: str, data: bytes) -> bytes:
+        return b"<worksheet><sheetData><row r=" if name == "xl/worksheets/sheet1.xml" else data
+
+    _rewritten_workbook(path, change)
+    return ["import", str(case), str(path)]
+
+
+def xlsx_external_link(case: Path, out: Path) -> list[str]:
+    path = out.parent / "linked.xlsx"
+    link = (b'<?xml version="1.0" encoding="UTF-8"?><externalLink xmlns="http://schemas.'
+            b'openxmlformats.org/spreadsheetml/2006/main"><externalBook/></externalLink>')
+    _rewritten_workbook(path, lambda name, data: data,
+                        {"xl/externalLinks/externalLink1.xml": link})
+    return ["import", str(case), str(path)]
+
+
+def ftm_thousands_of_values(case: Path, out: Path) -> list[str]:
+    import json
+
+    path = out.parent / "big.ftm.json"
+    names = [f"Name {n} Person" for n in range(10_000)]
+    path.write_text(json.dumps({"id": "x1", "schema": "Person", "properties": {
+        "name": names}}) + "\n", encoding="utf-8")
+    return ["import", str(case), str(path)]
+
+
+def list_thousands_of_values(case: Path, out: Path) -> list[str]:
+    ftm_thousands_of_values(case, out)
+    return ["screen", str(case), "--against", str(out.parent / "big.ftm.json")]
+
+
 CORPUS: dict[str, tuple[Setup, list[str]]] = {
     "malformed YAML": (malformed_yaml, ["data/bad.yml:"]),
     "wrong types": (wrong_types, ["data/bad.yml:3: people[0].names", "birth_date"]),
@@ -141,6 +284,25 @@ CORPUS: dict[str, tuple[Setup, list[str]]] = {
         "partner.ftm.json:2: schema: 'Starship' is not a FollowTheMoney schema",
         "partner.ftm.json:3: properties.wingspan", "partner.ftm.json:4:"]),
     "CSV binary garbage": (csv_wrong_columns, ["people.csv"]),
+    "YAML billion laughs": (billion_laughs, ["data/bad.yml", "through YAML aliases"]),
+    "control characters": (control_characters, [
+        "data/bad.yml:3: people[0].names[0]", "control character (U+0007)"]),
+    "non-UTF-8 data file name": (not_utf8_file_name, ["data/bad-", "is not UTF-8 text"]),
+    "non-UTF-8 source file name": (not_utf8_source_name, ["sources/scan-", "not UTF-8"]),
+    "photo that is not an image": (not_an_image, [
+        "data/bad.yml:4: people[0].photo", "is not an image that can be read whole"]),
+    "truncated photo": (truncated_image, ["people[0].photo", "truncated"]),
+    "400-megapixel PNG": (huge_png, ["people[0].photo", "too large an image"]),
+    "54-megapixel PNG": (big_png, ["people[0].photo", "9,000 × 6,000 pixels"]),
+    "JPEG header claiming 65000×65000": (huge_jpeg_header, ["people[0].photo"]),
+    "XLSX with a DTD": (xlsx_with_dtd, ["dtd.xlsx", "declares a DTD"]),
+    "XLSX with a malformed part": (xlsx_malformed_part, ["malformed.xlsx", "not a readable"]),
+    "XLSX with an external link": (xlsx_external_link, [
+        "linked.xlsx", "were not imported"]),
+    "FtM entity with 10,000 names": (ftm_thousands_of_values, [
+        "big.ftm.json:1: properties.name: has 10,000 values"]),
+    "screening list entry with 10,000 names": (list_thousands_of_values, [
+        "big.ftm.json:1: properties.name: has 10,000 values"]),
 }
 
 
@@ -159,7 +321,7 @@ def _outputs(out: Path) -> dict[str, str]:
 
 def _data_files(case: Path) -> dict[str, bytes]:
     return {str(p): p.read_bytes() for p in sorted((case / "data").rglob("*"))
-            if p.is_file() and p.name not in ("bad.yml", "garbage.yml", "cp1251.yml")}
+            if p.is_file() and not p.name.startswith(("bad", "garbage", "cp1251"))}
 
 
 @pytest.mark.parametrize("name", list(CORPUS))

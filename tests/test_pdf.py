@@ -100,10 +100,16 @@ def test_metadata_outline_and_page_numbers(built: Path) -> None:
 
 
 def test_pdfs_are_byte_identical_across_builds(fictional: Path, tmp_path: Path) -> None:
-    build_case(fictional, tmp_path / "a", "government")
-    build_case(fictional, tmp_path / "b", "government")
+    # The first build registers the evidence files (audit log entries); the overview names
+    # the log's head, so it is identical from the second build on, the dossiers always.
+    for name in ("a", "b", "c"):
+        build_case(fictional, tmp_path / name, "government")
     for pdf in (tmp_path / "a" / "dossiers").iterdir():
-        assert pdf.read_bytes() == (tmp_path / "b" / "dossiers" / pdf.name).read_bytes()
+        if pdf.name != "overview.pdf":
+            assert pdf.read_bytes() == (tmp_path / "b" / "dossiers" / pdf.name).read_bytes()
+        assert pdf.read_bytes() != b"" and (tmp_path / "b" / "dossiers" / pdf.name
+                                            ).read_bytes() == (tmp_path / "c" / "dossiers" /
+                                                               pdf.name).read_bytes()
 
 
 def test_first_page_renders_and_is_not_blank(built: Path, tmp_path: Path) -> None:
@@ -160,3 +166,59 @@ def test_photo_is_embedded_when_the_case_supplies_one(fictional: Path, tmp_path:
     reader = PdfReader(dossier_of(out, "fict", "chief"))
     images = [img for page in reader.pages[:4] for img in page.images]
     assert any(img.image is not None and img.image.size == (60, 80) for img in images)
+
+
+def _every_stream(pdf: Path) -> bytes:
+    """The PDF's bytes and every stream in it, decoded."""
+    from pypdf.generic import StreamObject
+
+    reader = PdfReader(pdf)
+    parts = [pdf.read_bytes()]
+    for number in range(1, len(reader.xref_objStm) + 2000):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # noqa: BLE001 - numbers that are no object
+            continue
+        if isinstance(obj, StreamObject):
+            parts.append(obj.get_data())
+    return b"\n".join(parts)
+
+
+@pytest.mark.parametrize("suffix", ["jpg", "png"])
+def test_photo_metadata_never_reaches_the_pdf(fictional: Path, tmp_path: Path,
+                                               suffix: str) -> None:
+    """REDTEAM defect 4: a JPEG went into the PDF byte for byte, EXIF and comments with it."""
+    from PIL import Image as PILImage
+    from PIL.PngImagePlugin import PngInfo
+
+    image = PILImage.new("RGB", (64, 48), (30, 90, 150))
+    path = fictional / "sources" / f"chief.{suffix}"
+    if suffix == "jpg":
+        exif = PILImage.Exif()
+        exif[0x013B] = "CANARYARTIST"          # Artist
+        exif[0x010E] = "CANARYDESCRIPTION"     # ImageDescription
+        exif[0x8825] = {2: (43.0, 15.0, 0.0)}  # GPS latitude
+        image.save(path, "JPEG", exif=exif, comment=b"CANARYCOMMENT",
+                   xmp=b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>CANARYXMP</x:xmpmeta>")
+        with PILImage.open(path) as check:  # the canaries are really in the file
+            assert check.getexif()[0x013B] == "CANARYARTIST"
+    else:
+        info = PngInfo()
+        info.add_text("Author", "CANARYARTIST")
+        info.add_itxt("Description", "CANARYDESCRIPTION")
+        image.save(path, "PNG", pnginfo=info)
+    assert b"CANARYARTIST" in path.read_bytes()
+    actors = fictional / "data" / "actors.yml"
+    actors.write_text(actors.read_text(encoding="utf-8").replace(
+        "    birth_place: Exampletown\n", "    birth_place: Exampletown\n"
+        f"    photo: sources/chief.{suffix}\n"), encoding="utf-8")
+    out = tmp_path / "out"
+    build_case(fictional, out, "government")
+    pdf = dossier_of(out, "fict", "chief")
+    reader = PdfReader(pdf)
+    assert any(img.image is not None and img.image.size == (64, 48)
+               for page in reader.pages[:4] for img in page.images)  # the photo is there
+    everything = _every_stream(pdf)
+    for canary in (b"CANARYARTIST", b"CANARYDESCRIPTION", b"CANARYCOMMENT", b"CANARYXMP",
+                   b"Exif", b"JFIF"):
+        assert canary not in everything, canary

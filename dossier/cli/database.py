@@ -50,21 +50,27 @@ def db_migrate(directory: Path, to: str) -> None:
 
 @cli.command()
 @click.argument("directory", type=CASE_DIR)
-def verify(directory: Path) -> None:
+@click.option("--expect-head", metavar="HASH",
+              help="The audit log head printed by an earlier verify (or in a build's "
+                   "overview): check that the log still holds that entry.")
+def verify(directory: Path, expect_head: str | None) -> None:
     """Check the evidence files and the audit log of a case.
 
     Re-hashes every registered evidence file (SHA-256) and reports files that are missing
     or modified since they were registered, files under sources/ (or named by a record)
     that are not registered yet (the next build registers them), and any break in the
-    audit log's hash chain. Exits 1 when anything is wrong.
+    audit log's hash chain, and prints the log's head: keep it elsewhere, and give it back
+    with --expect-head to detect entries removed from the end. Exits 1 when anything is
+    wrong.
 
     \b
-    Example:
+    Examples:
       dossier verify examples/kazakhstan-2020-2021
+      dossier verify my-case --expect-head 3f9c…
     """
     from entities.db.verify import verify_case
 
-    result = verify_case(directory)
+    result = verify_case(directory, expect_head)
     for line in result.lines():
         click.echo(line)
     if not result.clean:

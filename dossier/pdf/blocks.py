@@ -61,14 +61,46 @@ def heading(text: str, level: int = 1) -> Paragraph:
     return Paragraph(x(text), styles()["h1" if level == 1 else "h2"])
 
 
+#: The tallest a table row may be; a taller one (a long excerpt) continues in further
+#: rows, since a row taller than a page cannot be laid out at all.
+MAX_ROW_HEIGHT = 560.0
+#: The cells' left plus right padding (see ``styles.table_style``).
+CELL_PADDING = 6.0
+
+
+def _rows_of(cells: list[Paragraph], widths: list[float]) -> list[list[Paragraph]]:
+    """``cells`` as one table row, or as several when one cell is taller than
+    :data:`MAX_ROW_HEIGHT` (its text continues in the next row)."""
+    usable = [w - CELL_PADDING for w in widths]
+    if max(c.wrap(w, 1e9)[1] for c, w in zip(cells, usable, strict=True)) <= MAX_ROW_HEIGHT:
+        return [cells]
+    columns: list[list[Paragraph]] = []
+    for cell, width in zip(cells, usable, strict=True):
+        pieces, rest = [], cell
+        while rest.wrap(width, 1e9)[1] > MAX_ROW_HEIGHT:
+            parts = rest.split(width, MAX_ROW_HEIGHT)
+            if len(parts) < 2:
+                break  # nothing to split at: leave it whole
+            pieces.append(parts[0])
+            rest = parts[1]
+        columns.append([*pieces, rest])
+    empty = Paragraph("", styles()["cell"])
+    count = max(len(c) for c in columns)
+    return [[c[i] if i < len(c) else empty for c in columns] for i in range(count)]
+
+
 def table(header: list[str], rows: list[list[str]], widths: list[float],
           wrap_anywhere: frozenset[int] = frozenset()) -> Table:
     """A table of wrapped cells whose header row repeats on every page; columns in
-    ``wrap_anywhere`` (hashes, web addresses) may break inside a word."""
-    data = [[Paragraph(x(h), styles()["cellhead"]) for h in header]]
-    data += [[Paragraph(cell, styles()["cellwrap" if i in wrap_anywhere else "cell"])
-              for i, cell in enumerate(row)] for row in rows]
+    ``wrap_anywhere`` (hashes, web addresses) may break inside a word; a row too tall for
+    a page continues in the rows below it."""
     total = sum(widths)
-    result = Table(data, colWidths=[WIDTH * w / total for w in widths], repeatRows=1)
+    column_widths = [WIDTH * w / total for w in widths]
+    data = [[Paragraph(x(h), styles()["cellhead"]) for h in header]]
+    for row in rows:
+        cells = [Paragraph(cell, styles()["cellwrap" if i in wrap_anywhere else "cell"])
+                 for i, cell in enumerate(row)]
+        data += _rows_of(cells, column_widths)
+    result = Table(data, colWidths=column_widths, repeatRows=1)
     result.setStyle(table_style())
     return result

@@ -1,11 +1,13 @@
 """Raster pictures in a dossier, decoded once however many layout passes the PDF takes.
 
 reportlab's own ``Image`` re-reads and re-decodes its file on every pass of the
-table-of-contents build, and splits a PNG's alpha channel into a separate mask. A
-``Picture`` flattens the image onto white once, keeps the RGB pixels, hands the same
-reader to every pass, and is not drawn at all in the dossier template's first (measuring)
-pass: the template draws on a :class:`SketchCanvas`, which says whether the current pass
-is one that only measures. JPEG files are passed through undecoded, as reportlab does.
+table-of-contents build, splits a PNG's alpha channel into a separate mask, and copies a
+JPEG file into the PDF byte for byte — its EXIF, XMP and IPTC metadata, comments, GPS
+position and thumbnail included. A ``Picture`` decodes every image once (JPEG too),
+flattens it onto white and keeps only its pixels, so nothing but pixels reaches the
+PDF; it hands the same reader to every pass, and is not drawn at all in the dossier
+template's first (measuring) pass: the template draws on a :class:`SketchCanvas`, which
+says whether the current pass is one that only measures.
 """
 
 from __future__ import annotations
@@ -13,21 +15,27 @@ from __future__ import annotations
 from pathlib import Path
 
 from PIL import Image as PILImage
+from PIL import ImageOps
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-_JPEG = (".jpg", ".jpeg")
-
 
 def _flat(path: Path) -> PILImage.Image:
-    with PILImage.open(path) as image:
-        image.load()
+    """The image's pixels only, upright, on white: a new image, without any of the file's
+    metadata (EXIF, XMP, IPTC, ICC, comments, text chunks, thumbnails)."""
+    with PILImage.open(path) as opened:
+        opened.load()
+        image: PILImage.Image = ImageOps.exif_transpose(opened) or opened  # upright
         if image.mode in ("RGBA", "LA", "P", "PA"):
             rgba = image.convert("RGBA")
             white = PILImage.new("RGBA", rgba.size, "white")
-            return PILImage.alpha_composite(white, rgba).convert("RGB")
-        return image.convert("RGB") if image.mode not in ("RGB", "L") else image.copy()
+            flat = PILImage.alpha_composite(white, rgba).convert("RGB")
+        else:
+            flat = image.convert("RGB") if image.mode != "RGB" else image
+        pixels = PILImage.new("RGB", flat.size)  # a fresh image: pixels, no metadata
+        pixels.paste(flat)
+        return pixels
 
 
 class SketchCanvas(Canvas):  # type: ignore[misc]
@@ -40,10 +48,9 @@ class SketchCanvas(Canvas):  # type: ignore[misc]
 
 
 class Picture(Flowable):  # type: ignore[misc]
-    """An image (a JPEG file's path, or decoded pixels) drawn at ``width`` × ``height``
-    points."""
+    """Decoded pixels drawn at ``width`` × ``height`` points."""
 
-    def __init__(self, source: str | ImageReader, width: float, height: float):
+    def __init__(self, source: ImageReader, width: float, height: float):
         super().__init__()
         self.source = source
         self.width = width
@@ -63,15 +70,8 @@ class Picture(Flowable):  # type: ignore[misc]
 def picture(path: Path, max_width: float, max_height: float,
             max_scale: float = 1.0) -> Picture:
     """A ``Picture`` of ``path`` scaled to fit the box (points per pixel ≤ ``max_scale``);
-    the file is decoded once, here (a JPEG only has its header read)."""
-    source: str | ImageReader
-    if path.suffix.lower() in _JPEG:
-        with PILImage.open(path) as image:
-            w, h = image.size
-        source = str(path)
-    else:
-        pixels = _flat(path)
-        w, h = pixels.size
-        source = ImageReader(pixels)
+    the file is decoded once, here, and only its pixels are kept."""
+    pixels = _flat(path)
+    w, h = pixels.size
     scale = min(max_width / w, max_height / h, max_scale)
-    return Picture(source, w * scale, h * scale)
+    return Picture(ImageReader(pixels), w * scale, h * scale)

@@ -87,6 +87,9 @@ def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
     if notes:
         story.append(heading(t("s_checks", lang)))
         story += [para(x(note), "small") for note in notes]
+    if view.audit_head:
+        story.append(heading(t("s_integrity", lang)))
+        story.append(para(x(t("audit_head", lang, head=view.audit_head)), "small"))
     data = render(info, story)
     with atomic_file(path) as fh:
         fh.write(data)

@@ -21,11 +21,28 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
 _SPACES = re.compile(r"\s+")
 
 
-def clean_text(value: Any) -> Any:
+#: Control characters no output can hold (a PDF, a workbook or a CSV would break or
+#: hide them): every C0 and C1 code but tab, line feed and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def normalise_text(value: Any) -> Any:
     """Strip outer spaces and turn non-breaking and zero-width spaces into plain ones."""
     if isinstance(value, str):
         value = value.replace("\u00a0", " ").replace("\u200b", "").replace("\ufeff", "")
         value = unicodedata.normalize("NFC", value).strip()
+    return value
+
+
+def clean_text(value: Any) -> Any:
+    """:func:`normalise_text`, and refuse control characters (``"\\a"``, ``"\\x1b"``
+    written as YAML escapes, or pasted into a spreadsheet cell)."""
+    value = normalise_text(value)
+    if isinstance(value, str):
+        found = _CONTROL.search(value)
+        if found:
+            raise ValueError(f"contains a control character (U+{ord(found.group()):04X}), "
+                             "which no output can hold; remove it")
     return value
 
 

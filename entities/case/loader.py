@@ -9,6 +9,7 @@ A case folder holds ``case.yml`` and any number of YAML data files under
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ from entities.exc import CaseNotFound, InvalidCase, Problem
 
 CASE_FILE = "case.yml"
 DATA_DIR = "data"
+#: The case's folder of evidence files (registered and hashed by builds).
+SOURCES_DIR = "sources"
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -41,12 +44,38 @@ def case_file(root: Path) -> Path:
 
 
 def data_files(root: Path) -> list[Path]:
-    """The case's data files, in a stable order."""
+    """The case's data files, in a stable order (file names that are not UTF-8 are left
+    to :func:`name_problems`)."""
     folder = root / DATA_DIR
     if not folder.is_dir():
         return []
-    found = [p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()]
+    found = [p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()
+             and utf8_name(p)]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def utf8_name(path: Path) -> bool:
+    """Whether ``path`` is spelt in UTF-8 (a name from another system may not be, and
+    could then be neither printed, stored nor compared)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def name_problems(root: Path) -> list[Problem]:
+    """Every file under ``data/`` and ``sources/`` whose name is not UTF-8."""
+    problems = []
+    for folder in (DATA_DIR, SOURCES_DIR):
+        if not (root / folder).is_dir():
+            continue
+        for path in sorted((root / folder).rglob("*"), key=lambda p: os.fsencode(p)):
+            if not utf8_name(path):
+                shown = os.fsencode(path.relative_to(root)).decode("utf-8", "replace")
+                problems.append(Problem(shown, 0, "", "this file's name is not UTF-8 text "
+                                        "(it was made on another system?); rename it"))
+    return problems
 
 
 def _read(root: Path, path: Path) -> LocatedData:
@@ -148,6 +177,7 @@ def read_case(root: Path | str) -> tuple[Case | None, list[Problem]]:
     except InvalidCase as exc:
         problems.extend(exc.problems)
         meta = None
+    problems.extend(name_problems(root))
     sections: dict[str, list[Record]] = {name: [] for name in SECTIONS}
     for path in data_files(root):
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from entities.case.case import Case
 from entities.case.model import (
@@ -111,9 +112,14 @@ def check_dates(case: Case) -> list[Problem]:
     return problems
 
 
+#: The largest photo a case may use (a 40-megapixel image is 120 MB once decoded).
+MAX_PHOTO_PIXELS = 40_000_000
+
+
 def check_files(case: Case) -> list[Problem]:
-    """Source files and photos exist inside the case folder. (Their hashes are checked
-    by :mod:`entities.integrity` when a build registers or uses them.)"""
+    """Source files and photos exist inside the case folder, and photos are images that
+    can be read whole and are not too large. (Hashes are checked by
+    :mod:`entities.db.evidence_files` when a build registers or uses the files.)"""
     problems = []
     root = case.root.resolve()
     for record, field, rel in _files(case):
@@ -124,7 +130,34 @@ def check_files(case: Case) -> list[Problem]:
         elif not path.is_file():
             problems.append(record.problem(
                 f"file '{rel}' does not exist in the case folder", field))
+        elif field == "photo":
+            message = photo_problem(path)
+            if message:
+                problems.append(record.problem(f"'{rel}' {message}", field))
     return problems
+
+
+def photo_problem(path: Path) -> str | None:
+    """Why the photo at ``path`` cannot go into a dossier (``None``: it can). Its size is
+    read from the header before any pixel is decoded."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height > MAX_PHOTO_PIXELS:
+                    return (f"is {width:,} × {height:,} pixels; a photo may have at most "
+                            f"{MAX_PHOTO_PIXELS // 1_000_000} million: make it smaller")
+                image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return "claims to be too large an image to open; make it smaller"
+    except (OSError, ValueError, SyntaxError) as exc:
+        return f"is not an image that can be read whole ({exc}); save it again as JPEG or PNG"
+    return None
 
 
 def _files(case: Case) -> Iterator[tuple[Record, str, str]]:

@@ -50,6 +50,31 @@ def format_path(path: Iterable[str | int]) -> str:
 
 #: libyaml's parser when PyYAML was built with it (about ten times faster), else PyYAML's.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: The most values one file may hold once YAML aliases (``*name``) are expanded: the
+#: "billion laughs" (aliases of aliases of aliases…) is refused before it is expanded.
+MAX_VALUES = 10_000_000
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _expanded_size(node: Node, memo: dict[int, int]) -> int:
+    """How many values ``node`` stands for with every alias expanded (each distinct node
+    is counted once, so this costs no more than reading the file)."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    memo[id(node)] = 1  # a node that contains itself counts once, not forever
+    size = 1
+    if isinstance(node, MappingNode):
+        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    elif isinstance(node, SequenceNode):
+        size += sum(_expanded_size(item, memo) for item in node.value)
+    if size > MAX_VALUES:
+        raise _TooLarge
+    memo[id(node)] = size
+    return size
 
 
 class _Reader:
@@ -63,6 +88,7 @@ class _Reader:
         node = self.loader.get_single_node()
         if node is None:
             return None
+        _expanded_size(node, {})
         self.lines[()] = node.start_mark.line + 1
         return self.convert(node, ())
 
@@ -144,6 +170,10 @@ def parse_yaml(file: str, raw: bytes) -> LocatedData:
         raise InvalidCase([Problem(file, 0, "", f"YAML error: {exc}")]) from None
     except RecursionError:
         message = "is nested too deeply to be a case file"
+        raise InvalidCase([Problem(file, 0, "", message)]) from None
+    except _TooLarge:
+        message = (f"expands to more than {MAX_VALUES:,} values through YAML aliases "
+                   "(*name); write the values out instead of repeating them by alias")
         raise InvalidCase([Problem(file, 0, "", message)]) from None
     finally:
         if reader is not None:

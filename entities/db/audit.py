@@ -100,6 +100,12 @@ class AuditLog:
         with self.db.transaction("read the audit log") as conn:
             return [dict(r) for r in conn.execute(select(LOG).order_by(LOG.c.seq)).mappings()]
 
+    def head(self) -> str | None:
+        """The hash of the newest entry (``None`` for an empty log)."""
+        with self.db.transaction("read the audit log") as conn:
+            row = conn.execute(select(LOG.c.hash).order_by(LOG.c.seq.desc()).limit(1)).first()
+        return str(row[0]) if row else None
+
     def entries(self, limit: int = 0) -> list[Entry]:
         """Every entry in order (only the last ``limit`` when given)."""
         entries = [Entry(r["seq"], r["at"], r["actor"], r["action"], r["subject"],

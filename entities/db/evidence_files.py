@@ -16,15 +16,18 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 
 from entities.case.case import Case
+from entities.case.loader import SOURCES_DIR, utf8_name
 from entities.db.audit import AuditLog
 from entities.db.database import EVIDENCE_FILES as FILES
 from entities.exc import InvalidCase, Problem
 from entities.files import file_digest
 
+#: The audit actions that record a file's hash.
+FILE_ACTIONS = ("register-file", "accept-change")
+
 if TYPE_CHECKING:
     from entities.db.database import CaseDatabase
 
-SOURCES_DIR = "sources"
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,15 @@ class Registered:
     registered_at: str
 
 
+@dataclass(frozen=True)
+class Logged:
+    """The audit log's last word on a file: the hash it registered or accepted, when."""
+
+    sha256: str
+    seq: int
+    at: str
+
+
 @dataclass
 class FileReport:
     """What ``dossier verify`` found."""
@@ -43,10 +55,22 @@ class FileReport:
     missing: list[Registered] = field(default_factory=list)
     modified: list[tuple[Registered, str]] = field(default_factory=list)
     unregistered: list[str] = field(default_factory=list)
+    #: register rows whose hash is not the one the audit log recorded (the register was
+    #: altered, perhaps together with the file)
+    altered: list[tuple[Registered, Logged]] = field(default_factory=list)
+    #: files the audit log registered whose register row is gone
+    dropped: list[tuple[str, Logged]] = field(default_factory=list)
+    #: register rows no audit entry recorded (written straight into the database)
+    unlogged: list[Registered] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
-        return not (self.missing or self.modified or self.unregistered)
+        return not (self.missing or self.modified or self.unregistered or self.altered
+                    or self.dropped or self.unlogged)
+
+
+#: One change to the register: its audit action, the entry before (if any), the new one.
+Change = tuple[str, Registered | None, Registered]
 
 
 def case_files(case: Case) -> list[str]:
@@ -62,14 +86,15 @@ def case_files(case: Case) -> list[str]:
     folder = root / SOURCES_DIR
     if folder.is_dir():
         for path in folder.rglob("*"):
-            if path.is_file() and not path.name.startswith("."):
+            if path.is_file() and utf8_name(path):  # hidden (dot) files too
                 found.add(path.relative_to(root).as_posix())
     return sorted(p for p in found if (root / p).resolve().is_file()
                   and (root / p).resolve().is_relative_to(root))
 
 
 class FileRegistry:
-    """The registered hashes of a case's evidence files, in its :class:`CaseDatabase`."""
+    """The registered hashes of a case's evidence files, in its :class:`CaseDatabase`,
+    checked against the audit log that recorded each registration."""
 
     def __init__(self, db: CaseDatabase, case: Case):
         self.db = db
@@ -82,6 +107,15 @@ class FileRegistry:
         return {r["path"]: Registered(r["path"], r["size"], r["sha256"], r["registered_at"])
                 for r in rows}
 
+    def history(self) -> dict[str, Logged]:
+        """path → the hash the audit log last registered or accepted for it."""
+        out: dict[str, Logged] = {}
+        for entry in AuditLog(self.db).entries():
+            if entry.action in FILE_ACTIONS and isinstance(entry.after, dict):
+                out[entry.subject] = Logged(str(entry.after.get("sha256")), entry.seq,
+                                            entry.at)
+        return out
+
     def _declared(self, path: str) -> Registered | None:
         """The hash written in a source's ``sha256`` field, for a file not registered yet."""
         for source in self.case.sources:
@@ -90,10 +124,17 @@ class FileRegistry:
         return None
 
     def verify(self) -> FileReport:
-        """Re-hash every registered file; list missing, modified and unregistered ones."""
+        """Re-hash every registered file; list missing, modified and unregistered ones,
+        and register rows that the audit log contradicts or misses."""
         report = FileReport()
         known = self.registered()
+        history = self.history()
         for path, entry in sorted(known.items()):
+            logged = history.get(path)
+            if logged is None:
+                report.unlogged.append(entry)
+            elif logged.sha256 != entry.sha256:
+                report.altered.append((entry, logged))
             full = self.case.root / path
             if not full.is_file():
                 report.missing.append(entry)
@@ -101,10 +142,13 @@ class FileRegistry:
             digest = file_digest(full)
             if digest != entry.sha256:
                 report.modified.append((entry, digest))
-            else:
+            elif logged is not None and logged.sha256 == entry.sha256:
                 report.ok.append(path)
+        for path, logged in sorted(history.items()):
+            if path not in known:
+                report.dropped.append((path, logged))
         for path in case_files(self.case):
-            if path in known:
+            if path in known or path in history:
                 continue
             declared = self._declared(path)
             digest = file_digest(self.case.root / path) if declared else ""
@@ -114,50 +158,71 @@ class FileRegistry:
                 report.unregistered.append(path)
         return report
 
-    def check_and_register(self, accept_changes: bool = False) -> list[Registered]:
-        """Register new files; refuse changed ones unless ``accept_changes`` (then record
-        the new hash). Each registration and accepted change goes to the audit log.
-        Returns the register after the call.
+    def check(self, accept_changes: bool = False) -> tuple[dict[str, Registered],
+                                                           list[Change]]:
+        """What the register would be after this build, and the changes to make; writes
+        nothing (:meth:`save` does, once every output is written). A file whose content
+        differs from what the register or the audit log recorded stops the build unless
+        ``accept_changes``; so does a register that the audit log contradicts.
 
         Raises:
-            InvalidCase: a registered file changed or disappeared and changes are not
-                accepted (nothing is registered then).
+            InvalidCase: a registered file changed, disappeared, or its registration was
+                altered or removed, and changes are not accepted.
         """
         known = self.registered()
+        history = self.history()
         now = datetime.now(UTC).isoformat(timespec="seconds")
         problems = []
-        changes: list[tuple[str, Registered | None, Registered]] = []
+        changes: list[Change] = []
         for path in case_files(self.case):
             full = self.case.root / path
             entry = Registered(path, full.stat().st_size, file_digest(full), now)
-            old = known.get(path) or self._declared(path)
-            if old is None:
-                changes.append(("register-file", None, entry))
-            elif old.sha256 != entry.sha256:
-                if accept_changes:
-                    changes.append(("accept-change", old, entry))
-                else:
-                    when = (f"it was registered on {old.registered_at[:10]}" if old.registered_at
-                            else "its sha256 was written in the case")
-                    problems.append(Problem(path, 0, "", (
-                        f"this evidence file changed since {when} (SHA-256 "
-                        f"{old.sha256[:12]}…, now {entry.sha256[:12]}…); check that the "
-                        f"change is intended, then build with --accept-changes to record "
-                        f"the new hash")))
-            elif path not in known:
-                changes.append(("register-file", None, entry))
+            logged = history.get(path)
+            old = known.get(path)
+            if old is not None and logged is not None and logged.sha256 != old.sha256:
+                problem = (f"its registered SHA-256 ({old.sha256[:12]}…) is not the one the "
+                           f"audit log recorded (entry {logged.seq}, {logged.at[:10]}: "
+                           f"{logged.sha256[:12]}…): the register was altered")
+            elif old is None and logged is not None:
+                old = Registered(path, 0, logged.sha256, logged.at)
+                problem = (f"its registration (audit log entry {logged.seq}, "
+                           f"{logged.at[:10]}) is missing from the register")
+                if logged.sha256 == entry.sha256:
+                    changes.append(("register-file", None, entry))  # the same file: restore
+                    continue
+                problem += f", and the file changed since (now {entry.sha256[:12]}…)"
+            else:
+                old = old or self._declared(path)
+                problem = ""
+                if old is None or (path not in known and old.sha256 == entry.sha256):
+                    changes.append(("register-file", None, entry))
+                    continue
+                if old.sha256 == entry.sha256:
+                    continue
+                when = (f"it was registered on {old.registered_at[:10]}" if old.registered_at
+                        else "its sha256 was written in the case")
+                problem = (f"this evidence file changed since {when} (SHA-256 "
+                           f"{old.sha256[:12]}…, now {entry.sha256[:12]}…)")
+            if accept_changes:
+                changes.append(("accept-change", old, entry))
+            else:
+                problems.append(Problem(path, 0, "", f"{problem}; check that this is "
+                                        "intended, then build with --accept-changes to "
+                                        "record the file as it is now"))
         referenced = {s.file for s in self.case.sources} | {p.photo for p in self.case.people}
-        for path, old in known.items():
+        for path, registered in known.items():
             if path in referenced and not (self.case.root / path).is_file():
                 problems.append(Problem(path, 0, "", f"this registered evidence file is "
-                                        f"missing (registered {old.registered_at[:10]})"))
+                                        f"missing (registered {registered.registered_at[:10]})"))
         if problems:
             raise InvalidCase(problems)
-        if changes:
-            self._save(changes)
-        return list({**known, **{c[2].path: c[2] for c in changes}}.values())
+        return {**known, **{c[2].path: c[2] for c in changes}}, changes
 
-    def _save(self, changes: list[tuple[str, Registered | None, Registered]]) -> None:
+    def save(self, changes: list[Change]) -> None:
+        """Write ``changes`` (from :meth:`check`), each with its audit entry, in the
+        current transaction (or one of their own)."""
+        if not changes:
+            return
         audit = AuditLog(self.db)
         with self.db.transaction("write the evidence file register") as conn:
             if self.db.dialect == "postgresql":  # concurrent builds take turns

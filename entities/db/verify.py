@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from entities.case.loader import read_case
-from entities.db.audit import AuditLog
+from entities.db.audit import AuditLog, Entry
 from entities.db.database import CaseDatabase
 from entities.db.evidence_files import FileRegistry, FileReport
 from entities.exc import Problem
@@ -26,11 +26,17 @@ class Verification:
     #: breaks in the audit log's hash chain
     chain: list[str] = field(default_factory=list)
     entries: int = 0
+    #: the hash of the newest entry (``None``: the log is empty)
+    head: str | None = None
+    #: what was wrong with the head the caller expected (``--expect-head``)
+    head_problem: str | None = None
+    #: screening decisions the audit log did not record as they are
+    decisions: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
         return not self.case_problems and self.files is not None and self.files.clean \
-            and not self.chain
+            and not self.chain and self.head_problem is None and not self.decisions
 
     def lines(self) -> list[str]:
         """The report, one finding per line, then a summary line."""
@@ -43,14 +49,31 @@ class Verification:
                 for e, digest in report.modified]
         out += [f"unregistered: {p} (run dossier build to register it)"
                 for p in report.unregistered]
+        out += [f"altered register: {e.path} (registered SHA-256 {e.sha256}, but audit log "
+                f"entry {logged.seq} recorded {logged.sha256})" for e, logged in report.altered]
+        out += [f"register row removed: {path} (audit log entry {logged.seq} registered "
+                f"SHA-256 {logged.sha256} on {logged.at[:10]})" for path, logged in
+                report.dropped]
+        out += [f"register row without its audit entry: {e.path} (SHA-256 {e.sha256}): it "
+                "was written into the database, not registered by a build" for e in
+                report.unlogged]
+        out += [f"screening decision without its audit entry: {d}" for d in self.decisions]
         out += [f"audit log: {broken}" for broken in self.chain]
+        if self.head_problem:
+            out.append(f"audit log: {self.head_problem}")
         out.append(f"{len(report.ok)} evidence files intact; audit log: {self.entries} "
                    f"entries, {'chain intact' if not self.chain else 'CHAIN BROKEN'}")
+        if self.head:
+            out.append(f"audit log head: {self.head} — keep this somewhere else (it is also "
+                       "in every build's overview): if entries are ever removed from the end, "
+                       "dossier verify --expect-head with it will say so")
         return out
 
 
-def verify_case(root: Path) -> Verification:
-    """Check the evidence files and the audit log of the case at ``root``.
+def verify_case(root: Path, expect_head: str | None = None) -> Verification:
+    """Check the evidence files and the audit log of the case at ``root``; with
+    ``expect_head`` (a head hash printed earlier), check that the log still holds that
+    entry — removing the newest entries leaves an intact chain, but not that entry.
 
     A case with mistakes is reported as such (its files and log are not checked).
     """
@@ -62,5 +85,31 @@ def verify_case(root: Path) -> Verification:
         result.files = FileRegistry(db, case).verify()
         log = AuditLog(db)
         result.chain = log.verify()
-        result.entries = len(log.entries())
+        entries = log.entries()
+        result.decisions = _unlogged_decisions(db, case.meta.id, entries)
+        result.entries = len(entries)
+        result.head = entries[-1].hash if entries else None
+        if expect_head:
+            hashes = [e.hash for e in entries]
+            if expect_head not in hashes:
+                result.head_problem = (f"the entry {expect_head[:16]}… you expected is not in "
+                                       "the log: entries were removed (or the log was "
+                                       "replaced) since that head was taken")
+            elif hashes[-1] != expect_head:
+                later = len(hashes) - 1 - hashes.index(expect_head)
+                result.head = f"{result.head} ({later} entries after the one you expected)"
     return result
+
+
+def _unlogged_decisions(db: CaseDatabase, case_id: str, entries: list[Entry]) -> list[str]:
+    """Screening decisions whose audit entry is missing or says otherwise."""
+    logged: dict[str, object] = {}
+    for entry in entries:
+        if entry.action == "screening-decision" and isinstance(entry.after, dict):
+            logged[entry.subject] = entry.after.get("decision")
+    out = []
+    for (target, match_id), decision in sorted(db.screening.decisions(case_id).items()):
+        subject = f"{target} = {match_id}"
+        if logged.get(subject) != decision["decision"]:
+            out.append(f"{subject} ({decision['decision']} by {decision['user']})")
+    return out

@@ -23,6 +23,9 @@ from entities.exc import InvalidInput, Problem
 from entities.progress import QUIET, Progress
 
 MAX_PROBLEMS = 100
+#: The most values one property of one entity may have. Real entities have a few dozen
+#: names at most; one with thousands costs minutes to match and is no single person.
+MAX_VALUES = 1000
 #: How many lines pass between two progress reports.
 REPORT_EVERY = 2000
 #: File names that are read as FtM JSON lines.
@@ -87,6 +90,11 @@ class FtmReader:
             self.problem(line, "properties", "must be an object of property value lists")
             return None
         data["properties"] = {k: v if isinstance(v, list) else [v] for k, v in props.items()}
+        for name, values in data["properties"].items():
+            if len(values) > MAX_VALUES:
+                self.problem(line, f"properties.{name}", f"has {len(values):,} values; an "
+                             f"entity may have at most {MAX_VALUES:,} in one property")
+                return None
         return schema, data
 
     def __iter__(self) -> Iterator[tuple[int, Schema, dict[str, Any]]]:

@@ -29,6 +29,11 @@ MAX_SHEET_BYTES = 200 * 1024 * 1024
 MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 MAX_RATIO = 200
 IGNORED_SHEETS = {"instructions", "lists", "инструкция"}
+#: What openpyxl raises on a damaged or malformed workbook (a broken zip, a missing or
+#: malformed XML part — ParseError and lxml's XMLSyntaxError are SyntaxErrors —, an
+#: unexpected value where it expects another).
+READ_ERRORS = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError,
+               SyntaxError, TypeError, AttributeError, IndexError, EOFError)
 
 
 @dataclass
@@ -54,30 +59,49 @@ def _header(cells: Iterable[Any]) -> list[str]:
     return [str(c).strip().lower().replace(" ", "_") if c is not None else "" for c in cells]
 
 
-def _check_unpacked_size(path: Path, label: str) -> None:
-    """Refuse workbooks that unpack to more than MAX_UNPACKED_BYTES, or whose parts are
-    compressed suspiciously well (a "zip bomb"), before anything reads them."""
+def _check_parts(path: Path, label: str) -> None:
+    """Refuse, before any XML of it is parsed, a workbook that unpacks to more than
+    MAX_UNPACKED_BYTES or whose parts are compressed suspiciously well (a "zip bomb"),
+    one whose XML declares a DTD (entities that could expand without end or read other
+    files), and one that links to other files (its cells would hold copies of values
+    from files nobody imported)."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
+            total = sum(i.file_size for i in infos)
+            worst = max((i.file_size / max(i.compress_size, 1) for i in infos), default=0)
+            if total > MAX_UNPACKED_BYTES or (total > 10 * 1024 * 1024 and worst > MAX_RATIO):
+                raise InvalidCase([Problem(label, 0, "", (
+                    f"unpacks to {total // 1_048_576} MB (compressed up to {worst:.0f} "
+                    "times); that is too large or not a normal workbook, so it was not "
+                    "opened"))])
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels")):
+                    with archive.open(info) as part:
+                        head = part.read(4096).lower()
+                    if b"<!doctype" in head or b"<!entity" in head:
+                        raise InvalidCase([Problem(label, 0, "", (
+                            f"its part {info.filename} declares a DTD, which workbooks "
+                            "saved by Excel or LibreOffice never do; it was not opened"))])
+            links = [i.filename for i in infos if i.filename.startswith("xl/externalLinks/")
+                     and i.filename.endswith(".xml")]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         return  # reported as unreadable below
-    total = sum(i.file_size for i in infos)
-    worst = max((i.file_size / max(i.compress_size, 1) for i in infos), default=0)
-    if total > MAX_UNPACKED_BYTES or (total > 10 * 1024 * 1024 and worst > MAX_RATIO):
+    if links:
         raise InvalidCase([Problem(label, 0, "", (
-            f"unpacks to {total // 1_048_576} MB (compressed up to {worst:.0f} times); "
-            f"that is too large or not a normal workbook, so it was not opened"))])
+            f"links to other files ({len(links)} external link(s)); the values it shows "
+            "from them are copies that were not imported: replace the links by their "
+            "values (copy, then paste values only), save, and import again"))])
 
 
 def read_xlsx(path: Path, label: str) -> tuple[list[SheetData], list[str]]:
     """Sheets of an XLSX workbook that match a record kind, and the names of the others."""
     if path.stat().st_size > MAX_SHEET_BYTES:
         raise InvalidCase([Problem(label, 0, "", "is too large to import (over 200 MB)")])
-    _check_unpacked_size(path, label)
+    _check_parts(path, label)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except READ_ERRORS as exc:
         raise InvalidCase([Problem(label, 0, "", "is not a readable .xlsx workbook "
                                    f"({type(exc).__name__}); save it again as .xlsx")]) from None
     sheets, ignored = [], []
@@ -95,7 +119,7 @@ def read_xlsx(path: Path, label: str) -> tuple[list[SheetData], list[str]]:
                 if any(cell not in (None, "") for cell in row):
                     data.rows.append((number, list(row)))
             sheets.append(data)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except READ_ERRORS as exc:
         raise InvalidCase([Problem(label, 0, "", "could not be read to the end "
                                    f"({type(exc).__name__}); it may be damaged")]) from None
     finally:

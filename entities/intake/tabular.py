@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from entities.case.fields import clean_text
+from entities.case.fields import normalise_text
 from entities.case.model import (
     SECTIONS,
     Identifier,
@@ -209,12 +209,12 @@ def _text(value: Any) -> str:
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, dt.date):
         return value.isoformat()
-    return str(clean_text(str(value)))
+    return str(normalise_text(str(value)))
 
 
 def _split(text: str, lines_only: bool = False) -> list[str]:
     parts = text.splitlines() if lines_only else _SPLIT.split(text)
-    return [p for p in (clean_text(p) for p in parts) if p]
+    return [p for p in (normalise_text(p) for p in parts) if p]
 
 
 def _bracket(text: str) -> tuple[str, list[str]]:
