@@ -45,9 +45,10 @@ class AttributionView:
     inferred: bool
     grade: Grade
     explanation: str = ""
-    #: placeholders ("Withheld item 1") for supporting evidence this audience may not see
+    #: keys (not for printing) of supporting evidence this audience may not see; each
+    #: document prints them as "Withheld item N", numbered within itself
     withheld: tuple[str, ...] = ()
-    #: placeholders for contrary evidence this audience may not see
+    #: keys of contrary evidence this audience may not see
     withheld_contrary: tuple[str, ...] = ()
 
     @property
@@ -87,7 +88,7 @@ class CaseAnalysis:
     attributions: list[AttributionView]
     targets: list[TargetView]
     held_back: list[HeldBack] = field(default_factory=list)
-    #: placeholder → Admiralty grade, for evidence withheld from this audience
+    #: withheld-evidence key → Admiralty grade, for evidence withheld from this audience
     withheld: dict[str, str] = field(default_factory=dict)
 
     def matrix(self) -> dict[str, dict[str, dict[str, Any]]]:
@@ -110,7 +111,8 @@ def primary_name(actor: Actor) -> str:
 
 
 class _Placeholders:
-    """Stable labels for withheld evidence, numbered in the order they are met."""
+    """Keys for withheld evidence (``withheld-N``, in the order they are met), and their
+    grades. The keys are for the view only: documents print their own numbering."""
 
     def __init__(self, case: Case):
         self.case = case
@@ -124,7 +126,7 @@ class _Placeholders:
             if evidence_id in shown or not isinstance(item, Evidence):
                 continue
             if evidence_id not in self.labels:
-                label = f"Withheld item {len(self.labels) + 1}"
+                label = f"withheld-{len(self.labels) + 1}"
                 self.labels[evidence_id] = label
                 source = self.case.index.get(item.source)
                 self.grades[label] = f"{getattr(source, 'reliability', '?')}{item.credibility}"

@@ -45,9 +45,17 @@ def _finding(code: str, record: str, message: str) -> Finding:
 
 
 def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
-               gaps: list[Gap]) -> list[Finding]:
+               gaps: list[Gap], shown: frozenset[str] | None = None) -> list[Finding]:
     """Every finding for a valid case, in a stable order (``groups``, ``inferred`` and
-    ``gaps`` as computed once for the case by :class:`evidence_maps.view.CaseView`)."""
+    ``gaps`` as computed once for the case by :class:`evidence_maps.view.CaseView`).
+
+    With ``shown`` (the records an audience may see), sources are counted among the
+    evidence that audience sees: a version that shows one source says "single source"
+    even when the whole case has more (else its reader could infer hidden corroboration).
+    """
+    def visible(ids: list[str]) -> list[str]:
+        return ids if shown is None else [i for i in ids if i in shown]
+
     found: list[Finding] = []
     attributed = {a.incident for a in case.attributions}
     for att in case.attributions:
@@ -55,20 +63,21 @@ def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
             found.append(_finding("attribution_without_evidence", att.id,
                                   f"links {att.actor} to {att.incident} without evidence; "
                                   "it is left out of every output until evidence is cited"))
-        elif corroboration(case, att.evidence, groups).independent == 1:
+        elif corroboration(case, visible(att.evidence), groups).independent == 1:
             found.append(_finding("single_source", att.id,
                                   "rests on a single independent source; look for a second"))
         if att.contrary_evidence:
+            listed = visible(att.contrary_evidence)
+            what = ", ".join(listed) if listed else "withheld from this version"
             found.append(_finding("contrary_evidence", att.id,
-                                  f"contrary evidence: {', '.join(att.contrary_evidence)}; "
-                                  "address it in the dossier"))
+                                  f"contrary evidence: {what}; address it in the dossier"))
         if att.status != "reviewed":
             found.append(_finding("draft_attribution", att.id,
                                   "draft: held back from public and parliament outputs "
                                   "until reviewed (dossier review)"))
     inferred_incidents = {i.incident for i in inferred}
     for incident in case.incidents:
-        if incident.evidence and corroboration(case, incident.evidence, groups
+        if incident.evidence and corroboration(case, visible(incident.evidence), groups
                                                ).independent == 1:
             found.append(_finding("single_source", incident.id,
                                   "the incident rests on a single independent source"))

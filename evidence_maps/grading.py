@@ -100,14 +100,18 @@ def grade_evidence(case: Case, evidence_ids: Iterable[str], groups: dict[str, st
 
 def grade_attribution(case: Case, evidence: Iterable[str], contrary: Iterable[str],
                       groups: dict[str, str], withheld_contrary: Iterable[str] = ()) -> Grade:
-    """Rules 1–4 for a direct attribution; ``withheld_contrary`` are the placeholders of
-    contrary evidence the audience may not see, which lowers the grade all the same."""
+    """Rules 1–4 for a direct attribution; ``withheld_contrary`` (contrary evidence the
+    audience may not see) lowers the grade all the same, and the reason says so without
+    naming or counting it."""
     grade = grade_evidence(case, evidence, groups)
     contrary = [c for c in contrary if isinstance(case.index.get(c), Evidence)]
-    contrary += list(withheld_contrary)
-    if contrary:
+    hidden = bool(list(withheld_contrary))
+    if contrary or hidden:
         grade.level = lower(grade.level)
-        grade.reasons.insert(1, f"lowered one step: contrary evidence ({', '.join(contrary)})")
+        what = [f"contrary evidence ({', '.join(contrary)})"] if contrary else []
+        if hidden:
+            what.append("contrary evidence withheld from this version")
+        grade.reasons.insert(1, f"lowered one step: {' and '.join(what)}")
     return grade
 
 

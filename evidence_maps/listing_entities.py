@@ -41,7 +41,7 @@ def proposal_entities(case: Case, targets: list[TargetView]) -> list[StatementEn
                 continue
             risk = StatementEntity(dataset, {"schema": "Risk", "id": make_id(
                 prefix, "proposal", target.id, finding.regime.key)})
-            origin = f"evidence map: {target.id}"
+            origin = f"{case.meta.id}:proposal"
             risk.add("entity", record_id(prefix, target.kind, target.id), origin=origin)
             risk.add("programId", finding.regime.program, origin=origin)
             risk.add("program", finding.regime.name, origin=origin)
@@ -78,7 +78,7 @@ def designation_entities(case: Case, targets: list[TargetView],
                 sanction = StatementEntity(dataset, {"schema": "Sanction", "id": make_id(
                     prefix, "designation", target.id, match.id,
                     designation.id or designation.program)})
-                origin = f"screening: {match.source_list}"
+                origin = f"{case.meta.id}:designation"
                 sanction.add("entity", record_id(prefix, target.kind, target.id),
                              origin=origin)
                 for prop, value in (("authority", designation.authority),

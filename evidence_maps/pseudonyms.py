@@ -1,10 +1,13 @@
-"""Stable pseudonyms for protected people: "Witness A", "Victim 3".
+"""Protected people and bodies named by a visible record: who needs a pseudonym, and how
+each document numbers them.
 
-A person whose sensitivity is above an audience's level never appears by name, id or
-any detail in that audience's outputs; where a visible record refers to them (an
-incident's victims), they appear under a pseudonym instead. Pseudonyms are numbered in
-the order the case lists its people, so every output of one build — and every build of an
-unchanged case — uses the same one for the same person.
+A person or organisation above an audience's level never appears by name, id or any
+detail in that audience's outputs; where a visible record refers to them (an incident's
+victims) they appear under a pseudonym — "Witness A" for people with the ``witness``
+status, "Victim 1" for other people, "Protected organisation 1" for bodies. The view
+says only each one's *role*; every document numbers the ones it names itself, in the
+order it names them (:class:`Numbering`), so that no document tells how many protected
+people the case holds elsewhere.
 """
 
 from __future__ import annotations
@@ -12,30 +15,29 @@ from __future__ import annotations
 import string
 
 from entities.case.case import Case
+from entities.case.model import Person
+
+ROLES = ("witness", "victim", "organisation")
 
 
 def pseudonyms(case: Case, shown: frozenset[str]) -> dict[str, str]:
-    """person id → pseudonym, for every person outside ``shown`` (the records an audience
-    may see) whom a record in it refers to (the victims of visible incidents)."""
+    """record id → role (``witness``, ``victim``, ``organisation``), for every person or
+    organisation outside ``shown`` whom a record in it names (the victims of visible
+    incidents)."""
     victims = {v for incident in case.incidents for v in incident.victims
                if incident.id in shown}
     out: dict[str, str] = {}
-    counts = {"witness": 0, "victim": 0, "person": 0}
-    for person in case.people:
-        if person.id in shown or person.id not in victims:
-            continue
-        if "witness" in person.statuses:
-            role = "witness"
-        elif person.id in victims:
-            role = "victim"
-        else:
-            role = "person"
-        counts[role] += 1
-        out[person.id] = _label(role, counts[role])
+    for record_id in sorted(victims - shown, key=list(case.index).index):
+        record = case.index.get(record_id)
+        if isinstance(record, Person):
+            out[record_id] = "witness" if "witness" in record.statuses else "victim"
+        elif record is not None:
+            out[record_id] = "organisation"
     return out
 
 
-def _label(role: str, number: int) -> str:
+def label(role: str, number: int) -> str:
+    """The pseudonym of the ``number``-th protected record of ``role`` in a document."""
     if role == "witness":
         letters = string.ascii_uppercase
         text = ""
@@ -43,4 +45,29 @@ def _label(role: str, number: int) -> str:
             number, rest = divmod(number - 1, 26)
             text = letters[rest] + text
         return f"Witness {text}"
-    return f"Victim {number}" if role == "victim" else f"Protected person {number}"
+    if role == "organisation":
+        return f"Protected organisation {number}"
+    return f"Victim {number}"
+
+
+class Numbering:
+    """Pseudonyms (and withheld-evidence labels) numbered within one document, in the
+    order it names them."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+        self._counts: dict[str, int] = {}
+
+    def name(self, key: str, role: str) -> str:
+        """The label of ``key`` in this document (the same each time it is named)."""
+        if key not in self._seen:
+            self._counts[role] = self._counts.get(role, 0) + 1
+            self._seen[key] = label(role, self._counts[role])
+        return self._seen[key]
+
+    def withheld(self, key: str) -> str:
+        """"Withheld item N" for a withheld evidence item of this document."""
+        if key not in self._seen:
+            self._counts["withheld"] = self._counts.get("withheld", 0) + 1
+            self._seen[key] = f"Withheld item {self._counts['withheld']}"
+        return self._seen[key]

@@ -109,7 +109,8 @@ class CaseView:
         # an attribution whose every evidence item is withheld does not exist for this
         # audience: no finding may name it
         speakable = shown - {h.attribution for h in analysis.held_back if h.hidden}
-        findings = findings_for(case, run_checks(case, groups, inferred, gaps), speakable)
+        findings = findings_for(case, run_checks(case, groups, inferred, gaps, shown),
+                                speakable)
         view = cls(case, audience, drafts, shown, analysis, findings, pseudonyms(case, shown),
                    [g for g in gaps if g.tenure in shown and g.attribution in shown])
         if db is not None:
@@ -183,12 +184,13 @@ class CaseView:
     @cached_property
     def _entities(self) -> tuple[list[StatementEntity], list[StatementEntity]]:
         held = frozenset(h.attribution for h in self.analysis.held_back)
-        records = compile_case(self.case, self.shown, skip=held)
+        records = compile_case(self.case, self.shown, skip=held, provenance="external")
         listings = proposal_entities(self.case, self.targets)
         listings += designation_entities(self.case, self.targets, self.screening)
         listed = {str(e.id) for e in listings}
+        extra = [s.clone(origin=s.dataset) for s in self.extra]  # no partner file, no line
         merged = canonical_entities(case_dataset(self.case), [*records, *listings],
-                                    self.linker, self.extra)
+                                    self.linker, extra)
         return ([e for e in merged if str(e.id) not in listed],
                 [e for e in merged if str(e.id) in listed])
 

@@ -177,9 +177,14 @@ def test_dedupe_records_merges_and_build_uses_canonical_entities(duplicated: Pat
              .splitlines()]
     merged = [e for e in lines if e["id"].startswith("NK-")]
     assert len(merged) == 1
-    origins = set(merged[0]["origin"])
-    assert any(o.startswith("data/actors.yml:") for o in origins)
-    assert any(o.startswith("data/more.yml:") for o in origins)
+    assert set(merged[0]["origin"]) <= {"fictional_case:person", "fictional_case:tenure"}
+    from entities.db.database import CaseDatabase
+
+    with CaseDatabase.for_case(duplicated) as db:  # the database keeps file and line
+        origins = {s.origin for s in db.statements.statements("fictional_case")
+                   if s.entity_id in data["clusters"][0]}
+    assert any(str(o).startswith("data/actors.yml:") for o in origins)
+    assert any(str(o).startswith("data/more.yml:") for o in origins)
     ids = {e["id"] for e in lines}
     for entity in lines:  # references were rewritten to the canonical id
         for values in entity["properties"].values():

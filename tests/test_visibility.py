@@ -34,6 +34,14 @@ people:
     names: [Officer Fictivny]
     birth_date: 1970-01-01
     nationality: KZ
+  - id: w-first
+    names: [CANARYFIRSTWITNESS]
+    statuses: [witness]
+    sensitivity: confidential
+  - id: w-second
+    names: [CANARYSECONDWITNESS]
+    statuses: [witness]
+    sensitivity: confidential
 positions:
   - id: pos-canary
     title: CANARYSECRETPOST
@@ -78,6 +86,18 @@ evidence:
     credibility: 2
     excerpt: CANARYCONTRARYEXCERPT the officer was abroad
 incidents:
+  - id: i-first
+    title: First fictional interrogation
+    date: 2021-07-01
+    description: fictional
+    violations: [torture]
+    victims: [w-first]
+  - id: i-second
+    title: Second fictional interrogation
+    date: 2024-01-15
+    description: fictional
+    violations: [torture]
+    victims: [w-second]
   - id: i-canary-secret
     title: CANARYSECRETINCIDENT
     date: 2021-06-02
@@ -104,10 +124,24 @@ attributions:
     incident: i-canary-secret
     mode: ordering
     evidence: [ev-memo]
+  - id: a-dir-two
+    actor: directorate
+    incident: i-second
+    mode: ordering
+    evidence: [ev-memo, ev-secret]
+    status: reviewed
+  - id: a-officer-two
+    actor: p-officer
+    incident: i-first
+    mode: ordering
+    evidence: [ev-memo]
+    status: reviewed
 """
 #: never in any public output
 HIDDEN = ["CANARYSECRETPOST", "a-canaryheldid", "a-canaryoninc", "CANARYSECRETINCIDENT",
-          "CANARYCONTRARYSOURCE", "CANARYCONTRARYEXCERPT", "ten-canary-first"]
+          "CANARYCONTRARYSOURCE", "CANARYCONTRARYEXCERPT", "ten-canary-first",
+          "CANARYFIRSTWITNESS", "CANARYSECONDWITNESS", "w-first", "w-second",
+          "victim(s) withheld"]
 #: never in what describes the officer (the post exists publicly, the tenure does not)
 HIDDEN_TENURE = ["CANARYFIRSTPOST", "1999-09", "2001-03"]
 
@@ -125,10 +159,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return case, out
 
 
-def _officer_pdf(case: Path, out: Path) -> str:
+def _pdf(case: Path, out: Path, target: str) -> str:
     view = CaseView.build(load_case(case), "public")
-    path = out / "dossiers" / f"{view.target_stem('p-officer')}.pdf"
+    path = out / "dossiers" / f"{view.target_stem(target)}.pdf"
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def _officer_pdf(case: Path, out: Path) -> str:
+    return _pdf(case, out, "p-officer")
 
 
 def test_one_rule_decides_visibility(built: tuple[Path, Path]) -> None:
@@ -171,8 +209,7 @@ def test_withheld_contrary_evidence_is_said_and_lowers_the_grade(built: tuple[Pa
     government = CaseView.build(load_case(built[0]), "government").analysis
     assert grade["grade"] == next(a.grade.level for a in government.attributions
                                   if a.id == "a-officer") == "weak"
-    assert any("lowered one step: contrary evidence (Withheld item 1)" in r
-               for r in grade["reasons"])
+    assert "lowered one step: contrary evidence withheld from this version" in grade["reasons"]
 
 
 def test_the_case_team_is_still_told_what_was_held_back(built: tuple[Path, Path]) -> None:
@@ -181,3 +218,25 @@ def test_the_case_team_is_still_told_what_was_held_back(built: tuple[Path, Path]
     assert held["a-canaryheldid"].hidden
     assert "a-canaryheldid" not in {h.attribution for h in view.analysis.disclosed_held_back()}
     assert not any("a-canaryoninc" in str(f) for f in view.findings)
+
+
+def test_each_dossier_numbers_its_own_withheld_items_and_pseudonyms(
+        built: tuple[Path, Path]) -> None:
+    """REDTEAM defect 14: numbered across the case, "Withheld item 2" or "Witness B" in one
+    dossier told its reader that more was withheld elsewhere."""
+    officer, directorate = _pdf(*built, "p-officer"), _pdf(*built, "directorate")
+    for text in (officer, directorate):
+        assert "Withheld item 1" in text and "Withheld item 2" not in text
+        assert "Witness A" in text and "Witness B" not in text
+    assert "victim(s) withheld" not in officer + directorate  # no counts either
+
+
+def test_checks_count_only_the_sources_the_audience_sees(built: tuple[Path, Path]) -> None:
+    """With a confidential second source, the public version rests on one source and
+    says so; the government's does not."""
+    public = json.loads((built[1] / "check.json").read_text("utf-8"))
+    assert {"code": "single_source", "record": "a-dir-two"}.items() <= next(
+        f for f in public if f["record"] == "a-dir-two" and f["code"] == "single_source"
+    ).items()
+    government = CaseView.build(load_case(built[0]), "government").findings
+    assert not any(f.record == "a-dir-two" and f.code == "single_source" for f in government)

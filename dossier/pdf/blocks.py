@@ -4,7 +4,7 @@ blocks in the dossier's styles."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportlab.platypus import Paragraph, Table
@@ -16,6 +16,7 @@ from entities.case.case import Case
 from entities.db.evidence_files import Registered
 from evidence_maps.analysis import CaseAnalysis, TargetView
 from evidence_maps.designations import DesignationReport
+from evidence_maps.pseudonyms import Numbering
 from evidence_maps.view import CaseView
 
 
@@ -28,6 +29,23 @@ class Context:
     target: TargetView
     lang: str
     pictures: Path | None = None
+    #: pseudonyms and withheld items, numbered within this dossier
+    numbering: Numbering = field(default_factory=Numbering)
+
+    def __post_init__(self) -> None:
+        """Number the withheld items in the order the dossier first shows them (role and
+        responsibility, attribution by attribution), whatever section asks first."""
+        for att in self.target.attributions:
+            for key in (*att.withheld, *att.withheld_contrary):
+                self.numbering.withheld(key)
+
+    def withheld(self, key: str) -> str:
+        """"Withheld item N" for a withheld evidence key of the view."""
+        return self.numbering.withheld(key)
+
+    def pseudonym(self, record_id: str) -> str:
+        """The pseudonym of a protected record in this dossier."""
+        return self.numbering.name(record_id, self.view.pseudonyms[record_id])
 
     @property
     def case(self) -> Case:

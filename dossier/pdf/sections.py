@@ -93,19 +93,14 @@ def incidents(ctx: Context) -> list[Flowable]:
         labels = [vocab.label("violation_types", v, ctx.lang) for v in incident.violations]
         out.append(para(f"<b>{x(ctx.t('violations'))}:</b> {x('; '.join(labels))}"))
         names = []
-        hidden = 0
         for victim in incident.victims:
             record = ctx.case.index[victim]
             assert isinstance(record, Actor)
             if victim in ctx.view.shown:
                 names.append(record.names[0].name)
             elif victim in ctx.view.pseudonyms:
-                names.append(ctx.view.pseudonyms[victim])
-            else:
-                hidden += 1
+                names.append(ctx.pseudonym(victim))
         text = "; ".join(names) or "—"
-        if hidden:
-            text += " (" + ctx.t("withheld_victims", n=hidden) + ")"
         out.append(para(f"<b>{x(ctx.t('victims'))}:</b> {x(text)}"))
     return out
 
@@ -122,7 +117,7 @@ def role(ctx: Context) -> list[Flowable]:
         out.append(para(label, "h2"))
         if att.inferred:
             out.append(para(f"<i>{x(att.explanation)}</i>"))
-        cited = [*att.evidence, *att.withheld]
+        cited = [*att.evidence, *(ctx.withheld(key) for key in att.withheld)]
         out.append(para(f"<b>{x(ctx.t('evidence'))}:</b> {x(', '.join(cited))} "
                         f"({x(att.id)})"))
         out.append(para(f"<b>{x(ctx.t('grade'))}:</b> {x(att.grade.level)} — "
@@ -161,10 +156,10 @@ def evidence_register(ctx: Context) -> list[Flowable]:
         rows.append([first, second, excerpt])
     supporting = [w for a in ctx.target.attributions for w in a.withheld]
     against = [w for a in ctx.target.attributions for w in a.withheld_contrary]
-    for label in dict.fromkeys([*supporting, *against]):
-        grade = ctx.analysis.withheld.get(label, "?")
-        note = "withheld_contrary_excerpt" if label in against else "withheld_excerpt"
-        rows.append([f"<b>{x(label)}</b><br/>{x(ctx.t('admiralty'))}: {x(grade)}",
+    for key in dict.fromkeys([*supporting, *against]):
+        grade = ctx.analysis.withheld.get(key, "?")
+        note = "withheld_contrary_excerpt" if key in against else "withheld_excerpt"
+        rows.append([f"<b>{x(ctx.withheld(key))}</b><br/>{x(ctx.t('admiralty'))}: {x(grade)}",
                      x(ctx.t("withheld_source")), x(ctx.t(note))])
     header = [f"{ctx.t('id')} / {ctx.t('type')} / {ctx.t('admiralty')}", ctx.t("source"),
               f"{ctx.t('excerpt')} / {ctx.t('translation')}"]
@@ -200,9 +195,9 @@ def contrary(ctx: Context) -> list[Flowable]:
         item = ctx.case.index[evidence_id]
         assert isinstance(item, Evidence)
         out.append(para(f"<b>{x(evidence_id)}</b> ({x(att.id)}): {x(item.excerpt)}"))
-    for att, label in withheld:
-        grade = ctx.analysis.withheld.get(label, "?")
-        out.append(para(f"<b>{x(label)}</b> ({x(att.id)}): "
+    for att, key in withheld:
+        grade = ctx.analysis.withheld.get(key, "?")
+        out.append(para(f"<b>{x(ctx.withheld(key))}</b> ({x(att.id)}): "
                         f"{x(ctx.t('withheld_contrary', grade=grade))}"))
     return out
 

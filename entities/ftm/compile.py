@@ -17,7 +17,10 @@ addressee         Documentation (document → source, entity → addressee, role
 attribution       UnknownLink (subject → actor, object → Event, role = mode)
 ================  =========================================================
 
-Every value carries ``origin = file:line`` and, where known, its language.
+Every value carries its language where known, and its provenance: ``origin = file:line``
+(``file:Sheet!row`` for imported rows) in the case database, for the case team; in what
+an audience receives, ``origin = case-id:kind`` (``kz_2020_2021:person``), which names no
+internal file and no line (line numbers would show where withheld records sit).
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ class Compiler:
     case: Case
     shown_ids: frozenset[str] | None = None
     skip: frozenset[str] = frozenset()
+    #: ``internal`` (file:line) or ``external`` (case id and record kind)
+    provenance: str = "internal"
     dataset: Dataset = field(init=False)
     entities: dict[str, StatementEntity] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -100,7 +105,9 @@ class Compiler:
             self.problems.append(record.problem(
                 f"'{value}' cannot be stored as {entity.schema.name}.{prop}", *where))
             return
-        entity.add(prop, value, lang=lang, origin=record.origin(*where))
+        origin = record.origin(*where) if self.provenance == "internal" else \
+            f"{self.case.meta.id}:{record.kind}"
+        entity.add(prop, value, lang=lang, origin=origin)
 
     def put_names(self, entity: StatementEntity, names: Iterable[Name], record: Record,
                   field_name: str) -> None:
@@ -274,7 +281,8 @@ class Compiler:
 
 
 def compile_case(case: Case, shown: frozenset[str] | None = None,
-                 skip: frozenset[str] = frozenset()) -> list[StatementEntity]:
+                 skip: frozenset[str] = frozenset(), provenance: str = "internal"
+                 ) -> list[StatementEntity]:
     """The FtM entities of ``case``, sorted by id.
 
     Args:
@@ -283,8 +291,10 @@ def compile_case(case: Case, shown: frozenset[str] | None = None,
             (:func:`entities.case.levels.visible_ids`), or ``None`` for every record
             (the case database).
         skip: ids of records to leave out (e.g. attributions held back by review).
+        provenance: ``internal`` (``file:line`` origins, for the case database) or
+            ``external`` (``case-id:kind``, for what an audience receives).
     """
-    return Compiler(case, shown, skip).run()
+    return Compiler(case, shown, skip, provenance).run()
 
 
 _SHA1: dict[tuple[str, int, int], str] = {}
