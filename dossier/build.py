@@ -21,6 +21,7 @@ from entities.case.case import Case
 from entities.case.loader import load_case
 from entities.db.database import CaseDatabase
 from entities.db.evidence_files import Change, FileRegistry
+from entities.exc import InvalidCase
 from entities.ftm.compile import compile_case
 from entities.progress import QUIET, Progress
 from evidence_maps.analysis import HeldBack
@@ -78,6 +79,8 @@ def prepare(db: CaseDatabase, root: Path, audience: str = "public",
     statements = compile_case(case)
     progress.step("grading attributions and applying identity judgements")
     view = CaseView.build(case, audience, include_drafts, db, files)
+    if view.protected_names:
+        raise InvalidCase(view.protected_names)
     progress.step("compiling FollowTheMoney entities")
     view.entities  # noqa: B018 - computed once here, before any worker starts
     return Prepared(view, statements, changes)

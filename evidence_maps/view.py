@@ -29,12 +29,15 @@ from entities.case.levels import AUDIENCES, visible_ids
 from entities.case.model import Actor, Position, Record, Tenure
 from entities.db.evidence_files import Registered
 from entities.db.judgements import canonical_entities, merged_referents
+from entities.exc import Problem
 from entities.ftm.compile import case_dataset, compile_case
 from entities.ftm.ids import make_id, record_id
 from evidence_maps.analysis import CaseAnalysis, TargetView, analyse, drafts_included
 from evidence_maps.checks import Finding, findings_for, run_checks
 from evidence_maps.corroboration import source_groups
 from evidence_maps.designations import DesignationReport, designation_gaps
+from evidence_maps.free_text import find_protected_names, protected_patterns, redacted
+from evidence_maps.free_text import problems as name_problems
 from evidence_maps.inference import Gap, infer
 from evidence_maps.listing_entities import designation_entities, proposal_entities
 from evidence_maps.pseudonyms import pseudonyms
@@ -88,6 +91,9 @@ class CaseView:
     #: the hash of the audit log's newest entry when the view was made (a delivered
     #: output can then prove what state of the log it was made from)
     audit_head: str | None = None
+    #: free text that names someone this audience may not see (a build stops on these,
+    #: unless the case pseudonymises free text: then the view's case says so instead)
+    protected_names: list[Problem] = field(default_factory=list)
 
     @classmethod
     def build(cls, case: Case, audience: str, include_drafts: bool | None = None,
@@ -105,6 +111,10 @@ class CaseView:
         drafts = drafts_included(audience, include_drafts)
         groups = source_groups(case)
         inferred, gaps = infer(case)
+        roles = pseudonyms(case, shown)
+        hits = find_protected_names(case, shown, roles)
+        if hits and case.meta.pseudonymise_free_text:
+            case = redacted(case, hits, protected_patterns(case, shown, roles))
         analysis = analyse(case, shown, drafts, groups, inferred)
         # an attribution whose every evidence item is withheld does not exist for this
         # audience: no finding may name it
@@ -113,6 +123,8 @@ class CaseView:
                                 speakable)
         view = cls(case, audience, drafts, shown, analysis, findings, pseudonyms(case, shown),
                    [g for g in gaps if g.tenure in shown and g.attribution in shown])
+        if hits and not case.meta.pseudonymise_free_text:
+            view.protected_names = name_problems(case, hits)
         if db is not None:
             view._read(db, files)
         return view

@@ -177,6 +177,9 @@ class CaseMeta(Located):
     default_sensitivity: Sensitivity = "public"
     date: PartialDate | None = None
     prefix: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]{1,15}$")] | None = None
+    #: print "[protected witness]" where free text names someone an audience may not see,
+    #: instead of stopping the build
+    pseudonymise_free_text: bool = False
 
     @property
     def id_prefix(self) -> str:
