@@ -90,7 +90,7 @@ def store(db: CaseDatabase, prepared: Prepared) -> int:
     """Register the new evidence files and replace the case's statements, in one
     transaction; return the statements written."""
     case = prepared.view.case
-    with db.transaction("store the case"):
+    with db.transaction("store the case", write=True):
         FileRegistry(db, case).save(prepared.file_changes)
         return db.statements.replace(case.meta.id, prepared.statements)
 

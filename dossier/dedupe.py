@@ -66,7 +66,7 @@ def dedupe_case(root: Path, use_index: bool | None = None) -> CaseDedupe:
                       judge=judgements.judgement_of, use_index=use_index,
                       skip_same_dataset=external)
         recorded = 0
-        with db.transaction("record the automatic merges"):  # all of them, or none
+        with db.transaction("record the automatic merges", write=True):  # all of them, or none
             for pair in result.pairs:
                 if pair.decision == "merge" and judgements.judgement_of(
                         pair.left, pair.right) is None:

@@ -81,7 +81,7 @@ class AuditLog:
                actor: str | None = None) -> Entry:
         """Add one entry, in the current transaction if there is one (then it commits with
         the change it records), else in its own."""
-        with self.db.transaction("write to the audit log") as conn:
+        with self.db.transaction("write to the audit log", write=True) as conn:
             if self.db.dialect == "postgresql":  # concurrent writers take turns
                 conn.exec_driver_sql(f"LOCK TABLE {LOG.name} IN EXCLUSIVE MODE")
             last = conn.execute(select(LOG.c.seq, LOG.c.hash).order_by(LOG.c.seq.desc())

@@ -13,7 +13,9 @@ the one place that turns driver errors into :class:`~entities.exc.StoreError`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sys
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +25,7 @@ from nomenklatura.db import Session, make_statement_table
 from nomenklatura.resolver import Resolver
 from sqlalchemy import Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, text
 from sqlalchemy.engine import Connection, create_engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from entities.exc import StoreError
 from entities.settings import database_url
@@ -94,6 +96,14 @@ RESOLVER_TABLE = "resolver"
 TABLES = (*(t.name for t in METADATA.sorted_tables), RESOLVER_TABLE)
 #: The advisory lock key of table creation (any constant shared by every process).
 SCHEMA_LOCK = 0x5A4C710C
+#: How long a command waits for another to finish with a SQLite database before giving
+#: up (PostgreSQL commands take turns on their own, through its locks).
+SQLITE_WAIT_SECONDS = 30 * 60
+
+
+def _say_waiting(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
 
 
 def safe_url(url: str) -> str:
@@ -112,20 +122,25 @@ class CaseDatabase:
         StoreError: the database cannot be opened, or its tables cannot be created.
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, waiting: Callable[[str], None] = _say_waiting):
         self.url = url
+        #: told once when the command has to wait for another one to finish
+        self.waiting = waiting
         self._depth = 0
         self._resolver: Resolver[StatementEntity] | None = None
         self._loaded = False
         try:
             if url.startswith("sqlite:///"):
                 Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            self.engine = create_engine(url)
+            # SQLite: each statement waits up to 30 s for a lock; a write waits longer, and
+            # says so (see _lock_for_writing)
+            options = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+            self.engine = create_engine(url, **options)
             self.session = Session(self.engine)
         except (SQLAlchemyError, OSError, ModuleNotFoundError, ValueError) as exc:
             raise StoreError(f"cannot open the case database ({safe_url(url)}): {exc}") from exc
         try:
-            with self.transaction("create the tables of the case database") as conn:
+            with self.transaction("create the tables of the case database", write=True) as conn:
                 if self.dialect == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                  {"key": SCHEMA_LOCK})
@@ -148,14 +163,19 @@ class CaseDatabase:
         return str(self.engine.dialect.name)
 
     @contextmanager
-    def transaction(self, what: str = "use the case database") -> Iterator[Connection]:
+    def transaction(self, what: str = "use the case database", write: bool = False
+                    ) -> Iterator[Connection]:
         """The connection, inside one transaction: committed when the outermost block ends
         without error, rolled back otherwise. Nested blocks join the outer transaction, so
         a change and its audit entry commit together. ``what`` names the work in the
-        :class:`StoreError` a driver error becomes."""
+        :class:`StoreError` a driver error becomes. A ``write`` transaction on SQLite
+        takes the database's write lock first, waiting its turn behind another command
+        (and saying so) rather than failing with "database is locked"."""
         outer = self._depth == 0
         self._depth += 1
         try:
+            if outer and write and self.dialect == "sqlite":
+                self._lock_for_writing()
             yield self.session.connection
             if outer:
                 self.session.checkpoint()
@@ -169,6 +189,33 @@ class CaseDatabase:
             raise
         finally:
             self._depth -= 1
+
+    def _lock_for_writing(self) -> None:
+        """``BEGIN IMMEDIATE``: hold SQLite's write lock for the whole transaction, taken
+        before any change, so that two commands writing one case take turns."""
+        conn = self.session.connection
+        started = time.monotonic()
+        told = False
+        conn.exec_driver_sql("PRAGMA busy_timeout = 1000")
+        try:
+            while True:
+                try:
+                    conn.exec_driver_sql("BEGIN IMMEDIATE")
+                    return
+                except OperationalError as exc:
+                    if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
+                        raise
+                    if time.monotonic() - started > SQLITE_WAIT_SECONDS:
+                        raise StoreError("another command has been using the case database "
+                                         f"for more than {SQLITE_WAIT_SECONDS // 60} minutes;"
+                                         " try again when it has finished") from None
+                    if not told:
+                        self.waiting("The case database is in use by another command (a "
+                                     "build or an import?); waiting for it to finish…")
+                        told = True
+                    conn.rollback()
+        finally:
+            conn.exec_driver_sql("PRAGMA busy_timeout = 30000")
 
     @property
     def resolver(self) -> Resolver[StatementEntity]:

@@ -224,7 +224,7 @@ class FileRegistry:
         if not changes:
             return
         audit = AuditLog(self.db)
-        with self.db.transaction("write the evidence file register") as conn:
+        with self.db.transaction("write the evidence file register", write=True) as conn:
             if self.db.dialect == "postgresql":  # concurrent builds take turns
                 conn.exec_driver_sql(f"LOCK TABLE {FILES.name} IN SHARE ROW EXCLUSIVE MODE")
             stored = {r["path"]: r["sha256"] for r in conn.execute(

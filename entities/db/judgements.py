@@ -55,7 +55,7 @@ class Judgements:
     def record(self, left: str, right: str, verdict: str, user: str) -> None:
         """Store a verdict (``same``, ``different``, ``unsure``) for a pair, with its audit
         entry, in one transaction (committed unless an outer transaction is open)."""
-        with self.db.transaction("write the identity judgements"):
+        with self.db.transaction("write the identity judgements", write=True):
             before = self.judgement_of(left, right)
             self.db.resolver.decide(left, right, JUDGEMENTS[verdict], user=user)
             self.audit.append("judgement", f"{left} / {right}", {"judgement": before},
@@ -98,7 +98,7 @@ class Judgements:
                                         "'dossier judgements --export'"))
         if problems:
             raise InvalidCase(problems)
-        with self.db.transaction("write the identity judgements"):
+        with self.db.transaction("write the identity judgements", write=True):
             self.db.resolver.load_edges(edges)
             self.audit.append("judgements-import", path.name, None, {
                 "judgements": [[e.source.id, e.target.id, e.judgement.value] for e in edges]})

@@ -39,7 +39,7 @@ def migrate(root: Path, target_url: str, progress: Progress = QUIET) -> dict[str
         with source.transaction("read the case database") as src:
             present = set(inspect(src).get_table_names())
         counts: dict[str, int] = {}
-        with target.transaction("migrate the case database") as out:
+        with target.transaction("migrate the case database", write=True) as out:
             tables = {name: target.reflect(name) for name in TABLES}
             for table in tables.values():
                 if out.execute(select(func.count()).select_from(table)).scalar():

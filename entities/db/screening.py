@@ -59,7 +59,7 @@ class ScreeningStore:
 
     def save_run(self, case_id: str, run: ScreeningRun) -> None:
         """Store ``run``, replacing an earlier run of the same list (one transaction)."""
-        with self.db.transaction("write the screening results") as conn:
+        with self.db.transaction("write the screening results", write=True) as conn:
             old = [r for (r,) in conn.execute(select(RUNS.c.id).where(
                 RUNS.c.case_id == case_id, RUNS.c.list_name == run.list_name))]
             if old:
@@ -109,7 +109,7 @@ class ScreeningStore:
         if decision not in DECISION_VALUES:
             raise ValueError(f"unknown decision {decision!r}")
         before = self.decisions(case_id).get((target, match_id))
-        with self.db.transaction("write the screening decision") as conn:
+        with self.db.transaction("write the screening decision", write=True) as conn:
             self.audit.append("screening-decision", f"{target} = {match_id}",
                               {"decision": before["decision"]} if before else None,
                               {"decision": decision}, actor=user)

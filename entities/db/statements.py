@@ -43,7 +43,7 @@ class StatementStore:
     def _replace(self, condition: Any, statements: Iterable[Statement]) -> int:
         insert = dialect_insert(self.db.engine.dialect, self.table).on_conflict_do_nothing()
         written = 0
-        with self.db.transaction("write to the case database") as conn:
+        with self.db.transaction("write to the case database", write=True) as conn:
             conn.execute(delete(self.table).where(condition))
             batch: list[dict[str, Any]] = []
             for stmt in statements:

@@ -113,7 +113,7 @@ def import_ftm(root: Path, path: Path, progress: Progress = QUIET) -> FtmImportR
     importer = _Importer(path, case.meta.id, progress)
     report = importer.report
     prefix = f"{importer.label}:"
-    with CaseDatabase.for_case(case.root) as db, db.transaction("import the file"):
+    with CaseDatabase.for_case(case.root) as db, db.transaction("import the file", write=True):
         store = db.statements
         store.replace_origin(prefix, importer.statements())
         report.statements = store.count_origin(prefix)
