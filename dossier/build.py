@@ -18,7 +18,7 @@ from followthemoney import StatementEntity
 from dossier.outdir import staged_folder
 from dossier.targets import write_targets
 from entities.case.case import Case
-from entities.case.loader import load_case
+from entities.db.changes import open_case
 from entities.db.database import CaseDatabase
 from entities.db.evidence_files import Change, FileRegistry
 from entities.exc import InvalidCase
@@ -72,7 +72,7 @@ def prepare(db: CaseDatabase, root: Path, audience: str = "public",
         StoreError: the database cannot be read.
     """
     progress.step("reading and checking the case")
-    case = load_case(root)
+    case = open_case(root)
     progress.step("checking the evidence files")
     files, changes = FileRegistry(db, case).check(accept_changes)
     progress.step("compiling the case")
@@ -177,7 +177,7 @@ def export_case(root: Path, fmt: str, out: Path, audience: str = "public",
     """
     item = exporter(fmt)
     if not item.audience:
-        view = CaseView.build(load_case(root), "government", include_drafts=True)
+        view = CaseView.build(open_case(root), "government", include_drafts=True)
     else:
         with CaseDatabase.for_case(Path(root)) as db:
             view = prepare(db, root, audience, include_drafts).view

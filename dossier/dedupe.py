@@ -10,7 +10,7 @@ from pathlib import Path
 from followthemoney import Dataset, EntityProxy, StatementEntity
 from rich.table import Table
 
-from entities.case.loader import load_case
+from entities.db.changes import open_case
 from entities.db.database import CaseDatabase
 from entities.db.judgements import AUTO_USER, Judgements
 from entities.ftm.compile import compile_case
@@ -58,7 +58,7 @@ def case_entities(db: CaseDatabase, case_id: str, entities: list[StatementEntity
 
 def dedupe_case(root: Path, use_index: bool | None = None) -> CaseDedupe:
     """Resolve the case's entities; record automatic merges as judgements."""
-    case = load_case(root)
+    case = open_case(root)
     with CaseDatabase.for_case(case.root) as db:
         entities, external = case_entities(db, case.meta.id, compile_case(case))
         judgements = Judgements(db)

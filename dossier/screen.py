@@ -18,7 +18,7 @@ from typing import Any
 from followthemoney import EntityProxy, ValueEntity
 
 from entities.case.case import Case
-from entities.case.loader import load_case
+from entities.db.changes import open_case
 from entities.db.database import CaseDatabase
 from entities.db.screening import ScreeningRun, now
 from entities.exc import InvalidInput, Problem
@@ -181,7 +181,7 @@ def screen(source: Path, against: list[Path], threshold: float = DEFAULT_THRESHO
         raise InvalidInput([Problem("--threshold", 0, "", "must be above 0 and at most 1")],
                            "the command")
     if source.is_dir():
-        return _screen_case(load_case(source), against, threshold, yente, yente_dataset,
+        return _screen_case(open_case(source), against, threshold, yente, yente_dataset,
                             send_confidential, progress, store, client, audience)
     if not source.is_file():
         raise InvalidInput([Problem(source.name, 0, "", "no such case folder or file")],
@@ -226,7 +226,7 @@ def decide(root: Path, pairs: list[str], decision: str, user: str) -> list[tuple
     Raises:
         InvalidInput: a pair is malformed, or names no stored match of the case.
     """
-    case = load_case(root)
+    case = open_case(root)
     with CaseDatabase.for_case(case.root) as db:
         results = db.screening
         stored = {(target, m.id) for run in results.runs(case.meta.id)

@@ -25,11 +25,13 @@ def fill_template(path: Path, rows: dict[str, list[dict[str, Any]]]) -> Path:
     return path
 
 
-def tree_digest(root: Path) -> str:
-    """A digest of every file under ``root`` except the database folder."""
+def tree_digest(root: Path, skip: str | None = None) -> str:
+    """A digest of every file under ``root`` except the database folder (and the files
+    whose name ends with ``skip``)."""
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.is_file() and ".dossier" not in path.parts:
+        if path.is_file() and ".dossier" not in path.parts \
+                and not (skip and path.name.endswith(skip)):
             digest.update(str(path.relative_to(root)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

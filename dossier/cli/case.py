@@ -39,9 +39,9 @@ def validate(directory: Path) -> None:
     Example:
       dossier validate examples/kazakhstan-2020-2021
     """
-    from entities.case.loader import load_case
+    from entities.db.changes import open_case
 
-    case = load_case(directory)
+    case = open_case(directory)
     counts = ", ".join(f"{n} {k}" for k, n in case.count().items())
     click.echo(f"{directory}: valid ({counts})")
 
@@ -60,9 +60,9 @@ def show(directory: Path) -> None:
     from rich.console import Console
 
     from dossier.show import show_case
-    from entities.case.loader import load_case
+    from entities.db.changes import open_case
 
-    show_case(load_case(directory), Console())
+    show_case(open_case(directory), Console())
 
 
 @cli.command()
@@ -83,10 +83,10 @@ def check(directory: Path, as_json: bool, audience: str) -> None:
       dossier check examples/kazakhstan-2020-2021
       dossier check my-case --audience government --json
     """
-    from entities.case.loader import load_case
+    from entities.db.changes import open_case
     from evidence_maps.view import CaseView
 
-    findings = CaseView.build(load_case(directory), audience).findings
+    findings = CaseView.build(open_case(directory), audience).findings
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
     else:
@@ -117,7 +117,7 @@ def review(directory: Path, approve: tuple[str, ...], user: str) -> None:
     """
     import datetime as dt
 
-    from entities.case.loader import load_case
+    from entities.db.changes import open_case
     from entities.intake.edit import mark_reviewed
     from evidence_maps.review import drafts
 
@@ -127,7 +127,7 @@ def review(directory: Path, approve: tuple[str, ...], user: str) -> None:
             record = mark_reviewed(directory, attribution, user, today)
             click.echo(f"reviewed {record.id} ({record.origin('status')}) by {user} on {today}")
         return
-    found = drafts(load_case(directory))
+    found = drafts(open_case(directory))
     for draft in found:
         for line in draft.lines():
             click.echo(line)

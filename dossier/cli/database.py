@@ -37,10 +37,10 @@ def db_migrate(directory: Path, to: str) -> None:
       export DOSSIER_DATABASE_URL=postgresql://ngo@db.example.org/my_case
     """
     from dossier.progress import StepProgress
-    from entities.case.loader import load_case
+    from entities.db.changes import open_case
     from entities.db.migrate import migrate
 
-    load_case(directory)
+    open_case(directory)
     with StepProgress() as progress:
         counts = migrate(directory, to, progress)
     for table, rows in counts.items():
@@ -91,10 +91,10 @@ def log_(directory: Path, as_json: bool, limit: int) -> None:
       dossier log my-case
       dossier log my-case --json --limit 20
     """
-    from entities.case.loader import load_case
     from entities.db.audit import read_log
+    from entities.db.changes import open_case
 
-    case = load_case(directory)
+    case = open_case(directory)
     for entry in read_log(case.root, limit):
         if as_json:
             click.echo(json.dumps(entry.to_json(), ensure_ascii=False, sort_keys=True))

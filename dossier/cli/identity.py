@@ -114,13 +114,13 @@ def judgements(directory: Path, export_to: Path | None, import_from: Path | None
       dossier judgements my-case --export judgements.jsonl
       dossier judgements my-case --import partner-judgements.jsonl
     """
-    from entities.case.loader import load_case
+    from entities.db.changes import open_case
     from entities.db.database import CaseDatabase
     from entities.db.judgements import Judgements
 
     if export_to is None and import_from is None:
         raise click.UsageError("give --export FILE or --import FILE")
-    case = load_case(directory)
+    case = open_case(directory)
     with CaseDatabase.for_case(case.root) as db:
         if import_from is not None:
             click.echo(f"imported {Judgements(db).load(import_from)} judgements")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +44,21 @@ def case_file(root: Path) -> Path:
     return path
 
 
-def data_files(root: Path) -> list[Path]:
+#: Files as a change would leave them: new contents, or ``None`` for a file it deletes.
+Overlay = Mapping[Path, bytes | None]
+
+
+def data_files(root: Path, overlay: Overlay | None = None) -> list[Path]:
     """The case's data files, in a stable order (file names that are not UTF-8 are left
-    to :func:`name_problems`)."""
+    to :func:`name_problems`); with ``overlay``, as the change would leave them."""
     folder = root / DATA_DIR
-    if not folder.is_dir():
-        return []
-    found = [p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml") and p.is_file()
-             and utf8_name(p)]
+    found: set[Path] = set()
+    if folder.is_dir():
+        found = {p for p in folder.rglob("*") if p.suffix in (".yml", ".yaml")
+                 and p.is_file() and utf8_name(p)}
+    for path, data in (overlay or {}).items():
+        if path.suffix in (".yml", ".yaml") and path.is_relative_to(folder):
+            (found.add if data is not None else found.discard)(path)
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
@@ -78,8 +86,10 @@ def name_problems(root: Path) -> list[Problem]:
     return problems
 
 
-def _read(root: Path, path: Path) -> LocatedData:
+def _read(root: Path, path: Path, overlay: Overlay | None = None) -> LocatedData:
     rel = path.relative_to(root).as_posix()
+    if overlay and overlay.get(path) is not None:
+        return parse_yaml(rel, overlay[path] or b"")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InvalidCase([Problem(rel, 0, "", f"is {size // 1_048_576} MB; split it into "
@@ -149,20 +159,22 @@ def _load_records(source: LocatedData, sections: dict[str, list[Record]],
                 sections[section].append(record)
 
 
-def load_case(root: Path | str) -> Case:
-    """Read and validate a case folder.
+def load_case(root: Path | str, overlay: Overlay | None = None) -> Case:
+    """Read and validate a case folder (with ``overlay``: as it would be once those files
+    are written, to validate a change before making it).
 
     Raises:
         CaseNotFound: the folder has no ``case.yml``.
         InvalidCase: with every problem found, in file and line order.
     """
-    case, problems = read_case(root)
+    case, problems = read_case(root, overlay)
     if problems or case is None:
         raise InvalidCase(problems)
     return case
 
 
-def read_case(root: Path | str) -> tuple[Case | None, list[Problem]]:
+def read_case(root: Path | str, overlay: Overlay | None = None
+              ) -> tuple[Case | None, list[Problem]]:
     """Read a case folder and list its problems without stopping at them: the case (with
     the records that could be read; ``None`` when ``case.yml`` is unusable) and every
     problem. For commands that must look at a broken case (``dossier verify``).
@@ -179,9 +191,9 @@ def read_case(root: Path | str) -> tuple[Case | None, list[Problem]]:
         meta = None
     problems.extend(name_problems(root))
     sections: dict[str, list[Record]] = {name: [] for name in SECTIONS}
-    for path in data_files(root):
+    for path in data_files(root, overlay):
         try:
-            _load_records(_read(root, path), sections, problems)
+            _load_records(_read(root, path, overlay), sections, problems)
         except InvalidCase as exc:
             problems.extend(exc.problems)
     if meta is None:

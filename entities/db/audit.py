@@ -71,6 +71,17 @@ def entry_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, subje
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _digest(action: str, subject: str, before: str, after: str) -> str:
+    payload = _canonical([action, subject, before, after])
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def content_digest(action: str, subject: str, before: Any, after: Any) -> str:
+    """The digest of what an entry says (not when or by whom): lets a command that was
+    interrupted find out afterwards whether its entry was committed."""
+    return _digest(action, subject, _canonical(before), _canonical(after))
+
+
 class AuditLog:
     """The audit log of the cases in one :class:`CaseDatabase`."""
 
@@ -106,6 +117,18 @@ class AuditLog:
             row = conn.execute(select(LOG.c.hash).order_by(LOG.c.seq.desc()).limit(1)).first()
         return str(row[0]) if row else None
 
+    def recorded_since(self, head: str | None, digest: str) -> bool:
+        """Whether an entry with content ``digest`` (see :func:`content_digest`) was
+        appended after the entry whose hash is ``head`` (``None``: the empty log)."""
+        with self.db.transaction("read the audit log") as conn:
+            start = 0
+            if head is not None:
+                row = conn.execute(select(LOG.c.seq).where(LOG.c.hash == head)).first()
+                start = row[0] if row else 0
+            rows = conn.execute(select(LOG.c.action, LOG.c.subject, LOG.c.before,
+                                       LOG.c.after).where(LOG.c.seq > start))
+            return any(_digest(r[0], r[1], r[2], r[3]) == digest for r in rows)
+
     def entries(self, limit: int = 0) -> list[Entry]:
         """Every entry in order (only the last ``limit`` when given)."""
         entries = [Entry(r["seq"], r["at"], r["actor"], r["action"], r["subject"],
@@ -133,14 +156,6 @@ class AuditLog:
                                 f"{row['subject']}) was altered after it was written")
             prev = row["hash"]
         return problems
-
-
-def log_change(root: Path, action: str, subject: str, before: Any = None, after: Any = None,
-               actor: str | None = None) -> Entry:
-    """Append one entry to the audit log of the case at ``root`` (for a command whose
-    change is not in the database, such as a YAML file written by an import)."""
-    with CaseDatabase.for_case(root) as db:
-        return AuditLog(db).append(action, subject, before, after, actor)
 
 
 def read_log(root: Path, limit: int = 0) -> list[Entry]:

@@ -206,9 +206,12 @@ class CaseDatabase:
                     if "locked" not in str(exc).lower() and "busy" not in str(exc).lower():
                         raise
                     if time.monotonic() - started > SQLITE_WAIT_SECONDS:
+                        waited = (f"{SQLITE_WAIT_SECONDS // 60} minutes"
+                                  if SQLITE_WAIT_SECONDS >= 120
+                                  else f"{SQLITE_WAIT_SECONDS} seconds")
                         raise StoreError("another command has been using the case database "
-                                         f"for more than {SQLITE_WAIT_SECONDS // 60} minutes;"
-                                         " try again when it has finished") from None
+                                         f"for more than {waited}; try again when it has "
+                                         "finished") from None
                     if not told:
                         self.waiting("The case database is in use by another command (a "
                                      "build or an import?); waiting for it to finish…")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from entities.case.loader import read_case
 from entities.db.audit import AuditLog, Entry
+from entities.db.changes import Settled, case_files_lock, settle_changes
 from entities.db.database import CaseDatabase
 from entities.db.evidence_files import FileRegistry, FileReport
 from entities.exc import Problem
@@ -32,6 +33,8 @@ class Verification:
     head_problem: str | None = None
     #: screening decisions the audit log did not record as they are
     decisions: list[str] = field(default_factory=list)
+    #: interrupted changes (imports, reviews) finished or undone before checking
+    settled: list[Settled] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
@@ -40,7 +43,8 @@ class Verification:
 
     def lines(self) -> list[str]:
         """The report, one finding per line, then a summary line."""
-        out = [f"case: {p}" for p in self.case_problems]
+        out = [f"settled: {s.describe()}" for s in self.settled]
+        out += [f"case: {p}" for p in self.case_problems]
         if self.files is None:
             return out
         report = self.files
@@ -77,8 +81,10 @@ def verify_case(root: Path, expect_head: str | None = None) -> Verification:
 
     A case with mistakes is reported as such (its files and log are not checked).
     """
-    case, problems = read_case(root)
-    result = Verification(case_problems=problems)
+    with case_files_lock(root, create=False):
+        settled = settle_changes(root)
+        case, problems = read_case(root)
+    result = Verification(case_problems=problems, settled=settled)
     if case is None:
         return result
     with CaseDatabase.for_case(case.root) as db:

@@ -11,9 +11,8 @@ from pathlib import Path
 from entities.case.case import Case
 from entities.case.loader import load_case
 from entities.case.model import Attribution
-from entities.db.audit import log_change
+from entities.db.changes import case_files_lock, commit_change, open_case
 from entities.exc import InvalidCase, Problem
-from entities.files import write_files_atomically
 from entities.intake.importer import IMPORT_DIR
 
 
@@ -36,13 +35,19 @@ def _set_fields(lines: list[str], record: Attribution, values: dict[str, str]) -
 
 
 def mark_reviewed(root: Path, attribution_id: str, by: str, on: str) -> Attribution:
-    """Set ``status: reviewed``, ``reviewed_by`` and ``reviewed_on`` on one attribution.
+    """Set ``status: reviewed``, ``reviewed_by`` and ``reviewed_on`` on one attribution;
+    the file and the audit entry change together, or not at all.
 
     Raises:
         InvalidCase: unknown id, an imported record (edit the spreadsheet), or an edit
             that would make the case invalid (nothing is changed).
     """
-    case: Case = load_case(root)
+    with case_files_lock(root):
+        return _mark_reviewed(root, attribution_id, by, on)
+
+
+def _mark_reviewed(root: Path, attribution_id: str, by: str, on: str) -> Attribution:
+    case: Case = open_case(root)
     record = case.index.get(attribution_id)
     if not isinstance(record, Attribution):
         raise InvalidCase([Problem("case", 0, "", f"'{attribution_id}' is not an attribution "
@@ -58,14 +63,10 @@ def mark_reviewed(root: Path, attribution_id: str, by: str, on: str) -> Attribut
     quoted = by.replace('"', "'")
     edited = _set_fields(lines, record, {"status": "reviewed",
                                          "reviewed_by": f'"{quoted}"', "reviewed_on": on})
-    write_files_atomically({path: "\n".join(edited).encode("utf-8")})
-    try:
-        new = load_case(root).index[attribution_id]
-    except InvalidCase:
-        write_files_atomically({path: text.encode("utf-8")})
-        raise
+    data = "\n".join(edited).encode("utf-8")
+    new = load_case(root, overlay={path: data}).index[attribution_id]  # validated first
     assert isinstance(new, Attribution)
-    log_change(root, "review", attribution_id,
-               {"status": record.status, "reviewed_by": record.reviewed_by},
-               {"status": "reviewed", "reviewed_by": by, "reviewed_on": on}, actor=by)
+    commit_change(root, {path: data}, "review", attribution_id,
+                  {"status": record.status, "reviewed_by": record.reviewed_by},
+                  {"status": "reviewed", "reviewed_by": by, "reviewed_on": on}, actor=by)
     return new

@@ -17,12 +17,11 @@ from typing import Any
 import yaml
 
 from entities.case.case import Case
-from entities.case.loader import DATA_DIR, load_case
+from entities.case.loader import DATA_DIR
 from entities.case.model import SECTIONS, Record
 from entities.case.references import check_case
-from entities.db.audit import log_change
+from entities.db.changes import case_files_lock, commit_change, open_case
 from entities.exc import InvalidCase, Problem
-from entities.files import write_files_atomically
 from entities.intake.sheets import read_table_file
 
 IMPORT_DIR = f"{DATA_DIR}/imported"
@@ -79,13 +78,21 @@ def _is_generated(record: Record) -> bool:
 
 def import_table(root: Path, path: Path, kind: str | None = None,
                  dry_run: bool = False) -> ImportReport:
-    """Import an ``.xlsx`` workbook or ``.csv`` file into the case at ``root``.
+    """Import an ``.xlsx`` workbook or ``.csv`` file into the case at ``root``: the
+    generated files and the audit entry change together, or not at all (also when the
+    command is killed, or the database refuses the entry).
 
     Raises:
         InvalidCase: with every problem (the case is left unchanged).
+        OutputError, StoreError: the change could not be made (the case is unchanged).
     """
+    with case_files_lock(root):
+        return _import(root, path, kind, dry_run)
+
+
+def _import(root: Path, path: Path, kind: str | None, dry_run: bool) -> ImportReport:
     try:
-        case = load_case(root)
+        case = open_case(root)
     except InvalidCase as exc:
         exc.problems.append(Problem("case", 0, "", "the case has problems of its own; fix "
                                     "them before importing"))
@@ -137,12 +144,11 @@ def import_table(root: Path, path: Path, kind: str | None = None,
     if problems:
         raise InvalidCase(problems)
     if not dry_run:
-        _write(case, merged, own, path.name)
         old = {r.id: content(r) for r in case.records()}
         new = {r.id: content(r) for r in merged.records()}
-        log_change(case.root, "import", path.name,
-                   {i: old[i] for i in [*report.changed, *report.removed] if i in old},
-                   {i: new[i] for i in [*report.added, *report.changed] if i in new})
+        commit_change(case.root, _writes(case, merged, own, path.name), "import", path.name,
+                      {i: old[i] for i in [*report.changed, *report.removed] if i in old},
+                      {i: new[i] for i in [*report.added, *report.changed] if i in new})
     return report
 
 
@@ -161,8 +167,10 @@ def _section(record: Record) -> str:
     return next(name for name, model in SECTIONS.items() if isinstance(record, model))
 
 
-def _write(before: Case, merged: Case, own: str, source_name: str) -> None:
-    """Rewrite the generated files whose records changed."""
+def _writes(before: Case, merged: Case, own: str, source_name: str
+            ) -> dict[Path, bytes | None]:
+    """The generated files whose records changed, with their new contents (``None``: the
+    file goes)."""
     files: dict[str, list[Record]] = {}
     for record in merged.records():
         target = own if record.from_row else record.defined_in
@@ -180,7 +188,7 @@ def _write(before: Case, merged: Case, own: str, source_name: str) -> None:
         data = dump_records(records, label)
         if not path.exists() or path.read_bytes() != data:
             outputs[path] = data
-    write_files_atomically(outputs)
+    return outputs
 
 
 def _source_of(path: Path) -> str:
