@@ -15,6 +15,7 @@ import pickle
 from collections.abc import Callable, Hashable, Iterator
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 from entities.exc import OutputError
@@ -46,14 +47,23 @@ def run_jobs(jobs: list[J], work: Callable[[J], Any], on_result: Callable[[J, An
     _Pool(work, min(count, len(jobs))).run(jobs, on_result)
 
 
-def _serve(conn: Connection, work: Callable[[Any], Any]) -> None:
-    """A worker: do each job it is sent until it is sent ``None``."""
-    while (job := conn.recv()) is not None:
-        try:
-            reply: tuple[str, Any] = ("ok", work(job))
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the build
-            reply = ("error", _portable(exc))
-        conn.send(reply)
+def _serve(conn: Connection, work: Callable[[Any], Any], inherited: list[Connection]
+           ) -> None:
+    """A worker: do each job it is sent until it is sent ``None``, or until the build is
+    gone (killed: its end of the pipe closes, and the worker stops instead of waiting
+    forever). ``inherited`` are the build's ends of the pipes, copied by the fork: closed
+    at once, so that the build's death closes them."""
+    for other in inherited:
+        other.close()
+    try:
+        while (job := conn.recv()) is not None:
+            try:
+                reply: tuple[str, Any] = ("ok", work(job))
+            except BaseException as exc:  # noqa: BLE001 - every failure goes to the build
+                reply = ("error", _portable(exc))
+            conn.send(reply)
+    except (EOFError, BrokenPipeError):
+        pass  # the build has gone
     conn.close()
 
 
@@ -69,10 +79,12 @@ def _portable(exc: BaseException) -> BaseException:
 class _Pool:
     def __init__(self, work: Callable[[Any], Any], size: int):
         context = get_context("fork")
-        self.workers = []
+        self.workers: list[tuple[BaseProcess, Connection]] = []
         for _ in range(size):
             mine, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(theirs, work), daemon=True)
+            inherited = [c for _, c in self.workers] + [mine]
+            process = context.Process(target=_serve, args=(theirs, work, inherited),
+                                      daemon=True)
             process.start()
             theirs.close()
             self.workers.append((process, mine))

@@ -55,3 +55,40 @@ def test_a_killed_worker_fails_the_run() -> None:
 
     with pytest.raises(OutputError, match="stopped unexpectedly"):
         _collect(list(range(8)), work)
+
+
+def _alive(pid: int) -> bool:
+    """Whether the process runs (a zombie, waiting to be reaped, has stopped)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_workers_stop_when_the_build_is_killed(tmp_path: Any) -> None:
+    """A build killed (SIGKILL) leaves no worker behind, waiting forever for its next job
+    (each worker held the build's end of its own pipe, so it never saw the build go)."""
+    import subprocess
+    import sys
+    import time
+
+    script = ("import os, sys, time\n"
+              "from dossier.workers import run_jobs\n"
+              "def work(n):\n"
+              "    return os.getpid()\n"
+              "def done(job, pid):\n"
+              "    print(pid, flush=True)\n"
+              "    if job == 3: time.sleep(600)\n"
+              "run_jobs(list(range(4)), work, done, 4)\n")
+    build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert build.stdout is not None
+    pids = {int(build.stdout.readline()) for _ in range(4)}  # every worker has worked
+    build.kill()
+    build.wait(10)
+    build.stdout.close()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    assert not [p for p in pids if _alive(p)]
