@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+import entities.db.audit as audit
 import entities.db.changes as changes
 import entities.db.database as database
 from entities.case.loader import load_case
@@ -89,7 +90,7 @@ def test_interrupted_before_the_entry_commits_nothing_changes(
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(changes.AuditLog, "append", interrupted)
+    monkeypatch.setattr(audit.AuditLog, "append", interrupted)
     with pytest.raises(KeyboardInterrupt):
         import_table(mini, _people_csv(tmp_path, 3))
     assert _case_files(mini) == before and _imports(mini) == 0 and not _leftovers(mini)
@@ -138,7 +139,7 @@ def test_a_journal_without_its_entry_is_undone(mini: Path, tmp_path: Path,
     def killed(*args: Any, **kwargs: Any) -> None:  # a kill leaves what is on disk
         raise SystemExit
 
-    monkeypatch.setattr(changes.AuditLog, "append", killed)
+    monkeypatch.setattr(audit.AuditLog, "append", killed)
     monkeypatch.setattr(changes, "_settle", lambda *a: (_ for _ in ()).throw(
         StoreError("gone")))  # and nothing is cleaned up
     with pytest.raises(SystemExit):
@@ -162,7 +163,7 @@ def test_a_review_and_its_entry_are_one_unit(fictional: Path,
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(changes.AuditLog, "append", interrupted)
+        patch.setattr(audit.AuditLog, "append", interrupted)
         with pytest.raises(KeyboardInterrupt):
             mark_reviewed(fictional, draft.id, "Tester", "2026-12-01")
     assert _case_files(fictional) == before  # the file was never written
