@@ -15,7 +15,7 @@ from typing import Any
 
 from followthemoney import StatementEntity
 
-from dossier.outdir import staged_folder
+from dossier.outdir import check_place, staged_folder
 from dossier.targets import write_targets
 from entities.case.case import Case
 from entities.db.changes import open_case
@@ -118,6 +118,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
         StoreError, OutputError: the database or an output could not be written, or
             ``out`` holds outputs of another audience or case.
     """
+    check_place(out, Path(root))
     with CaseDatabase.for_case(Path(root)) as db:
         prepared = prepare(db, root, audience, include_drafts, accept_changes, progress)
         view = prepared.view
@@ -176,6 +177,7 @@ def export_case(root: Path, fmt: str, out: Path, audience: str = "public",
         OutputError: ``out`` cannot be written, or holds outputs of another audience.
     """
     item = exporter(fmt)
+    check_place(out, Path(root))
     if not item.audience:
         view = CaseView.build(open_case(root), "government", include_drafts=True)
     else:

@@ -25,8 +25,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from entities.case.loader import DATA_DIR, SOURCES_DIR
 from entities.exc import OutputError
 from entities.files import atomic_file
+from entities.settings import STATE_DIR
 
 #: What an output folder holds: the case and the audience it was written for.
 MARKER = ".dossier-output.json"
@@ -62,6 +64,25 @@ def owner(out: Path) -> dict[str, str] | None:
         return {"case": str(data["case"]), "audience": str(data["audience"])}
     except (OSError, ValueError, KeyError, TypeError):
         return {"case": "?", "audience": "?"}
+
+
+def check_place(out: Path, root: Path) -> None:
+    """Refuse an output path that would write into the case's own folders — outputs in
+    ``sources/`` would be registered as evidence, in ``data/`` read as case data — or
+    that holds the case folder (``--replace`` would delete the case with it).
+
+    Raises:
+        OutputError: saying why, and what to do.
+    """
+    target, case = out.resolve(), root.resolve()
+    if case == target or case.is_relative_to(target):
+        raise OutputError(f"{out} holds the case folder {root}; write the outputs into a "
+                          "folder of their own (e.g. --out out)")
+    for inner in (SOURCES_DIR, DATA_DIR, STATE_DIR):
+        if target.is_relative_to(case / inner):
+            raise OutputError(f"{out} is inside the case's {inner}/ folder, where outputs "
+                              "would be taken for case material; write them elsewhere "
+                              "(e.g. --out out)")
 
 
 def claim(out: Path, case: str, audience: str, replace: bool = False) -> bool:

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 import entities.db.audit as audit
 import entities.db.changes as changes
 import entities.db.database as database
+from dossier.cli import cli
 from entities.case.loader import load_case
 from entities.db.audit import read_log
 from entities.db.changes import open_case
@@ -81,6 +83,24 @@ def test_a_locked_database_leaves_the_case_files_unchanged(
     assert _case_files(mini) == before and _imports(mini) == 0 and not _leftovers(mini)
     import_table(mini, _people_csv(tmp_path, 3))  # and it works once the database is free
     assert len(load_case(mini).people) == 3 and _imports(mini) == 1
+
+
+def test_a_full_disk_during_an_import_changes_nothing(
+        mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    source = _people_csv(tmp_path, 3)
+    before = _case_files(mini)
+
+    def full(*args: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", full)
+        result = CliRunner().invoke(cli, ["import", str(mini), str(source)])
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert "Traceback" not in result.output
+    assert _case_files(mini) == before and _imports(mini) == 0 and not _leftovers(mini)
 
 
 def test_interrupted_before_the_entry_commits_nothing_changes(

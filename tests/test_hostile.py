@@ -267,6 +267,113 @@ def list_thousands_of_values(case: Path, out: Path) -> list[str]:
     return ["screen", str(case), "--against", str(out.parent / "big.ftm.json")]
 
 
+def deep_nesting(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people: " + "[" * 50_000 + "]" * 50_000 + "\n")
+    return _build_args(case, out)
+
+
+def duplicate_keys(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people:\n  - id: p-d\n    names: [A Person]\n"
+                           "    names: [B Person]\n")
+    return _build_args(case, out)
+
+
+def merge_key_duplicate(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people:\n  - &x {id: p-m, names: [A]}\n  - <<: *x\n    id: p-n\n")
+    return _build_args(case, out)
+
+
+def tab_indentation(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people:\n\t- id: p-t\n\t  names: [A]\n")
+    return _build_args(case, out)
+
+
+def empty_case_file(case: Path, out: Path) -> list[str]:
+    (case / "case.yml").write_text("", "utf-8")
+    return _build_args(case, out)
+
+
+def case_file_a_list(case: Path, out: Path) -> list[str]:
+    (case / "case.yml").write_text("- a\n- b\n", "utf-8")
+    return _build_args(case, out)
+
+
+def very_long_id(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", "people:\n  - id: " + "p" * 20_000 + "\n    names: [A]\n")
+    return _build_args(case, out)
+
+
+def bidi_override(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", _person(name="Serik \u202eVONADYO"))
+    return _build_args(case, out)
+
+
+def _source_file(name: str) -> str:
+    return (f"sources:\n  - id: s-hostile\n    title: X\n    reliability: B\n"
+            f"    file: {name}\n")
+
+
+def path_escape(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", _source_file("../../../../etc/passwd"))
+    return _build_args(case, out)
+
+
+def absolute_path(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", _source_file("/etc/passwd"))
+    return _build_args(case, out)
+
+
+def photo_is_a_folder(case: Path, out: Path) -> list[str]:
+    _data(case, "bad.yml", _person(photo="sources"))
+    return _build_args(case, out)
+
+
+def csv_with_nul(case: Path, out: Path) -> list[str]:
+    path = out.parent / "people.csv"
+    path.write_bytes(b"id,names\np-1,A\x00B\n")
+    return ["import", str(case), str(path)]
+
+
+def csv_empty(case: Path, out: Path) -> list[str]:
+    path = out.parent / "people.csv"
+    path.write_bytes(b"")
+    return ["import", str(case), str(path)]
+
+
+def csv_huge_cell(case: Path, out: Path) -> list[str]:
+    path = out.parent / "people.csv"
+    path.write_text("id,names\np-1," + "A" * 5_000_000 + "\n", "utf-8")
+    return ["import", str(case), str(path)]
+
+
+def html_named_xlsx(case: Path, out: Path) -> list[str]:
+    path = out.parent / "people.xlsx"
+    path.write_text("<html><body>not a workbook</body></html>", "utf-8")
+    return ["import", str(case), str(path)]
+
+
+def ftm_deep_json(case: Path, out: Path) -> list[str]:
+    path = out.parent / "deep.ftm.json"
+    path.write_text('{"id": "x", "schema": "Person", "properties": {"name": '
+                    + "[" * 100_000 + "]" * 100_000 + "}}\n", "utf-8")
+    return ["import", str(case), str(path)]
+
+
+def out_inside_sources(case: Path, out: Path) -> list[str]:
+    return ["build", str(case), "--out", str(case / "sources" / "out")]
+
+
+def out_holding_the_case(case: Path, out: Path) -> list[str]:
+    return ["build", str(case), "--out", str(case.parent), "--replace"]
+
+
+def broken_change_journal(case: Path, out: Path) -> list[str]:
+    journal = case / ".dossier" / "changes" / "0123456789abcdef.json"
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    journal.write_bytes(b"\x00 not a journal")
+    return ["validate", str(case)]
+
+
 CORPUS: dict[str, tuple[Setup, list[str]]] = {
     "malformed YAML": (malformed_yaml, ["data/bad.yml:"]),
     "wrong types": (wrong_types, ["data/bad.yml:3: people[0].names", "birth_date"]),
@@ -303,6 +410,31 @@ CORPUS: dict[str, tuple[Setup, list[str]]] = {
         "big.ftm.json:1: properties.name: has 10,000 values"]),
     "screening list entry with 10,000 names": (list_thousands_of_values, [
         "big.ftm.json:1: properties.name: has 10,000 values"]),
+    "YAML nested 50,000 deep": (deep_nesting, ["data/bad.yml:1:", "nesting depth"]),
+    "a field written twice": (duplicate_keys, ["data/bad.yml:4: people[0].names",
+                                               "is written twice (first on line 3)"]),
+    "a merge key repeating an id": (merge_key_duplicate, ["data/bad.yml:4: people[1].id"]),
+    "tab indentation": (tab_indentation, ["data/bad.yml:2: YAML syntax error"]),
+    "empty case.yml": (empty_case_file, ["case.yml:1:"]),
+    "case.yml holding a list": (case_file_a_list, ["case.yml:1:"]),
+    "20,000-character id": (very_long_id, ["data/bad.yml:2: people[0].id"]),
+    "direction override in a name": (bidi_override, [
+        "data/bad.yml:3: people[0].names[0]", "direction control (U+202E)"]),
+    "source file outside the case (../)": (path_escape, [
+        "data/bad.yml:5: sources[0].file", "outside the case folder"]),
+    "source file outside the case (absolute)": (absolute_path, [
+        "data/bad.yml:5: sources[0].file", "outside the case folder"]),
+    "photo that is a folder": (photo_is_a_folder, ["data/bad.yml:4: people[0].photo"]),
+    "NUL byte in a CSV cell": (csv_with_nul, ["people.csv:People!2", "U+0000"]),
+    "empty CSV": (csv_empty, ["people.csv", "is empty"]),
+    "5 MB CSV cell": (csv_huge_cell, ["people.csv:People!2: names[0].name", "too long"]),
+    "HTML saved as .xlsx": (html_named_xlsx, ["people.xlsx", "not a readable .xlsx"]),
+    "FtM JSON nested 100,000 deep": (ftm_deep_json, ["deep.ftm.json:1:"]),
+    "--out inside sources/": (out_inside_sources, ["inside the case's sources/ folder"]),
+    "--out holding the case, with --replace": (out_holding_the_case, [
+        "holds the case folder"]),
+    "unreadable change journal": (broken_change_journal, [
+        "0123456789abcdef.json", "cannot be read"]),
 }
 
 

@@ -132,6 +132,21 @@ def screening_decision_planted(case: Path, head: str) -> None:
                "'confirmed', 'nobody', '2020-01-01')")
 
 
+def link_outside_planted(case: Path, head: str) -> None:
+    outside = case.parent / "outside.txt"
+    outside.write_text("not part of the case\n", "utf-8")
+    (case / "sources" / "link.txt").symlink_to(outside)
+
+
+def evidence_file_replaced_by_a_link(case: Path, head: str) -> None:
+    """The file replaced by a link to an identical copy outside the case folder."""
+    memo = case / "sources" / "memo.txt"
+    copy = case.parent / "memo-copy.txt"
+    copy.write_bytes(memo.read_bytes())
+    memo.unlink()
+    memo.symlink_to(copy)
+
+
 #: name → (tamper, what verify must say, whether the next build must stop too)
 CASES: dict[str, tuple[Tamper, str, bool]] = {
     "file changed": (file_changed, "modified: sources/memo.txt", True),
@@ -157,6 +172,10 @@ CASES: dict[str, tuple[Tamper, str, bool]] = {
     "entry altered and rehashed": (entry_rehashed, "does not follow entry 2", False),
     "entry removed in the middle": (entry_removed_in_the_middle, "entry 2 is missing", False),
     "entries reordered": (entries_reordered, "the chain is broken", False),
+    "link to a file outside planted": (link_outside_planted,
+                                       "not checked: sources/link.txt", False),
+    "evidence file replaced by a link outside": (evidence_file_replaced_by_a_link,
+                                                 "sources/memo.txt", True),
     "screening decision planted": (screening_decision_planted,
                                    "screening decision without its audit entry: chief = fic-9",
                                    False),

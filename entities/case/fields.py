@@ -24,6 +24,9 @@ _SPACES = re.compile(r"\s+")
 #: Control characters no output can hold (a PDF, a workbook or a CSV would break or
 #: hide them): every C0 and C1 code but tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+#: Bidirectional embeddings, overrides and isolates: they make text display otherwise than
+#: it reads ("Trojan Source"), so a name could show one way and be searched another.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 def normalise_text(value: Any) -> Any:
@@ -43,6 +46,11 @@ def clean_text(value: Any) -> Any:
         if found:
             raise ValueError(f"contains a control character (U+{ord(found.group()):04X}), "
                              "which no output can hold; remove it")
+        found = _BIDI.search(value)
+        if found:
+            raise ValueError(f"contains an invisible direction control (U+"
+                             f"{ord(found.group()):04X}) that makes text display otherwise "
+                             "than it reads; remove it (marks such as U+200F are fine)")
     return value
 
 

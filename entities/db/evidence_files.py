@@ -92,6 +92,18 @@ def case_files(case: Case) -> list[str]:
                   and (root / p).resolve().is_relative_to(root))
 
 
+def links_outside(case: Case) -> list[str]:
+    """Files under ``sources/`` that are links to something outside the case folder: not
+    evidence the case holds, so never registered — ``verify`` names them."""
+    root = case.root.resolve()
+    folder = root / SOURCES_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(root).as_posix() for p in folder.rglob("*")
+                  if p.is_symlink() and utf8_name(p)
+                  and not p.resolve().is_relative_to(root))
+
+
 class FileRegistry:
     """The registered hashes of a case's evidence files, in its :class:`CaseDatabase`,
     checked against the audit log that recorded each registration."""

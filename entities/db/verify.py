@@ -13,7 +13,7 @@ from entities.case.loader import read_case
 from entities.db.audit import AuditLog, Entry
 from entities.db.changes import Settled, case_files_lock, settle_changes
 from entities.db.database import CaseDatabase
-from entities.db.evidence_files import FileRegistry, FileReport
+from entities.db.evidence_files import FileRegistry, FileReport, links_outside
 from entities.exc import Problem
 
 
@@ -35,11 +35,14 @@ class Verification:
     decisions: list[str] = field(default_factory=list)
     #: interrupted changes (imports, reviews) finished or undone before checking
     settled: list[Settled] = field(default_factory=list)
+    #: links under sources/ to files outside the case folder (never registered)
+    outside: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
         return not self.case_problems and self.files is not None and self.files.clean \
-            and not self.chain and self.head_problem is None and not self.decisions
+            and not self.chain and self.head_problem is None and not self.decisions \
+            and not self.outside
 
     def lines(self) -> list[str]:
         """The report, one finding per line, then a summary line."""
@@ -61,6 +64,8 @@ class Verification:
         out += [f"register row without its audit entry: {e.path} (SHA-256 {e.sha256}): it "
                 "was written into the database, not registered by a build" for e in
                 report.unlogged]
+        out += [f"not checked: {p} is a link to a file outside the case folder; copy the "
+                "file into the case instead" for p in self.outside]
         out += [f"screening decision without its audit entry: {d}" for d in self.decisions]
         out += [f"audit log: {broken}" for broken in self.chain]
         if self.head_problem:
@@ -89,6 +94,7 @@ def verify_case(root: Path, expect_head: str | None = None) -> Verification:
         return result
     with CaseDatabase.for_case(case.root) as db:
         result.files = FileRegistry(db, case).verify()
+        result.outside = links_outside(case)
         log = AuditLog(db)
         result.chain = log.verify()
         entries = log.entries()

@@ -5,6 +5,7 @@ Every problem is collected and located as ``file:Sheet!row: field: message``.
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from collections.abc import Iterable
@@ -145,10 +146,13 @@ def read_csv(path: Path, label: str, kind: str | None) -> SheetData:
     if path.stat().st_size > MAX_SHEET_BYTES:
         raise InvalidCase([Problem(label, 0, "", "is too large to import (over 200 MB)")])
     text = decode_csv(path.read_bytes())
+    if not text.strip():
+        raise InvalidCase([Problem(label, 0, "", "is empty: a CSV file to import starts with "
+                                   "a header row (id,names,…)")])
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=None,
                             engine="python")
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as exc:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError, csv.Error) as exc:
         raise InvalidCase([Problem(label, 0, "", f"is not a readable CSV file ({exc})")]) \
             from None
     data = SheetData(label, sheet, _header(frame.columns))
