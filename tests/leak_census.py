@@ -47,13 +47,7 @@ def main() -> None:
                 print(f"{label}: {census(out, audience)}")
     out = work / "switch"
     build_case(case, out, "government", include_drafts=True)
-    try:
-        build_case(case, out, "public", include_drafts=True)
-        print("public into a government folder: accepted")
-    except OutputError:
-        print("public into a government folder: refused; with --replace:")
-        build_case(case, out, "public", include_drafts=True, replace=True)
-    print(f"  {census(out, 'public')}")
+    public_over(case, out, "public into a government folder")
     out = work / "swap"
     build_case(case, out, "government", include_drafts=True)
     real = os.rename
@@ -67,14 +61,19 @@ def main() -> None:
         patch.setattr(os, "rename", interrupted)
         with contextlib.suppress(KeyboardInterrupt):
             build_case(case, out, "public", include_drafts=True, replace=True)
+    public_over(case, out, "public after a build interrupted at the swap")
+
+
+def public_over(case: Path, out: Path, label: str) -> None:
+    """A public build into ``out`` (which holds a government build): refused, then with
+    ``replace``; the census of what it leaves."""
     try:
         build_case(case, out, "public", include_drafts=True)
-        print("public after a build interrupted at the swap: accepted")
+        print(f"{label}: accepted")
     except OutputError:
-        print("public after a build interrupted at the swap: refused; with --replace:")
+        print(f"{label}: refused; with --replace:")
         build_case(case, out, "public", include_drafts=True, replace=True)
     print(f"  {census(out, 'public')}")
-
 
 if __name__ == "__main__":
     main()
