@@ -138,7 +138,7 @@ def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUI
     """Every output of ``view`` into the folder ``out``: the case-level outputs run as
     side jobs beside the per-target diagrams and dossiers."""
     result = BuildResult(view.case, view.audience, 0, held_back=view.analysis.held_back,
-                         findings=view.findings)
+                         findings=view.checks)
     for folder in (out / "dossiers", out / "maps"):
         folder.mkdir(parents=True, exist_ok=True)
     outputs = [*in_build(), OVERVIEW]

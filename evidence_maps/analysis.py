@@ -74,12 +74,14 @@ class TargetView:
 
 @dataclass(frozen=True)
 class HeldBack:
-    """An attribution left out of this audience's outputs, and why."""
+    """An attribution left out of this audience's outputs, and why — for the case team
+    only (the build prints it): no output names it, since even its id and the fact that
+    an unreviewed or unsupported allegation exists tell the reader something."""
 
     attribution: str
     reason: str
-    #: the reason is that its evidence is withheld: saying so would tell this audience
-    #: that withheld material exists, so only the case team is told
+    #: the reason is that its evidence is withheld: then not even ``dossier check`` for
+    #: this audience names it (only the build's report to the case team does)
     hidden: bool = False
 
 
@@ -99,10 +101,6 @@ class CaseAnalysis:
                 "attribution": att.id, "mode": att.mode, "grade": att.grade.level,
                 "inferred": att.inferred, "status": att.status}
         return out
-
-    def disclosed_held_back(self) -> list[HeldBack]:
-        """What outputs for this audience may say was held back."""
-        return [h for h in self.held_back if not h.hidden]
 
 
 def primary_name(actor: Actor) -> str:

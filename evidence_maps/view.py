@@ -74,7 +74,8 @@ class CaseView:
     #: ids of the records this audience may see
     shown: frozenset[str]
     analysis: CaseAnalysis
-    #: check findings about records this audience may see, naming no other record
+    #: check findings that this audience's outputs may print: about records it may see,
+    #: naming no other record and no attribution held back from it
     findings: list[Finding]
     #: person id → "Witness A", "Victim 1" for protected people a visible record names
     pseudonyms: dict[str, str]
@@ -91,6 +92,9 @@ class CaseView:
     #: the hash of the audit log's newest entry when the view was made (a delivered
     #: output can then prove what state of the log it was made from)
     audit_head: str | None = None
+    #: check findings for the case team (``dossier check``, the build's report): those
+    #: of ``findings`` and those about held-back drafts and attributions without evidence
+    checks: list[Finding] = field(default_factory=list)
     #: free text that names someone this audience may not see (a build stops on these,
     #: unless the case pseudonymises free text: then the view's case says so instead)
     protected_names: list[Problem] = field(default_factory=list)
@@ -116,13 +120,15 @@ class CaseView:
         if hits and case.meta.pseudonymise_free_text:
             case = redacted(case, hits, protected_patterns(case, shown, roles))
         analysis = analyse(case, shown, drafts, groups, inferred)
-        # an attribution whose every evidence item is withheld does not exist for this
-        # audience: no finding may name it
-        speakable = shown - {h.attribution for h in analysis.held_back if h.hidden}
-        findings = findings_for(case, run_checks(case, groups, inferred, gaps, shown),
-                                speakable)
-        view = cls(case, audience, drafts, shown, analysis, findings, pseudonyms(case, shown),
-                   [g for g in gaps if g.tenure in shown and g.attribution in shown])
+        # an attribution held back (a draft, no evidence, or only withheld evidence) does
+        # not exist for this audience: no output and no finding may name it
+        speakable = shown - {h.attribution for h in analysis.held_back}
+        found = run_checks(case, groups, inferred, gaps, shown)
+        view = cls(case, audience, drafts, shown, analysis, findings_for(case, found, speakable),
+                   pseudonyms(case, shown),
+                   [g for g in gaps if g.tenure in shown and g.attribution in speakable])
+        view.checks = findings_for(
+            case, found, shown - {h.attribution for h in analysis.held_back if h.hidden})
         if hits and not case.meta.pseudonymise_free_text:
             view.protected_names = name_problems(case, hits)
         if db is not None:

@@ -32,8 +32,6 @@ def evidence_map_data(view: CaseView) -> dict[str, Any]:
                          "grounds": [g.reason for g in f.grounds],
                          "alternatives": f.alternatives} for f in t.findings],
         } for t in analysis.targets],
-        "held_back": [{"attribution": h.attribution, "reason": h.reason}
-                      for h in analysis.disclosed_held_back()],
     }
 
 

@@ -26,9 +26,9 @@ from dossier.build import build_case  # noqa: E402
 from entities.exc import OutputError  # noqa: E402
 
 
-def census(out: Path, audience: str) -> str:
+def census(out: Path, audience: str, drafts: bool = True) -> str:
     texts = canary._texts(out)
-    leaks = set(canary._leaks(texts, audience))
+    leaks = set(canary._leaks(texts, audience, drafts))
     found = sorted({c for c, _ in leaks})
     provenance = canary._provenance(texts)
     return (f"{len(found)} canaries in {len({f for _, f in leaks})} files {found}; "
@@ -44,7 +44,7 @@ def main() -> None:
                 out = work / f"{audience}-{drafts}-{lang}"
                 build_case(case, out, audience, include_drafts=drafts, lang=lang)
                 label = f"{audience}, {'with' if drafts else 'without'} drafts, {lang}"
-                print(f"{label}: {census(out, audience)}")
+                print(f"{label}: {census(out, audience, drafts)}")
     out = work / "switch"
     build_case(case, out, "government", include_drafts=True)
     public_over(case, out, "public into a government folder")

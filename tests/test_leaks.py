@@ -48,6 +48,8 @@ CONFIDENTIAL = ["CANARYWITNESS", "CANARYSOURCETITLE", "canaryurl", "canaryfile",
 NOT_ALWAYS_SHOWN = {"canaryfile", "w-canarywitid", "s-canarysrcid", "e-canarycontra",
                     "t-canarytenure", "pos-canarysecret", "Әділбек"}
 RESTRICTED = ["CANARYRESTRICTEDINCIDENT", "CANARYRESTRICTEDDESC", "CANARYRESTRICTEDPOST"]
+#: a draft attribution (public evidence): named only where drafts are included
+DRAFT = ["a-canarydraft"]
 #: never in any output: notes, photo metadata, photo file names, internal provenance
 INTERNAL = ["CANARYNOTE", "CANARYRECORDNOTE", "CANARYEXIFARTIST", "CANARYEXIFDESC",
             "CANARYXMP", "CANARYJPEGCOMMENT", "CANARYPNGTEXT", "CANARYPNGZTXT",
@@ -278,6 +280,12 @@ attributions:
     mode: ordering
     evidence: [e-canaryevid]
     status: reviewed
+  - id: a-canarydraft
+    actor: bank
+    incident: inc-detention
+    mode: profiting
+    evidence: [ev-memo]
+    status: draft
   - id: a-questioning
     actor: chief
     incident: i-questioning
@@ -397,10 +405,12 @@ def _hidden_ids(audience: str) -> list[str]:
         [record_id("fict", kind, local) for kind, local in HIDDEN]
 
 
-def _leaks(texts: dict[str, str], audience: str) -> list[tuple[str, str]]:
-    """(canary, file) for every canary found above the audience."""
-    allowed = {c.lower() for c in VISIBLE_TO[audience]}
-    canaries = [c.lower() for c in CONFIDENTIAL + RESTRICTED + INTERNAL
+def _leaks(texts: dict[str, str], audience: str, drafts: bool = True
+           ) -> list[tuple[str, str]]:
+    """(canary, file) for every canary found above the audience (and of drafts, when
+    they are not included)."""
+    allowed = {c.lower() for c in VISIBLE_TO[audience] + (DRAFT if drafts else [])}
+    canaries = [c.lower() for c in CONFIDENTIAL + RESTRICTED + INTERNAL + DRAFT
                 + _hidden_ids(audience)]
     lowered = {name: text.lower() for name, text in texts.items()}
     return [(canary, name) for name, text in lowered.items() for canary in canaries
@@ -451,9 +461,21 @@ def test_no_leak_in_any_audience_language_or_draft_setting(
     out = tmp_path / "out"
     build_case(case_dir, out, audience, include_drafts=drafts, lang=lang)
     texts = _texts(out)
-    assert _leaks(texts, audience) == [] and _provenance(texts) == []
+    assert _leaks(texts, audience, drafts) == [] and _provenance(texts) == []
     if drafts:
         _assert_shown(texts, audience)
+
+
+def test_a_draft_left_out_is_named_nowhere(case_dir: Path, tmp_path: Path) -> None:
+    """A draft attribution held back from a build names no output: not its id, not that a
+    draft exists (the overview and evidence map listed "a-…: draft: not yet reviewed")."""
+    out = tmp_path / "out"
+    result = build_case(case_dir, out, "public")
+    assert "a-canarydraft" in {h.attribution for h in result.held_back}  # the team is told
+    assert _leaks(_texts(out), "public", drafts=False) == []
+    with_drafts = tmp_path / "with-drafts"
+    build_case(case_dir, with_drafts, "public", include_drafts=True)
+    assert "a-canarydraft" in "\n".join(_texts(with_drafts).values())
 
 
 def test_a_government_folder_never_becomes_a_public_one_with_its_contents(

@@ -86,7 +86,7 @@ def check(directory: Path, as_json: bool, audience: str) -> None:
     from entities.db.changes import open_case
     from evidence_maps.view import CaseView
 
-    findings = CaseView.build(open_case(directory), audience).findings
+    findings = CaseView.build(open_case(directory), audience).checks
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
     else:

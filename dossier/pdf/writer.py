@@ -79,10 +79,6 @@ def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
                      x(", ".join(incident.violations))])
     story.append(table([t("id", lang), t("date", lang), t("name", lang),
                         t("violations", lang)], rows, [2, 1.5, 5, 4]))
-    held_back = analysis.disclosed_held_back()
-    if held_back:
-        story.append(heading(t("s_held_back", lang)))
-        story += [para(x(f"{h.attribution}: {h.reason}")) for h in held_back]
     notes = [str(f) for f in view.findings if f.level != "info"]
     if notes:
         story.append(heading(t("s_checks", lang)))
