@@ -81,7 +81,9 @@ def target_digest(view: CaseView, target: TargetView, lang: str) -> str:
     parts = [code_version(), view.audience, lang, _dump(case.meta), repr(target)]
     parts += [f"{i}:{i in view.shown}:{_dump(index.get(i))}" for i in sorted(ids)]
     parts += [f"{i}={view.pseudonyms[i]}" for i in sorted(ids) if i in view.pseudonyms]
-    parts += [repr(view.files[f]) for f in sorted(view.files)]
+    # what a file is and the day printed for it, not the second a build registered it
+    parts += [f"{f}:{r.size}:{r.sha256}:{r.registered_at[:10]}"
+              for f, r in sorted(view.files.items())]
     parts += [f"{k}={v}" for k, v in sorted(view.analysis.withheld.items())]
     if view.screening is not None:
         parts.append(repr(view.screening.targets.get(target.id)))
