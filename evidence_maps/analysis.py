@@ -15,10 +15,10 @@ from typing import Any
 
 from entities.case import vocab
 from entities.case.case import Case
-from entities.case.model import Actor, Evidence, Incident, Person, Tenure
+from entities.case.model import Actor, Evidence, Person, Tenure
 from evidence_maps.grading import GRADES, Grade, grade_attribution, grade_evidence, grade_inferred
 from evidence_maps.inference import Inferred
-from evidence_maps.regimes import RegimeFinding, assess
+from evidence_maps.regimes import Facts, RegimeFinding, assess
 
 #: Audiences that see only reviewed attributions unless told otherwise.
 REVIEWED_ONLY = {"public", "parliament"}
@@ -198,18 +198,19 @@ def _targets(case: Case, attributions: list[AttributionView], shown: frozenset[s
     for att in attributions:
         by_actor.setdefault(att.actor, []).append(att)
     out = []
+    facts = Facts(case, shown)
     actors: list[Actor] = [*case.people, *case.organisations]
     for actor in actors:
         atts = by_actor.get(actor.id, [])
         if not (atts or actor.target) or actor.id not in shown:
             continue
         kind = "person" if isinstance(actor, Person) else "organisation"
-        claims = []
-        for att in atts:
-            if att.grade.level == "insufficient":
-                continue  # too weak to argue that any regime's criteria are met
-            incident = case.index[att.incident]
-            assert isinstance(incident, Incident)
-            claims.append((att.incident, att.mode, list(incident.violations)))
-        out.append(TargetView(actor.id, kind, primary_name(actor), atts, assess(kind, claims)))
+        out.append(TargetView(actor.id, kind, primary_name(actor), atts,
+                              assess(facts, actor.id, kind, atts)))
     return out
+
+
+def reassess(analysis: CaseAnalysis, facts: Facts) -> None:
+    """Assess the targets again with more facts (the screening results, once read)."""
+    for target in analysis.targets:
+        target.findings = assess(facts, target.id, target.kind, target.attributions)

@@ -19,6 +19,7 @@ LEVELS = {
     "attribution_without_evidence": "error",
     "single_source": "warning",
     "inference_outside_tenure": "warning",
+    "post_not_leadership": "warning",
     "incident_without_actor": "warning",
     "target_missing_identifiers": "warning",
     "contrary_evidence": "warning",
@@ -85,7 +86,7 @@ def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
             found.append(_finding("incident_without_actor", incident.id,
                                   "no person or organisation is attributed this incident"))
     for gap in gaps:
-        found.append(_finding("inference_outside_tenure", gap.tenure,
+        found.append(_finding(gap.code, gap.tenure,
                               f"{gap.person} is not linked to the incident of {gap.attribution}"
                               f" by the post held: {gap.reason}"))
     for target in _targets(case, inferred):

@@ -1,9 +1,13 @@
 """Inferred responsibility through posts held, and the gaps where it cannot be inferred.
 
-When an organisation is attributed an incident and a person held a post in it on the
-incident's date (a tenure whose dates surely cover the incident), the person is given an
-**inferred** ``leader_of_entity`` attribution citing the tenure's evidence and the
-organisation's attribution. No covering tenure, no inference: a gap is reported instead.
+When an organisation is attributed an incident and a person held a **leadership post**
+in it (a position marked ``leadership: true``: head, deputy head, commander, board
+member) on the incident's date (a tenure whose dates surely cover the incident), the
+person is given an **inferred** ``leader_of_entity`` attribution citing the tenure's
+evidence and the organisation's attribution. Any other post holder (a clerk, an officer)
+gets no inferred attribution, and no covering tenure means no inference either: a gap is
+reported instead, with the reason. A direct attribution of the same person and incident
+is never replaced by an inference.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ class Gap:
     tenure: str
     person: str
     reason: str
+    #: the check code: ``post_not_leadership`` or ``inference_outside_tenure``
+    code: str = "inference_outside_tenure"
 
 
 def _position_title(position: Position) -> str:
@@ -66,6 +72,13 @@ def infer(case: Case) -> tuple[list[Inferred], list[Gap]]:
         for tenure in case.tenures:
             position = index[tenure.position]
             if not isinstance(position, Position) or position.organisation != att.actor:
+                continue
+            if not position.leadership:
+                gaps.append(Gap(att.id, tenure.id, tenure.person,
+                                f"the post '{_position_title(position)}' is not a leadership "
+                                "post, so nothing is inferred from it (mark leadership: true "
+                                "on a head, deputy head, commander or board member's post)",
+                                "post_not_leadership"))
                 continue
             reason = _why_not(tenure, incident, case.meta.date)
             if reason is not None:

@@ -32,7 +32,7 @@ from entities.db.judgements import canonical_entities, merged_referents
 from entities.exc import Problem
 from entities.ftm.compile import case_dataset, compile_case
 from entities.ftm.ids import make_id, record_id
-from evidence_maps.analysis import CaseAnalysis, TargetView, analyse, drafts_included
+from evidence_maps.analysis import CaseAnalysis, TargetView, analyse, drafts_included, reassess
 from evidence_maps.checks import Finding, findings_for, run_checks
 from evidence_maps.corroboration import source_groups
 from evidence_maps.designations import DesignationReport, designation_gaps
@@ -41,6 +41,7 @@ from evidence_maps.free_text import problems as name_problems
 from evidence_maps.inference import Gap, infer
 from evidence_maps.listing_entities import designation_entities, proposal_entities
 from evidence_maps.pseudonyms import pseudonyms
+from evidence_maps.regimes import Facts
 
 if TYPE_CHECKING:
     from entities.db.database import CaseDatabase
@@ -152,6 +153,8 @@ class CaseView:
         decisions = db.screening.decisions(case.meta.id)
         self.screening = designation_gaps([(t.id, t.name) for t in self.targets], runs,
                                           decisions)
+        # conditions on listed principals are decided by the screening results
+        reassess(self.analysis, Facts(case, self.shown, self.screening))
 
     # -- records as this audience sees them ---------------------------------------------
     @property

@@ -28,8 +28,13 @@ def evidence_map_data(view: CaseView) -> dict[str, Any]:
         "targets": [{
             "id": t.id, "kind": t.kind, "name": t.name, "strongest_grade": t.strongest,
             "regimes": [{"regime": f.regime.key, "program": f.regime.program,
-                         "outcome": f.outcome,
-                         "grounds": [g.reason for g in f.grounds],
+                         "outcome": f.outcome, "verified": f.regime.verified,
+                         "grounds": [{"attribution": g.attribution, "incident": g.incident,
+                                      "violation": g.violation, "mode": g.mode,
+                                      "outcome": g.outcome, "reason": g.reason,
+                                      "provisions": list(g.provisions),
+                                      "missing": list(g.missing)} for g in f.grounds],
+                         "missing": list(f.missing), "measures": f.measures,
                          "alternatives": f.alternatives} for f in t.findings],
         } for t in analysis.targets],
     }

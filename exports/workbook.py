@@ -26,6 +26,7 @@ from entities.case.model import Evidence, Source
 from entities.files import atomic_file
 from evidence_maps.analysis import CaseAnalysis
 from evidence_maps.designations import DesignationReport
+from evidence_maps.regimes import OUTCOME_MARKS
 from exports.cells import formula_like
 from exports.zipfix import stable_zip
 
@@ -203,10 +204,9 @@ def write_briefing_workbook(path: Path, view: CaseView) -> Path:
         posts = [post.title for post in view.posts(target.id)]
         violations = sorted({v for a in target.attributions
                              for v in getattr(case.index[a.incident], "violations", [])})
-        met = [f.regime.short + ("" if f.outcome == "yes" else " ~") for f in target.findings
-               if f.outcome in ("yes", "interpretation")]
-        measures = sorted({m for f in target.findings if f.outcome in ("yes", "interpretation")
-                           for m in f.regime.measures})
+        met = [f.regime.short + OUTCOME_MARKS[f.outcome] for f in target.findings
+               if f.outcome in OUTCOME_MARKS]
+        measures = sorted({m for f in target.findings for m in f.measures})
         target_rows.append([target.name, "; ".join(original), target.kind, "; ".join(posts),
                             "; ".join(violations), len({a.incident for a in target.attributions}),
                             target.strongest, "; ".join(met),
@@ -216,7 +216,7 @@ def write_briefing_workbook(path: Path, view: CaseView) -> Path:
                                 Column("Kind", 12), Column("Positions", 30),
                                 Column("Violation types", 40), Column("Incidents", 10),
                                 Column("Strongest grade", 14, "grade"),
-                                Column("Regimes met (~ by interpretation)", 30),
+                                Column("Regimes (met; ~ conditions; ? interpretation)", 30),
                                 Column("Existing designations", 30),
                                 Column("Recommended measures", 30)], target_rows)
     incidents = [i for i in case.incidents if i.id in shown]

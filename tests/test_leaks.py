@@ -176,13 +176,16 @@ people:
     sensitivity: confidential
 positions:
   - id: pos-canarysecret
+    leadership: true
     title: [CANARYPOSITION of the secret unit]
     organisation: o-canarysecretorg
     sensitivity: confidential
   - id: pos-restricted
+    leadership: true
     title: [CANARYRESTRICTEDPOST adviser]
     sensitivity: restricted
   - id: pos-deputy
+    leadership: true
     title: [Deputy Head and assistant to CANARYWITNESS Testova]
     organisation: directorate
 tenures:

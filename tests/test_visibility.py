@@ -44,13 +44,16 @@ people:
     sensitivity: confidential
 positions:
   - id: pos-canary
+    leadership: true
     title: CANARYSECRETPOST
     organisation: directorate
     sensitivity: confidential
   - id: pos-first
+    leadership: true
     title: CANARYFIRSTPOST
     organisation: directorate
   - id: pos-open
+    leadership: true
     title: Open Post of the Directorate
     organisation: directorate
 tenures:

@@ -15,8 +15,12 @@ _TEXT = {
         "grade": "The strongest attribution is graded {grade}; {single} of {n} rest(s) on a "
                  "single independent source{inferred}.",
         "inferred": "; {k} is/are inferred from a post held",
-        "met": "Regime criteria are met under {yes}; only by interpretation under {interp}; "
-               "not met under {no}.",
+        "group_met": "Designation criteria met: {regimes}.",
+        "group_conditional": "Would meet the criteria of {regimes}, subject to conditions "
+                             "and further work (see section 6).",
+        "group_interpretation": "Arguable only by interpretation under {regimes}.",
+        "group_not_met": "Criteria not met under {regimes}.",
+        "no_measures": "No measure is recommended until the criteria of a regime are met.",
         "measures": "Recommended measures: {items}.",
         "measure": "{measures} under {regime}",
         "none": "none",
@@ -33,8 +37,13 @@ _TEXT = {
         "grade": "Наивысшая оценка достоверности — {grade}; на одном независимом источнике "
                  "основано {single} из {n}{inferred}.",
         "inferred": "; выводов из занимаемой должности — {k}",
-        "met": "Критерии выполнены: {yes}; только при толковании: {interp}; не выполнены: "
-               "{no}.",
+        "group_met": "Критерии для санкций выполнены: {regimes}.",
+        "group_conditional": "Критерии {regimes} были бы выполнены при условиях и после "
+                             "дополнительной работы (см. раздел 6).",
+        "group_interpretation": "Только при толковании: {regimes}.",
+        "group_not_met": "Критерии не выполнены: {regimes}.",
+        "no_measures": "Меры не рекомендуются, пока не выполнены критерии какого-либо "
+                       "режима.",
         "measures": "Рекомендуемые меры: {items}.",
         "measure": "{measures} ({regime})",
         "none": "нет",
@@ -46,10 +55,6 @@ _TEXT = {
         "inferred_mark": ", вывод из занимаемой должности",
     },
 }
-
-
-def _join(items: list[str], lang: str) -> str:
-    return ", ".join(items) if items else _TEXT[lang]["none"]
 
 
 def summary(case: Case, target: TargetView, lang: str) -> list[str]:
@@ -70,20 +75,20 @@ def summary(case: Case, target: TargetView, lang: str) -> list[str]:
     first += " " + s["violations"].format(violations=", ".join(dict.fromkeys(violations)))
     second = s["grade"].format(grade=target.strongest, single=single, n=n,
                                inferred=s["inferred"].format(k=k) if k else "")
-    by: dict[str, list[str]] = {"yes": [], "interpretation": [], "no": []}
+    by: dict[str, list[str]] = {"met": [], "conditional": [], "interpretation": [],
+                                "not_met": []}
     measures = []
     for finding in target.findings:
         if finding.outcome in by:
             by[finding.outcome].append(finding.regime.short)
-        if finding.outcome in ("yes", "interpretation"):
-            measures.append(s["measure"].format(measures=", ".join(finding.regime.measures),
+        if finding.measures:
+            measures.append(s["measure"].format(measures=", ".join(finding.measures),
                                                 regime=finding.regime.short))
-    third = s["met"].format(yes=_join(by["yes"], lang), interp=_join(by["interpretation"],
-                                                                      lang),
-                            no=_join(by["no"], lang))
-    if measures:
-        third += " " + s["measures"].format(items="; ".join(measures))
-    return [first, second, third]
+    third = " ".join(s[f"group_{outcome}"].format(regimes=", ".join(names))
+                     for outcome, names in by.items() if names)
+    third += " " + (s["measures"].format(items="; ".join(measures)) if measures
+                    else s["no_measures"])
+    return [first, second, third.strip()]
 
 
 def statement_of_reasons(view: CaseView, target: TargetView, lang: str) -> list[str]:

@@ -168,18 +168,42 @@ def evidence_register(ctx: Context) -> list[Flowable]:
 
 
 def legal(ctx: Context) -> list[Flowable]:
+    """Per regime: the outcome, the grounds with the provisions relied on, what is still
+    missing (or which other regime could apply); then each regime's standard of proof,
+    decision-maker and where to submit, and whether its text was read for this tool."""
     out: list[Flowable] = [heading(ctx.t("s_legal"))]
     rows = []
     for finding in ctx.target.findings:
+        shown = [g for g in finding.grounds if finding.outcome == "not_met"
+                 or g.outcome == finding.outcome]
         by_reason: dict[str, list[str]] = {}
-        for ground in finding.grounds:
+        for ground in shown:
             by_reason.setdefault(ground.reason, []).append(ground.incident)
         grounds = "<br/>".join(x(f"{reason} ({', '.join(dict.fromkeys(incidents))})")
                                for reason, incidents in by_reason.items())
+        further = [*finding.missing, *finding.alternatives]
         rows.append([x(finding.regime.name), x(ctx.t(f"outcome_{finding.outcome}")),
-                     grounds or "—", "<br/>".join(x(a) for a in finding.alternatives) or "—"])
+                     grounds or "—", "<br/>".join(x(a) for a in further) or "—"])
     out.append(table([ctx.t("regime"), ctx.t("outcome"), ctx.t("grounds"),
-                      ctx.t("alternatives")], rows, [2.5, 1.6, 4.5, 3]))
+                      f"{ctx.t('missing')} / {ctx.t('alternatives')}"], rows,
+                     [2.5, 1.6, 4.8, 3.6]))
+    rows = []
+    for finding in ctx.target.findings:
+        if finding.outcome == "not_applicable":
+            continue
+        regime = finding.regime
+        text = ctx.t("standard_line", words=regime.standard.words,
+                     provision=regime.standard.provision, decider=regime.decision_maker,
+                     where=regime.submit_to)
+        if not regime.standard.verified:
+            text += " " + ctx.t("standard_unverified")
+        if not regime.verified:
+            text += " " + ctx.t("unverified")
+        if regime.unpublished:
+            text += " " + ctx.t("unpublished", text=regime.unpublished)
+        rows.append([x(f"{regime.short}: {regime.instrument}"), x(text)])
+    if rows:
+        out.append(table([ctx.t("regime"), ctx.t("standard")], rows, [5.0, 7.5]))
     return out
 
 

@@ -14,6 +14,7 @@ from dossier.pdf.text import t, x
 from entities.case.case import Case
 from entities.files import atomic_file
 from evidence_maps.analysis import TargetView
+from evidence_maps.regimes import OUTCOME_MARKS
 from evidence_maps.view import CaseView
 
 
@@ -48,6 +49,7 @@ def write_target_pdf(path: Path, view: CaseView, target: TargetView, lang: str,
     return path
 
 
+
 def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
     """The case overview for the view's audience, written atomically: targets, the
     designation gaps, incidents, what was held back, the check summary; returns 1."""
@@ -62,8 +64,8 @@ def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
     story.append(heading(t("s_targets", lang)))
     rows = []
     for target in analysis.targets:
-        regimes = [f.regime.short + ("" if f.outcome == "yes" else " (~)")
-                   for f in target.findings if f.outcome in ("yes", "interpretation")]
+        regimes = [f.regime.short + OUTCOME_MARKS[f.outcome] for f in target.findings
+                   if f.outcome in OUTCOME_MARKS]
         rows.append([x(target.name), x(target.kind), str(len(target.attributions)),
                      x(target.strongest), x(", ".join(regimes) or t("none", lang))])
     story.append(table([t("target", lang), t("kind", lang), t("incidents_count", lang),

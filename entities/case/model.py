@@ -180,6 +180,8 @@ class CaseMeta(Located):
     #: print "[protected witness]" where free text names someone an audience may not see,
     #: instead of stopping the build
     pseudonymise_free_text: bool = False
+    #: the grade an attribution needs before a dossier may say a regime's criteria are met
+    minimum_grade: Literal["weak", "moderate", "strong"] = "moderate"
 
     @property
     def id_prefix(self) -> str:
@@ -206,6 +208,9 @@ class Actor(Record):
     addresses: Annotated[list[Line], BeforeValidator(as_list)] = Field(default_factory=list)
     evidence: Refs = Field(default_factory=list)
     target: bool = False
+    #: the sources name no one in particular ("special services (body not specified)"):
+    #: never "criteria met", whatever the evidence
+    unidentified: bool = False
 
 
 class Person(Actor):
@@ -219,6 +224,8 @@ class Person(Actor):
         default_factory=list
     )
     photo: Line | None = None
+    #: a current or former government official (``None``: the posts held decide)
+    official: bool | None = None
 
 
 class OrganisationRecord(Actor):
@@ -234,6 +241,9 @@ class Position(Record):
     title: Names
     organisation: Ref | None = None
     country: Country | None = None
+    #: a leadership post (head, deputy head, commander, board member): only its holders
+    #: are inferred responsible for what the organisation is attributed
+    leadership: bool = False
 
 
 class Tenure(Record):
@@ -286,6 +296,17 @@ class Incident(Record):
     violations: Annotated[list[ViolationType], BeforeValidator(as_list), Field(min_length=1)]
     victims: Refs = Field(default_factory=list)
     evidence: Refs = Field(default_factory=list)
+    #: the analyst's assessment that the violations are widespread, systematic or
+    #: otherwise of serious concern (EU art. 1(1)(d), SEMA), with the evidence for it
+    pattern: Literal["widespread", "systematic", "serious_concern"] | None = None
+    pattern_evidence: Refs = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _pattern_needs_evidence(self) -> Incident:
+        if bool(self.pattern) != bool(self.pattern_evidence):
+            raise ValueError("pattern and pattern_evidence go together: an assessment that "
+                             "the violations are widespread or systematic cites evidence")
+        return self
 
 
 class Attribution(Record):
@@ -295,6 +316,9 @@ class Attribution(Record):
     mode: Mode
     evidence: Refs = Field(default_factory=list)
     contrary_evidence: Refs = Field(default_factory=list)
+    #: for immediate_family, profiting, agent_of, owned_controlled: whose family member,
+    #: beneficiary, agent or property the actor is
+    principal: Ref | None = None
     status: Literal["draft", "reviewed"] = "draft"
     reviewed_by: Line | None = None
     reviewed_on: PartialDate | None = None

@@ -33,10 +33,12 @@ REFERENCES: dict[tuple[type[Record], str], tuple[str, ...]] = {
     (Evidence, "source"): ("source",),
     (Incident, "victims"): ("person", "organisation"),
     (Incident, "evidence"): ("evidence",),
+    (Incident, "pattern_evidence"): ("evidence",),
     (Attribution, "actor"): ("person", "organisation"),
     (Attribution, "incident"): ("incident",),
     (Attribution, "evidence"): ("evidence",),
     (Attribution, "contrary_evidence"): ("evidence",),
+    (Attribution, "principal"): ("person", "organisation"),
 }
 
 
