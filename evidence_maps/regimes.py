@@ -224,8 +224,8 @@ def evidence_gaps(facts: Facts, att: AttributionView) -> list[str]:
         gaps.append("review of the attribution (it is a draft)")
     minimum = facts.minimum_grade
     if GRADES.index(att.grade.level) < GRADES.index(minimum):
-        what = "a second independent source" if att.grade.single_source else \
-            "stronger evidence"
+        what = "a second independent source" if att.grade.single_source and \
+            att.grade.level != "insufficient" else "stronger evidence"
         gaps.append(f"{what} (the evidence is graded {att.grade.level}; this case asks "
                     f"for at least {minimum})")
     return gaps
