@@ -63,6 +63,16 @@ def label(code: str) -> str:
     return str(registry.country.caption(code) or code.upper())
 
 
+def unlisted_caveat(code: str) -> str | None:
+    """Why a list check cannot settle a jurisdiction's designations (US §7031(c) visa
+    designations are mostly private), from the regimes data; ``None`` when it can."""
+    from evidence_maps.regime_data import regimes
+
+    notes = [f"{r.short}: {r.unpublished}" for r in regimes().values()
+             if r.jurisdiction == code and r.unpublished]
+    return " ".join(notes) or None
+
+
 def jurisdiction_of(designation: Designation) -> str:
     """The jurisdiction of a designation: its country, else its authority, else its
     dataset name; ``unknown`` when none tells."""
@@ -122,7 +132,8 @@ class JurisdictionStatus:
         if self.status == "not_screened":
             return "not screened (no list of this jurisdiction was checked)"
         if self.status == "not_found":
-            return "no listing found"
+            caveat = unlisted_caveat(self.code)
+            return "no listing found" + (f" ({caveat})" if caveat else "")
         dates = sorted({i.designation.listing_date for i in self.listings
                         if i.designation.listing_date})
         best = max(self.listings, key=lambda i: i.match.score)
@@ -164,6 +175,7 @@ class TargetDesignations:
         missing = self.by_status("not_found")
         if missing:
             parts.append("no listing found for " + ", ".join(j.label for j in missing))
+            parts += [c.rstrip(".") for j in missing if (c := unlisted_caveat(j.code))]
         unknown = self.by_status("not_screened")
         if unknown:
             parts.append("not screened for " + ", ".join(j.label for j in unknown))

@@ -29,6 +29,10 @@ from entities.ftm.ids import make_id, record_id
 from evidence_maps.analysis import TargetView
 from evidence_maps.designations import DesignationReport
 
+#: a regime outcome → the status of the proposal (``Risk``); other outcomes propose nothing
+PROPOSAL_STATUS = {"met": "proposed", "conditional": "proposed (subject to conditions)",
+                   "interpretation": "proposed (by interpretation)"}
+
 
 def proposal_entities(case: Case, targets: list[TargetView]) -> list[StatementEntity]:
     """One ``Risk`` per target and regime the target's attributions engage."""
@@ -37,7 +41,8 @@ def proposal_entities(case: Case, targets: list[TargetView]) -> list[StatementEn
     out = []
     for target in targets:
         for finding in target.findings:
-            if finding.outcome not in ("yes", "interpretation"):
+            status = PROPOSAL_STATUS.get(finding.outcome)
+            if status is None:
                 continue
             risk = StatementEntity(dataset, {"schema": "Risk", "id": make_id(
                 prefix, "proposal", target.id, finding.regime.key)})
@@ -47,11 +52,10 @@ def proposal_entities(case: Case, targets: list[TargetView]) -> list[StatementEn
             risk.add("program", finding.regime.name, origin=origin)
             risk.add("country", finding.regime.jurisdiction if finding.regime.jurisdiction
                      != "eu" else None, origin=origin)
-            status = "proposed" if finding.outcome == "yes" else \
-                "proposed (by interpretation)"
             risk.add("status", status, origin=origin)
             risk.add("authority", case.meta.organisation.name, origin=origin)
-            reasons = sorted({g.reason for g in finding.grounds if g.outcome != "no"})
+            reasons = sorted({g.reason for g in finding.grounds
+                              if g.outcome == finding.outcome})
             risk.add("reason", "; ".join(reasons), origin=origin)
             if case.meta.date:
                 risk.add("date", case.meta.date, origin=origin)

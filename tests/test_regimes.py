@@ -121,7 +121,7 @@ def test_eu_assembly_prosecution_with_and_without_the_pattern(government: CaseVi
     pattern = grounds["i-assembly-pattern"]
     assert pattern.outcome == "met"
     assert "condition met: the analyst assesses the violations as systematic" in pattern.reason
-    assert pattern.provisions == ("Decision 2020/1999 art. 1(1)(d)(i)–(v)",
+    assert pattern.provisions == ("Decision 2020/1999 art. 1(1)(d)(iii)",
                                   "Regulation 2020/1998 recital 1 (Decision 2020/1999 arts 2–3)")
     assert eu.outcome == "met" and eu.measures == ["asset freeze", "travel ban"]
 
@@ -229,3 +229,13 @@ def test_regimes_data_is_validated_at_load() -> None:
     with pytest.raises(RegimeDataError, match="not in the case vocabulary"):
         parse(text.replace("torture: {level: yes, cite: abuse}",
                            "tortures: {level: yes, cite: abuse}", 1))
+
+
+def test_regime_pages_are_current() -> None:
+    from evidence_maps.regime_docs import pages
+
+    folder = Path(__file__).parents[1] / "docs" / "regimes"
+    for name, text in pages().items():
+        assert (folder / name).read_text("utf-8") == text, \
+            f"regenerate docs/regimes: python -m evidence_maps.regime_docs ({name})"
+    assert {p.name for p in folder.glob("*.md")} == set(pages())

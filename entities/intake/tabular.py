@@ -69,6 +69,8 @@ _ACTOR = [
     _c("evidence", "codes", "Ids of evidence items supporting the identification, "
        "separated by ;", "ev-1; ev-2"),
     _c("target", "bool", "yes to make a dossier even without attributions.", "yes"),
+    _c("unidentified", "bool", "yes when the sources name no one in particular (\"special "
+       "services\"): never \"criteria met\".", "no"),
 ]
 
 SHEETS: dict[str, list[Column]] = {
@@ -88,6 +90,8 @@ SHEETS: dict[str, list[Column]] = {
         _c("statuses", "codes", "Statuses separated by ; (victim status matters for some "
            "regimes).", "journalist", "person_statuses"),
         _c("photo", "text", "Path of a photo inside the case folder.", "sources/photo.jpg"),
+        _c("official", "bool", "yes or no: a current or former government official (empty: "
+           "the posts held decide).", "yes"),
         *_COMMON,
     ],
     "Organisations": [
@@ -107,6 +111,8 @@ SHEETS: dict[str, list[Column]] = {
         _c("title", "names", _NAMES_HELP, "Chairman of the KNB [en]", required=True),
         _c("organisation", "text", "Id of the organisation the post belongs to.", "knb"),
         _c("country", "text", "Country code or name.", "KZ", "countries"),
+        _c("leadership", "bool", "yes for a head, deputy head, commander or board member: "
+           "only they are inferred responsible for what the organisation did.", "yes"),
         *_COMMON,
     ],
     "Tenures": [
@@ -168,6 +174,9 @@ SHEETS: dict[str, list[Column]] = {
         _c("country", "text", "Country code or name.", "KZ", "countries"),
         _c("victims", "codes", "Ids of victims (people or organisations).", "journalist-1"),
         _c("evidence", "codes", "Ids of evidence items.", "ev-1; ev-2"),
+        _c("pattern", "text", "widespread, systematic or serious_concern: your assessment, "
+           "for the EU's art. 1(1)(d) and Canada's SEMA.", "systematic"),
+        _c("pattern_evidence", "codes", "Ids of the evidence for that assessment.", "ev-7"),
         *_COMMON,
     ],
     "Attributions": [
@@ -179,6 +188,9 @@ SHEETS: dict[str, list[Column]] = {
            required=True),
         _c("evidence", "codes", "Ids of supporting evidence.", "ev-1; ev-2"),
         _c("contrary_evidence", "codes", "Ids of contrary evidence.", "ev-9"),
+        _c("principal", "text", "For immediate_family, profiting, agent_of, "
+           "owned_controlled: id of whose family member, beneficiary or agent the actor is.",
+           "official-1"),
         _c("status", "text", "draft or reviewed (reviewed needs evidence).", "draft",
            "attribution_statuses"),
         _c("reviewed_by", "text", "Who reviewed it.", "Analyst"),
@@ -297,7 +309,11 @@ def encode(column: Column, record: Record) -> Any:
         text = str(value)
         return dt.date.fromisoformat(text) if len(text) == 10 else text
     if column.codec == "bool":
-        return "yes" if value else None
+        if value:
+            return "yes"
+        # "no" is written only where it says more than an empty cell (official: false)
+        unset = type(record).model_fields[column.field].default is None
+        return "no" if unset else None
     if column.codec == "codes":
         return "; ".join(str(v).upper() if column.vocab == "countries" else str(v)
                          for v in value)
