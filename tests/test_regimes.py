@@ -16,7 +16,7 @@ from entities.case.loader import load_case
 from evidence_maps.regime_data import RegimeDataError, parse, regime_file, regimes
 from evidence_maps.regimes import Facts, RegimeFinding
 from evidence_maps.view import CaseView
-from tests.conftest import FIXTURES
+from tests.conftest import EXAMPLE, FIXTURES
 
 LEGAL = FIXTURES / "legal"
 
@@ -239,3 +239,32 @@ def test_regime_pages_are_current() -> None:
         assert (folder / name).read_text("utf-8") == text, \
             f"regenerate docs/regimes: python -m evidence_maps.regime_docs ({name})"
     assert {p.name for p in folder.glob("*.md")} == set(pages())
+
+
+@pytest.mark.parametrize("audience", ["public", "government"])
+def test_the_example_recommends_no_ban_for_a_body_and_nothing_for_the_unidentified(
+        audience: str) -> None:
+    view = CaseView.build(load_case(EXAMPLE), audience, include_drafts=True)
+    by_id = _findings(view)
+    for target in view.targets:
+        for finding in target.findings:
+            if target.kind == "organisation":
+                assert not any("travel" in m or "visa" in m for m in finding.measures)
+    for unidentified in ("special-services", "troll-factory"):
+        assert {f.outcome for f in by_id[unidentified].values()} <= {
+            "conditional", "interpretation", "not_met", "not_applicable"}
+        assert not any(f.measures for f in by_id[unidentified].values())
+
+
+def test_a_list_check_cannot_settle_7031c() -> None:
+    from evidence_maps.designations import JurisdictionStatus, TargetDesignations
+
+    us = JurisdictionStatus("us", "not_found", lists=["us_ofac_sdn"])
+    assert "a list check cannot confirm or exclude a §7031(c) designation" in us.describe()
+    outcome = TargetDesignations("t", "T", ["us_ofac_sdn"], [], 0,
+                                 [us, JurisdictionStatus("gb", "not_found")])
+    sentence = outcome.gap_sentence()
+    assert sentence.startswith("No listing found for United States, United Kingdom; US "
+                               "7031(c): Designations under §7031(c) may be public")
+    assert ".." not in sentence
+    assert JurisdictionStatus("gb", "not_found").describe() == "no listing found"
