@@ -114,7 +114,9 @@ def _about(case: Case, audience: str) -> Iterator[list[Any]]:
     yield ["Summary", meta.summary or ""]
     yield ["Grades", "strong / moderate / weak / insufficient: independent sources, "
                      "Admiralty grades and evidence type (see the README's grading rules)"]
-    yield ["Regime outcomes", "yes = criteria met; ~ = only by interpretation"]
+    yield ["Regime outcomes", "a regime named alone = criteria met; ~ = met subject to "
+           "conditions (further work needed); ? = arguable only by interpretation; "
+           "measures are recommended only where criteria are met"]
     for key, term in vocab.terms("reliability").items():
         yield [f"Reliability {key}", term.en]
     for key, term in vocab.terms("credibility").items():
