@@ -268,3 +268,33 @@ def test_a_list_check_cannot_settle_7031c() -> None:
                                "7031(c): Designations under §7031(c) may be public")
     assert ".." not in sentence
     assert JurisdictionStatus("gb", "not_found").describe() == "no listing found"
+
+
+def test_australia_family_condition_decided_by_screening(government: CaseView) -> None:
+    from entities.screening.model import Designation, Match
+    from evidence_maps.designations import (
+        DesignationReport,
+        JurisdictionStatus,
+        Listing,
+        TargetDesignations,
+    )
+    from evidence_maps.regimes import assess
+
+    def report(status: str) -> DesignationReport:
+        designation = Designation("DFAT", "Thematic", "au")
+        match = Match("x", "Bolat Fiktivov", "Person", 0.99, [], [], [designation], "au")
+        listings = [Listing("au", designation, match, True)] if status == "designated" else []
+        deputy = TargetDesignations("p-deputy", "Bolat Fiktivov", ["au_dfat_sanctions"], [],
+                                    0, [JurisdictionStatus("au", status, listings)])
+        return DesignationReport([], {"p-deputy": deputy}, ["au"])
+
+    son = government.target("p-son")
+    for status, expected in (("designated", "condition met: the principal is designated by "
+                                            "AU (screening)"),
+                             ("not_found", "screening found no designation of the principal "
+                                           "by AU")):
+        facts = Facts(government.case, government.shown, report(status))
+        au = next(f for f in assess(facts, son.id, son.kind, son.attributions)
+                  if f.regime.key == "au_magnitsky")
+        assert expected in au.grounds[0].reason
+        assert au.outcome == ("interpretation" if status == "designated" else "not_met")
