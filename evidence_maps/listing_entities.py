@@ -28,6 +28,7 @@ from entities.ftm.compile import case_dataset
 from entities.ftm.ids import make_id, record_id
 from evidence_maps.analysis import TargetView
 from evidence_maps.designations import DesignationReport
+from evidence_maps.regimes import OUTCOMES
 
 #: a regime outcome → the status of the proposal (``Risk``); other outcomes propose nothing
 PROPOSAL_STATUS = {"met": "proposed", "conditional": "proposed (subject to conditions)",
@@ -40,8 +41,13 @@ def proposal_entities(case: Case, targets: list[TargetView]) -> list[StatementEn
     prefix = case.meta.id_prefix
     out = []
     for target in targets:
+        reviewed = {a.id for a in target.attributions if a.status == "reviewed"}
         for finding in target.findings:
-            status = PROPOSAL_STATUS.get(finding.outcome)
+            # a draft is never proposed: the outcome of the reviewed grounds alone
+            grounds = [g for g in finding.grounds if g.attribution in reviewed]
+            outcome = min((g.outcome for g in grounds), key=OUTCOMES.index,
+                          default="not_met")
+            status = PROPOSAL_STATUS.get(outcome)
             if status is None:
                 continue
             risk = StatementEntity(dataset, {"schema": "Risk", "id": make_id(
@@ -54,8 +60,7 @@ def proposal_entities(case: Case, targets: list[TargetView]) -> list[StatementEn
                      != "eu" else None, origin=origin)
             risk.add("status", status, origin=origin)
             risk.add("authority", case.meta.organisation.name, origin=origin)
-            reasons = sorted({g.reason for g in finding.grounds
-                              if g.outcome == finding.outcome})
+            reasons = sorted({g.reason for g in grounds if g.outcome == outcome})
             risk.add("reason", "; ".join(reasons), origin=origin)
             if case.meta.date:
                 risk.add("date", case.meta.date, origin=origin)

@@ -234,7 +234,9 @@ def write_briefing_workbook(path: Path, view: CaseView) -> Path:
     add_sheet(book, "Attributions", columns, (
         [names.get(actor, actor)] + [
             (f"{cells[i.id]['mode']} ({cells[i.id]['grade']}"
-             f"{', inferred' if cells[i.id]['inferred'] else ''})") if i.id in cells else ""
+             f"{', inferred' if cells[i.id]['inferred'] else ''}"
+             f"{', DRAFT – NOT REVIEWED' if cells[i.id]['status'] != 'reviewed' else ''})")
+            if i.id in cells else ""
             for i in incidents]
         for actor, cells in matrix.items()))
     cited = dict.fromkeys(e for a in analysis.attributions for e in [*a.evidence, *a.contrary])

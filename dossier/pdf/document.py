@@ -40,6 +40,8 @@ class DocInfo:
     marking: str
     page_label: str
     date: str          # YYYY-MM-DD (or partial) used as creation date
+    #: drawn across every page when the document holds unreviewed (draft) material
+    watermark: str = ""
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
@@ -97,6 +99,18 @@ class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
         canvas.drawCentredString(A4[0] / 2, MARGIN - 8 * mm,
                                  f"{self.info.page_label} {doc.page}")
         canvas.drawRightString(A4[0] - MARGIN, MARGIN - 8 * mm, self.info.marking)
+        if self.info.watermark:
+            canvas.setFont(font + "-Bold", 44)
+            canvas.setFillColorRGB(0.85, 0.2, 0.2, alpha=0.18)
+            canvas.translate(A4[0] / 2, A4[1] / 2)
+            canvas.rotate(45)
+            canvas.drawCentredString(0, 0, fit_text(self.info.watermark, font + "-Bold", 44,
+                                                    A4[1] * 0.95))
+            canvas.rotate(-45)
+            canvas.translate(-A4[0] / 2, -A4[1] / 2)
+            canvas.setFillColorRGB(0.75, 0.1, 0.1, alpha=1)
+            canvas.setFont(font + "-Bold", 7.5)
+            canvas.drawString(MARGIN, MARGIN - 8 * mm, self.info.watermark)
         canvas.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:

@@ -30,6 +30,7 @@ _TEXT = {
         "reason": "{title} ({date}): {mode}{inferred}; confidence {grade} "
                   "({sources} independent source(s); evidence {evidence}).",
         "inferred_mark": ", inferred from the post held",
+        "draft_mark": " [DRAFT – NOT REVIEWED]",
     },
     "ru": {
         "attributed": "{name}: в деле приписывается инцидентов — {n}: {incidents}.",
@@ -53,6 +54,7 @@ _TEXT = {
         "reason": "{title} ({date}): {mode}{inferred}; достоверность {grade} "
                   "(независимых источников: {sources}; доказательства {evidence}).",
         "inferred_mark": ", вывод из занимаемой должности",
+        "draft_mark": " [ЧЕРНОВИК – НЕ ПРОВЕРЕНО]",
     },
 }
 
@@ -110,5 +112,6 @@ def statement_of_reasons(view: CaseView, target: TargetView, lang: str) -> list[
             title=incident.title, date=incident.date or "—",
             mode=vocab.label("modes_of_responsibility", att.mode, lang),
             inferred=s["inferred_mark"] if att.inferred else "", grade=att.grade.level,
-            sources=att.grade.independent_sources, evidence=", ".join(att.evidence)))
+            sources=att.grade.independent_sources, evidence=", ".join(att.evidence))
+            + (s["draft_mark"] if att.status != "reviewed" else ""))
     return lines

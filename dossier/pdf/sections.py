@@ -114,6 +114,8 @@ def role(ctx: Context) -> list[Flowable]:
         label = f"{x(incident.title)} — {x(mode)}"
         if att.inferred:
             label = f"<b>[{x(ctx.t('inferred'))}]</b> " + label
+        if att.status != "reviewed":
+            label = f"<b>[{x(ctx.t('draft_watermark'))}]</b> " + label
         out.append(para(label, "h2"))
         if att.inferred:
             out.append(para(f"<i>{x(att.explanation)}</i>"))

@@ -18,10 +18,15 @@ from evidence_maps.regimes import OUTCOME_MARKS
 from evidence_maps.view import CaseView
 
 
-def _info(case: Case, title: str, subject: str, audience: str, lang: str) -> DocInfo:
-    return DocInfo(title=title, subject=subject, author=case.meta.organisation.name,
-                   header=f"{case.meta.title}", marking=t(f"marking_{audience}", lang),
-                   page_label=t("page", lang), date=case.meta.date or "2000-01-01")
+def _info(case: Case, title: str, subject: str, audience: str, lang: str,
+          drafts: bool = False) -> DocInfo:
+    """Metadata and running marks; with ``drafts`` (the document holds unreviewed
+    attributions) the title says DRAFT and every page carries the draft watermark."""
+    mark = t("draft_watermark", lang) if drafts else ""
+    return DocInfo(title=f"{mark}: {title}" if drafts else title, subject=subject,
+                   author=case.meta.organisation.name, header=f"{case.meta.title}",
+                   marking=t(f"marking_{audience}", lang), page_label=t("page", lang),
+                   date=case.meta.date or "2000-01-01", watermark=mark)
 
 
 def target_story(ctx: Context) -> list[Flowable]:
@@ -42,7 +47,7 @@ def write_target_pdf(path: Path, view: CaseView, target: TargetView, lang: str,
     ctx = Context(view, target, lang, pictures)
     case = view.case
     info = _info(case, f"{t('dossier_title', lang)}: {target.name}", case.meta.title,
-                 view.audience, lang)
+                 view.audience, lang, any(a.status != "reviewed" for a in target.attributions))
     data = render(info, target_story(ctx))
     with atomic_file(path) as fh:
         fh.write(data)
@@ -55,7 +60,7 @@ def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
     designation gaps, incidents, what was held back, the check summary; returns 1."""
     case, analysis, audience = view.case, view.analysis, view.audience
     info = _info(case, f"{t('overview_title', lang)}: {case.meta.title}", case.meta.title,
-                 audience, lang)
+                 audience, lang, any(a.status != "reviewed" for a in analysis.attributions))
     story: list[Flowable] = [para(x(t("overview_title", lang)), "subtitle"),
                              para(x(case.meta.title), "title")]
     if case.meta.summary:

@@ -1,0 +1,93 @@
+"""Drafts are marked wherever they appear, and appear nowhere they may not: a "DRAFT – NOT
+REVIEWED" watermark on every page of a PDF that holds one, DRAFT in its metadata title, a
+marked status in the PDF, the workbook and the evidence map, and never a ``Risk``
+proposal (tests/fixtures/rules: the bank's attributions are drafts, the unit's reviewed)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from dossier.cli import cli
+from entities.case.loader import load_case
+from evidence_maps.view import CaseView
+from tests.conftest import FIXTURES
+
+MARK = "DRAFT – NOT REVIEWED"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("drafts")
+    case = base / "rules"
+    shutil.copytree(FIXTURES / "rules", case, ignore=shutil.ignore_patterns(".dossier"))
+    out = {}
+    for audience in ("government", "public"):
+        out[audience] = base / audience
+        result = CliRunner().invoke(cli, ["build", str(case), "--out", str(out[audience]),
+                                          "--audience", audience])
+        assert result.exit_code == 0, result.output
+    out["case"] = case
+    return out
+
+
+def _pdf(out: Path, case: Path, audience: str, target: str) -> PdfReader:
+    stem = CaseView.build(load_case(case), audience).target_stem(target)
+    return PdfReader(out / "dossiers" / f"{stem}.pdf")
+
+
+def test_every_page_of_a_dossier_with_a_draft_says_so(built: dict[str, Path]) -> None:
+    bank = _pdf(built["government"], built["case"], "government", "o-bank")
+    assert str(bank.metadata.title).startswith(f"{MARK}: ")
+    pages = [page.extract_text() for page in bank.pages]
+    assert all(MARK in text for text in pages), [i for i, t in enumerate(pages) if MARK not in t]
+    assert sum(text.count(f"[{MARK}]") for text in pages) >= 2  # each draft attribution
+    unit = _pdf(built["government"], built["case"], "government", "o-unit")
+    assert not str(unit.metadata.title).startswith(MARK)
+    assert not any(MARK in page.extract_text() for page in unit.pages)
+    overview = PdfReader(built["government"] / "dossiers" / "overview.pdf")
+    assert all(MARK in page.extract_text() for page in overview.pages)
+
+
+def test_public_outputs_hold_no_draft(built: dict[str, Path]) -> None:
+    out = built["public"]
+    for pdf in (out / "dossiers").glob("*.pdf"):
+        reader = PdfReader(pdf)
+        assert not str(reader.metadata.title).startswith(MARK)
+        assert not any(MARK in page.extract_text() for page in reader.pages)
+    text = "".join(p.read_text("utf-8", errors="replace") for p in out.rglob("*")
+                   if p.is_file() and p.suffix in (".json", ".csv", ".txt"))
+    for held in ("a-contrary", "a-poor"):
+        assert held not in text
+
+
+def test_workbook_and_evidence_map_mark_drafts(built: dict[str, Path]) -> None:
+    out = built["government"]
+    sheet = load_workbook(out / "workbook.xlsx", read_only=True)["Attributions"]
+    rows = [[c for c in row if c] for row in sheet.iter_rows(values_only=True)]
+    bank = next(r for r in rows if r and r[0] == "Fictibank Testovy")
+    assert all(MARK in cell for cell in bank[1:])
+    unit = next(r for r in rows if r and r[0] == "Fictional Special Unit")
+    assert not any(MARK in cell for cell in unit[1:])
+    data = json.loads((out / "evidence_map.json").read_text("utf-8"))
+    status = {a["id"]: a["status"] for a in data["attributions"]}
+    assert status["a-contrary"] == status["a-poor"] == "draft"
+    assert status["a-strong"] == "reviewed"
+
+
+def test_a_draft_never_becomes_a_risk_proposal(built: dict[str, Path]) -> None:
+    lines = (built["government"] / "opensanctions" / "entities.ftm.json").read_text(
+        "utf-8").splitlines()
+    risks = [e for e in map(json.loads, lines) if e["schema"] == "Risk"]
+    view = CaseView.build(load_case(built["case"]), "government")
+    bank = view.entity_id("o-bank")
+    unit = view.entity_id("o-unit")
+    targets = {e for r in risks for e in r["properties"]["entity"]}
+    assert unit in targets
+    assert bank not in targets  # the bank's findings rest on drafts only
