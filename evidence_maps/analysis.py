@@ -20,6 +20,9 @@ from evidence_maps.grading import GRADES, Grade, grade_attribution, grade_eviden
 from evidence_maps.inference import Inferred
 from evidence_maps.regimes import Facts, RegimeFinding, assess
 
+#: why an attribution graded insufficient is in no output, for any audience
+INSUFFICIENT = "graded insufficient: too weak to state in any output"
+
 #: Audiences that see only reviewed attributions unless told otherwise.
 REVIEWED_ONLY = {"public", "parliament"}
 
@@ -142,10 +145,12 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
         groups: the independence groups of the sources (:func:`source_groups`).
         inferred: the inferences through posts held (:func:`infer`).
 
-    Only attributions that cite evidence the audience may see count, and drafts only when
-    ``include_drafts``. What was held back, and why, is listed. Withheld supporting
-    evidence is not counted in a grade; withheld contrary evidence still lowers it (a
-    version for a wider audience never claims more confidence than the whole case).
+    Only attributions that cite evidence the audience may see count, drafts only when
+    ``include_drafts``, and none graded *insufficient* (for any audience: an output never
+    states it, and a target with nothing else gets no dossier). What was held back, and
+    why, is listed. Withheld supporting evidence is not counted in a grade; withheld
+    contrary evidence still lowers it (a version for a wider audience never claims more
+    confidence than the whole case).
     """
     index = case.index
     views: dict[str, AttributionView] = {}
@@ -173,6 +178,9 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
         withheld = placeholders(att.evidence, shown)
         withheld_contrary = placeholders(att.contrary_evidence, shown)
         grade = grade_attribution(case, evidence, contrary, groups, withheld_contrary)
+        if grade.level == "insufficient":
+            held.append(HeldBack(att.id, INSUFFICIENT))
+            continue
         views[att.id] = AttributionView(att.id, att.actor, att.incident, att.mode, att.status,
                                         evidence, contrary, False, grade, "", withheld,
                                         withheld_contrary)
@@ -183,10 +191,14 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
                 tenure.id not in shown:
             continue
         tenure_grade = grade_evidence(case, usable(tenure.evidence), groups)
+        grade = grade_inferred(org_view.grade, tenure_grade)
+        if grade.level == "insufficient":
+            held.append(HeldBack(inf.id, INSUFFICIENT))
+            continue
         views[inf.id] = AttributionView(
             inf.id, inf.actor, inf.incident, inf.mode, inf.status,
             tuple(dict.fromkeys([*usable(tenure.evidence), *org_view.evidence])), (), True,
-            grade_inferred(org_view.grade, tenure_grade), inf.explanation)
+            grade, inf.explanation)
     attributions = list(views.values())
     return CaseAnalysis(attributions, _targets(case, attributions, shown), held,
                         placeholders.grades)

@@ -77,7 +77,8 @@ def test_workbook_and_evidence_map_mark_drafts(built: dict[str, Path]) -> None:
     assert not any(MARK in cell for cell in unit[1:])
     data = json.loads((out / "evidence_map.json").read_text("utf-8"))
     status = {a["id"]: a["status"] for a in data["attributions"]}
-    assert status["a-contrary"] == status["a-poor"] == "draft"
+    assert status["a-contrary"] == "draft"
+    assert "a-poor" not in status  # graded insufficient: in no output
     assert status["a-strong"] == "reviewed"
 
 
@@ -91,3 +92,28 @@ def test_a_draft_never_becomes_a_risk_proposal(built: dict[str, Path]) -> None:
     targets = {e for r in risks for e in r["properties"]["entity"]}
     assert unit in targets
     assert bank not in targets  # the bank's findings rest on drafts only
+
+
+@pytest.mark.parametrize("audience", ["public", "parliament", "government"])
+def test_a_target_on_insufficient_grounds_alone_is_in_no_output(tmp_path: Path,
+                                                                audience: str) -> None:
+    case = tmp_path / "rules"
+    shutil.copytree(FIXTURES / "rules", case, ignore=shutil.ignore_patterns(".dossier"))
+    data = case / "data" / "case.yml"
+    data.write_text(data.read_text("utf-8").replace("people:\n", (
+        "people:\n  - {id: p-rumoured, names: [Rumour Targetov Fictional], "
+        "birth_date: 1960, nationality: KZ}\n"), 1) + (
+        "  - {id: a-rumour, actor: p-rumoured, incident: i-torture, mode: ordering, "
+        "evidence: [e4], status: reviewed}\n"), "utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(case), "--out", str(out), "--audience",
+                                      audience])
+    assert result.exit_code == 0, result.output
+    view = CaseView.build(load_case(case), audience)
+    assert "p-rumoured" not in {t.id for t in view.targets}
+    assert not (out / "dossiers" / f"{view.target_stem('p-rumoured')}.pdf").exists()
+    for name in ("targets.simple.csv", "names.txt", "targets.nested.json"):
+        assert "Rumour Targetov" not in (out / "opensanctions" / name).read_text("utf-8")
+    assert "a-rumour" not in (out / "evidence_map.json").read_text("utf-8")
+    # the team still hears of it
+    assert any(f.record == "a-rumour" for f in CaseView.build(load_case(case), audience).checks)

@@ -50,10 +50,11 @@ def test_grades(rules: Path) -> None:
         "a-single": ("weak", 1),            # one fair source
         "a-moderate": ("moderate", 1),      # s-c repeats s-a: one source, good primary
         "a-contrary": ("moderate", 2),      # strong, lowered by contrary evidence
-        "a-poor": ("insufficient", 1),      # hearsay only
         "inferred:a-strong:t-head": ("weak", 1),
     }
     assert "a-none" not in grades           # no evidence: never shown
+    held = {h.attribution: h.reason for h in analysis.held_back}
+    assert held["a-poor"] == "graded insufficient: too weak to state in any output"
     contrary = next(a for a in analysis.attributions if a.id == "a-contrary")
     assert "lowered one step: contrary evidence (e4)" in contrary.grade.reasons
 
@@ -96,14 +97,13 @@ def test_regime_outcomes(rules: Path) -> None:
     assert outcome["p-head"]["us_glomag"] == "interpretation"
     # the bank's surveillance support: no UK hook; say what could apply
     bank = targets["o-bank"]
-    surveillance = next(g for g in bank["uk_ghr"].grounds if g.incident == "i-surv")
-    assert (surveillance.outcome, surveillance.reason) == (
-        "not_met", "UK GHR does not reach 'Unlawful surveillance'")
-    # its torture support rests on hearsay alone: arguable at most, and the finding says
-    # what is missing
-    assert bank["uk_ghr"].outcome == "interpretation"
-    assert any(m.startswith("stronger evidence (the evidence is graded insufficient")
-               for m in bank["uk_ghr"].missing)
+    # (its torture support rests on hearsay alone: graded insufficient, it is in no output)
+    assert bank["uk_ghr"].outcome == "not_met"
+    assert [g.reason for g in bank["uk_ghr"].grounds] == [
+        "UK GHR does not reach 'Unlawful surveillance'"]
+    assert bank["uk_ghr"].alternatives[0] == (
+        "US GloMag could apply by interpretation (unlawful_surveillance as 'Aiding, "
+        "abetting or materially assisting')")
     assert bank["us_glomag"].outcome == "interpretation"
 
 
