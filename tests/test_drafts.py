@@ -117,3 +117,19 @@ def test_a_target_on_insufficient_grounds_alone_is_in_no_output(tmp_path: Path,
     assert "a-rumour" not in (out / "evidence_map.json").read_text("utf-8")
     # the team still hears of it
     assert any(f.record == "a-rumour" for f in CaseView.build(load_case(case), audience).checks)
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_one_weak_source_is_reported_not_asserted(lang: str) -> None:
+    from dossier.pdf.narrative import statement_of_reasons
+
+    view = CaseView.build(load_case(FIXTURES / "rules"), "public")
+    agent = statement_of_reasons(view, view.target("p-agent"), lang)
+    text = " ".join(agent)
+    assert "is responsible for" not in text and "несёт ответственность" not in text
+    weak = next(line for line in agent if "Fictional surveillance" in line)
+    assert ("according to News item repeating the judgment" if lang == "en" else
+            "согласно источнику «News item repeating the judgment»") in weak
+    assert ("not an established fact" if lang == "en" else "не установленный факт") in weak
+    strong = " ".join(statement_of_reasons(view, view.target("o-unit"), lang))
+    assert "not an established fact" not in strong and "не установленный факт" not in strong

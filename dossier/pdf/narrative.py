@@ -24,11 +24,15 @@ _TEXT = {
         "measures": "Recommended measures: {items}.",
         "measure": "{measures} under {regime}",
         "none": "none",
-        "reasons_intro": "{name}{post} is responsible for the following conduct, on the "
-                         "evidence cited:",
+        "reasons_intro": "The case attributes the following conduct to {name}{post}; each "
+                         "line says how far the evidence cited supports it:",
         "post": ", {title} ({start} – {end})",
-        "reason": "{title} ({date}): {mode}{inferred}; confidence {grade} "
-                  "({sources} independent source(s); evidence {evidence}).",
+        "reason": "{title} ({date}): {mode}{inferred}; graded {grade} on {sources} "
+                  "independent sources (evidence {evidence}).",
+        "reason_weak": "{title} ({date}): according to {source}, {name} is implicated "
+                       "({mode}{inferred}). This "
+                       "rests on one independent source (evidence {evidence}), graded "
+                       "{grade}: it is what the source reports, not an established fact.",
         "inferred_mark": ", inferred from the post held",
         "draft_mark": " [DRAFT – NOT REVIEWED]",
     },
@@ -48,11 +52,16 @@ _TEXT = {
         "measures": "Рекомендуемые меры: {items}.",
         "measure": "{measures} ({regime})",
         "none": "нет",
-        "reasons_intro": "{name}{post} несёт ответственность за следующие действия согласно "
-                         "приведённым доказательствам:",
+        "reasons_intro": "В деле {name}{post} приписываются следующие действия; для каждого "
+                         "указано, насколько его подтверждают приведённые доказательства:",
         "post": ", {title} ({start} – {end})",
-        "reason": "{title} ({date}): {mode}{inferred}; достоверность {grade} "
-                  "(независимых источников: {sources}; доказательства {evidence}).",
+        "reason": "{title} ({date}): {mode}{inferred}; оценка {grade}, независимых "
+                  "источников: {sources} (доказательства {evidence}).",
+        "reason_weak": "{title} ({date}): согласно источнику «{source}», {name} — "
+                       "{mode}{inferred}. "
+                       "Это основано на одном независимом источнике (доказательства "
+                       "{evidence}), оценка {grade}: это сообщение источника, а не "
+                       "установленный факт.",
         "inferred_mark": ", вывод из занимаемой должности",
         "draft_mark": " [ЧЕРНОВИК – НЕ ПРОВЕРЕНО]",
     },
@@ -108,9 +117,12 @@ def statement_of_reasons(view: CaseView, target: TargetView, lang: str) -> list[
     for att in target.attributions:
         incident = case.index[att.incident]
         assert isinstance(incident, Incident)
-        lines.append(s["reason"].format(
-            title=incident.title, date=incident.date or "—",
-            mode=vocab.label("modes_of_responsibility", att.mode, lang),
+        single = att.grade.independent_sources < 2 or att.grade.level == "weak"
+        source = next((getattr(case.index.get(getattr(case.index[e], "source", "")), "title",
+                               "") for e in att.evidence), "")
+        lines.append(s["reason_weak" if single else "reason"].format(
+            title=incident.title, date=incident.date or "—", source=source, name=target.name,
+            mode=vocab.label("modes_of_responsibility", att.mode, lang).lower(),
             inferred=s["inferred_mark"] if att.inferred else "", grade=att.grade.level,
             sources=att.grade.independent_sources, evidence=", ".join(att.evidence))
             + (s["draft_mark"] if att.status != "reviewed" else ""))
