@@ -15,7 +15,7 @@ from typing import Any
 
 from entities.case import vocab
 from entities.case.case import Case
-from entities.case.model import Actor, Evidence, Person, Tenure
+from entities.case.model import Actor, Evidence, Person, Record, Tenure
 from evidence_maps.grading import GRADES, Grade, grade_attribution, grade_evidence, grade_inferred
 from evidence_maps.inference import Inferred
 from evidence_maps.regimes import Facts, RegimeFinding, assess
@@ -95,6 +95,8 @@ class CaseAnalysis:
     held_back: list[HeldBack] = field(default_factory=list)
     #: withheld-evidence key → Admiralty grade, for evidence withheld from this audience
     withheld: dict[str, str] = field(default_factory=dict)
+    #: withheld-evidence key → why it is withheld: ``restricted`` or ``confidential``
+    withheld_levels: dict[str, str] = field(default_factory=dict)
 
     def matrix(self) -> dict[str, dict[str, dict[str, Any]]]:
         """actor → incident → {mode, grade, inferred, status, attribution}."""
@@ -119,6 +121,7 @@ class _Placeholders:
         self.case = case
         self.labels: dict[str, str] = {}
         self.grades: dict[str, str] = {}
+        self.levels: dict[str, str] = {}
 
     def __call__(self, ids: Iterable[str], shown: frozenset[str]) -> tuple[str, ...]:
         out = []
@@ -131,12 +134,17 @@ class _Placeholders:
                 self.labels[evidence_id] = label
                 source = self.case.index.get(item.source)
                 self.grades[label] = f"{getattr(source, 'reliability', '?')}{item.credibility}"
+                levels = [self.case.sensitivity(r) for r in (item, source)
+                          if isinstance(r, Record)]
+                self.levels[label] = "confidential" if "confidential" in levels else \
+                    "restricted"
             out.append(self.labels[evidence_id])
         return tuple(out)
 
 
 def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
-            groups: dict[str, str], inferred: list[Inferred]) -> CaseAnalysis:
+            groups: dict[str, str], inferred: list[Inferred],
+            omit_withheld: bool = False) -> CaseAnalysis:
     """Grade every attribution the audience may see and assess every target.
 
     Args:
@@ -144,6 +152,9 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
         include_drafts: whether draft attributions count.
         groups: the independence groups of the sources (:func:`source_groups`).
         inferred: the inferences through posts held (:func:`infer`).
+        omit_withheld: leave evidence the audience may not see out entirely, with no
+            placeholder (the public: a placeholder tells a small community that a
+            confidential source exists); its contrary evidence still lowers the grade.
 
     Only attributions that cite evidence the audience may see count, drafts only when
     ``include_drafts``, and none graded *insufficient* (for any audience: an output never
@@ -177,7 +188,10 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
             continue
         withheld = placeholders(att.evidence, shown)
         withheld_contrary = placeholders(att.contrary_evidence, shown)
-        grade = grade_attribution(case, evidence, contrary, groups, withheld_contrary)
+        grade = grade_attribution(case, evidence, contrary, groups, withheld_contrary,
+                                  omit_withheld)
+        if omit_withheld:
+            withheld, withheld_contrary = (), ()
         if grade.level == "insufficient":
             held.append(HeldBack(att.id, INSUFFICIENT))
             continue
@@ -200,8 +214,10 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
             tuple(dict.fromkeys([*usable(tenure.evidence), *org_view.evidence])), (), True,
             grade, inf.explanation)
     attributions = list(views.values())
+    if omit_withheld:
+        return CaseAnalysis(attributions, _targets(case, attributions, shown), held)
     return CaseAnalysis(attributions, _targets(case, attributions, shown), held,
-                        placeholders.grades)
+                        placeholders.grades, placeholders.levels)
 
 
 def _targets(case: Case, attributions: list[AttributionView], shown: frozenset[str]

@@ -99,10 +99,11 @@ def grade_evidence(case: Case, evidence_ids: Iterable[str], groups: dict[str, st
 
 
 def grade_attribution(case: Case, evidence: Iterable[str], contrary: Iterable[str],
-                      groups: dict[str, str], withheld_contrary: Iterable[str] = ()) -> Grade:
+                      groups: dict[str, str], withheld_contrary: Iterable[str] = (),
+                      silent: bool = False) -> Grade:
     """Rules 1–4 for a direct attribution; ``withheld_contrary`` (contrary evidence the
     audience may not see) lowers the grade all the same, and the reason says so without
-    naming or counting it."""
+    naming or counting it — ``silent`` (public outputs) without saying it is withheld."""
     grade = grade_evidence(case, evidence, groups)
     contrary = [c for c in contrary if isinstance(case.index.get(c), Evidence)]
     hidden = bool(list(withheld_contrary))
@@ -110,7 +111,8 @@ def grade_attribution(case: Case, evidence: Iterable[str], contrary: Iterable[st
         grade.level = lower(grade.level)
         what = [f"contrary evidence ({', '.join(contrary)})"] if contrary else []
         if hidden:
-            what.append("contrary evidence withheld from this version")
+            what.append("the case's contrary information" if silent else
+                        "contrary evidence withheld from this version")
         grade.reasons.insert(1, f"lowered one step: {' and '.join(what)}")
     return grade
 

@@ -120,7 +120,8 @@ class CaseView:
         hits = find_protected_names(case, shown, roles)
         if hits and case.meta.pseudonymise_free_text:
             case = redacted(case, hits, protected_patterns(case, shown, roles))
-        analysis = analyse(case, shown, drafts, groups, inferred)
+        analysis = analyse(case, shown, drafts, groups, inferred,
+                           omit_withheld=audience == "public")
         # an attribution held back (a draft, no evidence, or only withheld evidence) does
         # not exist for this audience: no output and no finding may name it
         speakable = shown - {h.attribution for h in analysis.held_back}

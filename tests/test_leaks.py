@@ -559,7 +559,7 @@ def test_protected_people_and_evidence_appear_as_placeholders(case_dir: Path,
     assert "Witness A" in pdfs  # the confidential witness, victim of a restricted incident
     assert "Witness B" not in pdfs  # the other confidential witness is named nowhere
     assert "Withheld item 1" in pdfs
-    assert "[withheld: confidential source]" in pdfs
+    assert "[withheld: confidential material]" in pdfs
     assert "B2" in pdfs  # the withheld item's Admiralty grade is kept
     assert "No contrary or exculpatory information is recorded" not in \
         texts[next(n for n in texts if n.endswith(".pdf") and "overview" not in n

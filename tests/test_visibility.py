@@ -157,13 +157,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     (case / "data" / "visibility.yml").write_text(EXTRA, "utf-8")
     out = root / "public"
     build_case(case, out, "public")
+    build_case(case, root / "parliament", "parliament")
     result = CliRunner().invoke(cli, ["check", str(case), "--json"])
     (out / "check.json").write_text(result.output, "utf-8")
     return case, out
 
 
-def _pdf(case: Path, out: Path, target: str) -> str:
-    view = CaseView.build(load_case(case), "public")
+def _pdf(case: Path, out: Path, target: str, audience: str = "public") -> str:
+    view = CaseView.build(load_case(case), audience)
     path = out / "dossiers" / f"{view.target_stem(target)}.pdf"
     return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
 
@@ -200,10 +201,18 @@ def test_statement_of_reasons_names_a_visible_post(built: tuple[Path, Path]) -> 
 
 def test_withheld_contrary_evidence_is_said_and_lowers_the_grade(built: tuple[Path, Path]
                                                                  ) -> None:
-    text = _officer_pdf(*built)
-    assert "No contrary or exculpatory information" not in text
-    contrary = text.split("7. Contrary or exculpatory information")[-1]
+    """Parliament sees a placeholder for it; the public sees nothing of it (a placeholder
+    tells a small community that a confidential source exists), and no claim that the
+    case records none; both get the lowered grade."""
+    parliament = _pdf(built[0], built[1].parent / "parliament", "p-officer", "parliament")
+    assert "No contrary or exculpatory information" not in parliament
+    contrary = parliament.split("7. Contrary or exculpatory information")[-1]
     assert "Withheld item 1" in contrary.split("8. Existing designations")[0]
+    assert "[withheld: confidential material]" in parliament
+    text = _officer_pdf(*built)
+    assert "Withheld item" not in text and "withheld" not in text.lower()
+    assert "No contrary or exculpatory information is recorded" not in text
+    assert "This version includes no contrary or exculpatory information." in text
     role = text.split("4. Role and responsibility")[-1].split("5. Evidence register")[0]
     cited = next(line for line in role.splitlines() if line.startswith("Evidence:"))
     assert cited == "Evidence: ev-memo (a-officer)"  # not among the supporting evidence
@@ -212,7 +221,7 @@ def test_withheld_contrary_evidence_is_said_and_lowers_the_grade(built: tuple[Pa
     government = CaseView.build(load_case(built[0]), "government").analysis
     assert grade["grade"] == next(a.grade.level for a in government.attributions
                                   if a.id == "a-officer") == "weak"
-    assert "lowered one step: contrary evidence withheld from this version" in grade["reasons"]
+    assert "lowered one step: the case's contrary information" in grade["reasons"]
 
 
 def test_the_case_team_is_still_told_what_was_held_back(built: tuple[Path, Path]) -> None:
@@ -227,10 +236,14 @@ def test_each_dossier_numbers_its_own_withheld_items_and_pseudonyms(
         built: tuple[Path, Path]) -> None:
     """REDTEAM defect 14: numbered across the case, "Withheld item 2" or "Witness B" in one
     dossier told its reader that more was withheld elsewhere."""
-    officer, directorate = _pdf(*built, "p-officer"), _pdf(*built, "directorate")
+    out = built[1].parent / "parliament"
+    officer, directorate = (_pdf(built[0], out, "p-officer", "parliament"),
+                            _pdf(built[0], out, "directorate", "parliament"))
     for text in (officer, directorate):
         assert "Withheld item 1" in text and "Withheld item 2" not in text
         assert "Witness A" in text and "Witness B" not in text
+    for target in ("p-officer", "directorate"):
+        assert "Withheld item" not in _pdf(*built, target)  # the public: left out entirely
     assert "victim(s) withheld" not in officer + directorate  # no counts either
 
 

@@ -161,8 +161,10 @@ def evidence_register(ctx: Context) -> list[Flowable]:
     for key in dict.fromkeys([*supporting, *against]):
         grade = ctx.analysis.withheld.get(key, "?")
         note = "withheld_contrary_excerpt" if key in against else "withheld_excerpt"
+        level = vocab.label("sensitivities", ctx.analysis.withheld_levels.get(
+            key, "confidential"), ctx.lang).lower()
         rows.append([f"<b>{x(ctx.withheld(key))}</b><br/>{x(ctx.t('admiralty'))}: {x(grade)}",
-                     x(ctx.t("withheld_source")), x(ctx.t(note))])
+                     x(ctx.t("withheld_source")), x(ctx.t(note, level=level))])
     header = [f"{ctx.t('id')} / {ctx.t('type')} / {ctx.t('admiralty')}", ctx.t("source"),
               f"{ctx.t('excerpt')} / {ctx.t('translation')}"]
     out.append(table(header, rows, [3.1, 4.3, 5.1], wrap_anywhere=frozenset({1})))
@@ -215,6 +217,9 @@ def contrary(ctx: Context) -> list[Flowable]:
     out: list[Flowable] = [heading(ctx.t("s_contrary"))]
     items = [(a, c) for a in ctx.target.attributions for c in a.contrary]
     withheld = [(a, w) for a in ctx.target.attributions for w in a.withheld_contrary]
+    if ctx.audience == "public" and not items:
+        # never "none recorded": the public version leaves withheld items out entirely
+        return [*out, para(x(ctx.t("no_contrary_public")))]
     if not items and not withheld:
         return [*out, para(x(ctx.t("no_contrary")))]
     for att, evidence_id in items:
