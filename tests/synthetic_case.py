@@ -3,7 +3,8 @@
 Usage: python tests/synthetic_case.py N OUT_DIR
 
 For N targets (officials of invented security services, courts and prosecutors'
-offices): about N/10 organisations, one position and one tenure per official, N/2
+offices): about N/10 organisations, one position (every fifth a leadership post) and one
+tenure per official, N/2
 incidents (each attributed to 2-3 officials and to their organisation), N/4 sources (a
 tenth of them confidential, some repeating others), two evidence items per attribution
 and one per tenure, victims (a tenth confidential), and 5 % of the officials entered a
@@ -76,9 +77,10 @@ def generate(n: int, seed: int = 7) -> dict[str, dict[str, list[dict[str, Any]]]
             "birth_date": f"19{55 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}",
             "nationality": ["KZ"], "statuses": ["official"]}
         people.append(person)
-        positions.append({"id": f"pos-{i}", "title": [{"name": f"Officer {i} of "
-                                                      f"{org['names'][0]['name']}"}],
-                          "organisation": org["id"]})
+        lead = i % 5 == 0  # every fifth official heads a unit: a leadership post
+        positions.append({"id": f"pos-{i}", "title": [{"name": f"{'Head' if lead else 'Officer'}"
+                                                      f" {i} of {org['names'][0]['name']}"}],
+                          "organisation": org["id"], "leadership": lead})
         tenures.append({"id": f"ten-{i}", "person": person["id"], "position": f"pos-{i}",
                         "start": "2015-01", "end": "2024-12-31",
                         "evidence": [cite(f"Staff list names officer {i}.")]})
