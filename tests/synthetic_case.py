@@ -5,9 +5,10 @@ Usage: python tests/synthetic_case.py N OUT_DIR
 For N targets (officials of invented security services, courts and prosecutors'
 offices): about N/10 organisations, one position (every fifth a leadership post) and one
 tenure per official, N/2 incidents (each attributed to 2-3 officials and to their
-organisation), N/4 sources (a tenth of them confidential, some repeating others), two evidence items per attribution
-and one per tenure, victims (a tenth confidential), and 5 % of the officials entered a
-second time under a Cyrillic spelling of their name (for identity resolution to find).
+organisation), N/4 sources (a tenth of them confidential, some repeating others), two
+evidence items per attribution and one per tenure, victims (a tenth confidential), and
+5 % of the officials entered a second time under a Cyrillic spelling of their name (for
+identity resolution to find).
 Every name is invented; the same N always gives byte-identical files.
 """
 
