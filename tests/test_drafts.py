@@ -133,3 +133,21 @@ def test_one_weak_source_is_reported_not_asserted(lang: str) -> None:
     assert ("not an established fact" if lang == "en" else "не установленный факт") in weak
     strong = " ".join(statement_of_reasons(view, view.target("o-unit"), lang))
     assert "not an established fact" not in strong and "не установленный факт" not in strong
+
+
+def test_the_team_s_checks_stay_out_of_public_and_parliament_overviews(tmp_path: Path
+                                                                       ) -> None:
+    case = tmp_path / "rules"
+    shutil.copytree(FIXTURES / "rules", case, ignore=shutil.ignore_patterns(".dossier"))
+    for audience in ("public", "parliament", "government"):
+        out = tmp_path / audience
+        result = CliRunner().invoke(cli, ["build", str(case), "--out", str(out),
+                                          "--audience", audience])
+        assert result.exit_code == 0, result.output
+        text = "".join(p.extract_text() for p in
+                       PdfReader(out / "dossiers" / "overview.pdf").pages)
+        internal = ["single_source", "warning:", "target_missing_identifiers"]
+        if audience == "government":
+            assert all(word in text for word in internal)
+        else:
+            assert not any(word in text for word in internal), audience

@@ -57,7 +57,8 @@ def write_target_pdf(path: Path, view: CaseView, target: TargetView, lang: str,
 
 def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
     """The case overview for the view's audience, written atomically: targets, the
-    designation gaps, incidents, what was held back, the check summary; returns 1."""
+    designation gaps, incidents, the integrity head and, for the government only, the
+    check warnings; returns 1."""
     case, analysis, audience = view.case, view.analysis, view.audience
     info = _info(case, f"{t('overview_title', lang)}: {case.meta.title}", case.meta.title,
                  audience, lang, any(a.status != "reviewed" for a in analysis.attributions))
@@ -86,7 +87,10 @@ def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
                      x(", ".join(incident.violations))])
     story.append(table([t("id", lang), t("date", lang), t("name", lang),
                         t("violations", lang)], rows, [2, 1.5, 5, 4]))
-    notes = [str(f) for f in view.findings if f.level != "info"]
+    # the team's checks are internal: only the government version (and dossier check)
+    # carries them, never the public or parliamentary overview
+    notes = [str(f) for f in view.findings if f.level != "info"] \
+        if audience == "government" else []
     if notes:
         story.append(heading(t("s_checks", lang)))
         story += [para(x(note), "small") for note in notes]
