@@ -183,6 +183,9 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
             held.append(HeldBack(att.id, "cites only evidence this audience may not see",
                                  hidden=True))
             continue
+        if att.status == "rejected":
+            held.append(HeldBack(att.id, "rejected by a reviewer"))
+            continue
         if att.status != "reviewed" and not include_drafts:
             held.append(HeldBack(att.id, "draft: not yet reviewed"))
             continue

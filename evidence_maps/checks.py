@@ -72,7 +72,7 @@ def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
             what = ", ".join(listed) if listed else "withheld from this version"
             found.append(_finding("contrary_evidence", att.id,
                                   f"contrary evidence: {what}; address it in the dossier"))
-        if att.status != "reviewed":
+        if att.status == "draft":
             found.append(_finding("draft_attribution", att.id,
                                   "draft: held back from public and parliament outputs "
                                   "until reviewed (dossier review)"))

@@ -38,4 +38,4 @@ def drafts(case: Case) -> list[Draft]:
     grades = {a.id: a.grade.level for a in view.analysis.attributions}
     return [Draft(att.id, att.actor, att.incident, att.mode,
                   grades.get(att.id, "no evidence"), att.origin("id"), att.note)
-            for att in case.attributions if att.status != "reviewed"]
+            for att in case.attributions if att.status == "draft"]

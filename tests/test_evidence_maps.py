@@ -171,7 +171,8 @@ def test_review_marks_reviewed_in_place_keeping_comments(fictional: Path) -> Non
 
 
 def test_review_of_unknown_id(fictional: Path) -> None:
-    result = CliRunner().invoke(cli, ["review", str(fictional), "--approve", "nope"])
+    result = CliRunner().invoke(cli, ["review", str(fictional), "--approve", "nope",
+                                      "--by", "Tester"])
     assert result.exit_code == 1 and "'nope' is not an attribution" in result.output
 
 

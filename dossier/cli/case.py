@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from dossier.cli.group import CASE_DIR, audience_option, cli, user_option
+from dossier.cli.group import CASE_DIR, audience_option, cli
 
 
 @cli.command()
@@ -103,29 +103,49 @@ def check(directory: Path, as_json: bool, audience: str) -> None:
 @click.argument("directory", type=CASE_DIR)
 @click.option("--approve", multiple=True, metavar="ID",
               help="Mark this draft attribution reviewed (repeat for several).")
-@user_option("--by", "Who reviewed it (recorded in the case file and the audit log).")
-def review(directory: Path, approve: tuple[str, ...], user: str) -> None:
-    """List draft attributions, or mark some reviewed (recorded with who and when).
+@click.option("--reject", multiple=True, metavar="ID",
+              help="Reject this attribution: it leaves every output (needs --reason).")
+@click.option("--reopen", multiple=True, metavar="ID",
+              help="Put a reviewed or rejected attribution back to draft (needs --reason).")
+@click.option("--reason", help="Why you reject or reopen (recorded with your name).")
+@click.option("--by", "user", envvar="DOSSIER_USER", show_envvar=True,
+              help="Who decides (recorded in the case file and the audit log); required "
+              "to approve, reject or reopen.")
+def review(directory: Path, approve: tuple[str, ...], reject: tuple[str, ...],
+           reopen: tuple[str, ...], reason: str | None, user: str | None) -> None:
+    """List draft attributions, or approve, reject or reopen some (recorded with who,
+    when and why).
 
-    Drafts are held back from public and parliament outputs. Reviewing edits only the
-    attribution's lines in its YAML file (status, reviewed_by, reviewed_on).
+    Drafts are held back from public and parliament outputs; rejected attributions from
+    every output. A case with ``review: four_eyes`` in case.yml needs a reviewer other
+    than whoever entered the attribution. Only the attribution's lines in its YAML file
+    change (status, reviewed_by, reviewed_on, review_reason).
 
     \b
     Examples:
       dossier review my-case
       dossier review my-case --approve att-3 --by "A. Analyst"
+      dossier review my-case --reject att-4 --reason "the witness withdrew" --by "A. Analyst"
+      dossier review my-case --reopen att-3 --reason "new contrary evidence" --by "B. Lead"
     """
     import datetime as dt
 
     from entities.db.changes import open_case
-    from entities.intake.edit import mark_reviewed
+    from entities.intake.edit import set_review
     from evidence_maps.review import drafts
 
-    if approve:
+    actions = [("approve", a) for a in approve] + [("reject", a) for a in reject] + \
+        [("reopen", a) for a in reopen]
+    if actions:
+        if not (user or "").strip():
+            raise click.UsageError("say who decides: --by \"Your Name\" (or set "
+                                   "DOSSIER_USER); a review is never recorded anonymously")
+        assert user is not None
         today = dt.date.today().isoformat()
-        for attribution in approve:
-            record = mark_reviewed(directory, attribution, user, today)
-            click.echo(f"reviewed {record.id} ({record.origin('status')}) by {user} on {today}")
+        for action, attribution in actions:
+            record = set_review(directory, attribution, action, user, today, reason)
+            click.echo(f"{record.status} {record.id} ({record.origin('status')}) by {user} "
+                       f"on {today}")
         return
     found = drafts(open_case(directory))
     for draft in found:

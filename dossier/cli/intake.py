@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dossier.cli.group import CASE_DIR, cli
+from dossier.cli.group import CASE_DIR, cli, user_option
 
 
 @cli.command()
@@ -34,7 +34,9 @@ def template(file: Path) -> None:
 @click.option("--kind", help="For a CSV file: which sheet it holds (people, evidence, …); "
               "default: taken from the file name.")
 @click.option("--dry-run", is_flag=True, help="Check and report, but change nothing.")
-def import_(directory: Path, file: Path, kind: str | None, dry_run: bool) -> None:
+@user_option("--by", "Who enters the rows (recorded on each attribution added or changed, "
+             "for four-eyes review, and in the audit log).")
+def import_(directory: Path, file: Path, kind: str | None, dry_run: bool, user: str) -> None:
     """Import a spreadsheet (.xlsx, .csv) or FollowTheMoney data (.ftm.json) into a case.
 
     Spreadsheet rows become records in DIRECTORY/data/imported/; importing the same
@@ -67,7 +69,7 @@ def import_(directory: Path, file: Path, kind: str | None, dry_run: bool) -> Non
         return
     from entities.intake.importer import import_table
 
-    result = import_table(directory, file, kind, dry_run=dry_run)
+    result = import_table(directory, file, kind, dry_run=dry_run, by=user)
     verb = "would import" if dry_run else "imported"
     click.echo(f"{verb} {file.name}: {result.summary} (records in {result.target})")
     if result.ignored_sheets:

@@ -180,6 +180,8 @@ class CaseMeta(Located):
     #: print "[protected witness]" where free text names someone an audience may not see,
     #: instead of stopping the build
     pseudonymise_free_text: bool = False
+    #: ``four_eyes``: the reviewer of an attribution must differ from whoever entered it
+    review: Literal["single", "four_eyes"] = "single"
     #: the grade an attribution needs before a dossier may say a regime's criteria are met
     minimum_grade: Literal["weak", "moderate", "strong"] = "moderate"
 
@@ -319,9 +321,14 @@ class Attribution(Record):
     #: for immediate_family, profiting, agent_of, owned_controlled: whose family member,
     #: beneficiary, agent or property the actor is
     principal: Ref | None = None
-    status: Literal["draft", "reviewed"] = "draft"
+    status: Literal["draft", "reviewed", "rejected"] = "draft"
     reviewed_by: Line | None = None
     reviewed_on: PartialDate | None = None
+    #: why a reviewer rejected or reopened it (``dossier review --reject/--reopen``)
+    review_reason: Text | None = None
+    #: who entered or last changed it through the tool (imports); four-eyes review
+    #: needs a reviewer other than this person
+    entered_by: Line | None = None
     note: Text | None = None
 
     @model_validator(mode="after")

@@ -1,6 +1,6 @@
 """Small, safe edits to hand-written YAML: only the lines of one record change.
 
-Used by ``dossier review`` to mark an attribution reviewed. Comments and layout of the
+Used by ``dossier review`` to approve, reject or reopen an attribution. Comments and layout of the
 file are kept; the edited case is validated before the change is kept.
 """
 
@@ -34,39 +34,74 @@ def _set_fields(lines: list[str], record: Attribution, values: dict[str, str]) -
     return out
 
 
+#: review action → the status it sets, and the statuses it may start from
+ACTIONS = {"approve": ("reviewed", ("draft",)), "reject": ("rejected", ("draft", "reviewed")),
+           "reopen": ("draft", ("reviewed", "rejected"))}
+
+
 def mark_reviewed(root: Path, attribution_id: str, by: str, on: str) -> Attribution:
-    """Set ``status: reviewed``, ``reviewed_by`` and ``reviewed_on`` on one attribution;
-    the file and the audit entry change together, or not at all.
+    """Approve one draft attribution (see :func:`set_review`)."""
+    return set_review(root, attribution_id, "approve", by, on)
+
+
+def set_review(root: Path, attribution_id: str, action: str, by: str, on: str,
+               reason: str | None = None) -> Attribution:
+    """Approve, reject or reopen one attribution: set ``status``, ``reviewed_by``,
+    ``reviewed_on`` (and ``review_reason`` for a rejection or a reopening); the file and
+    the audit entry (who, when, why) change together, or not at all.
 
     Raises:
-        InvalidCase: unknown id, an imported record (edit the spreadsheet), or an edit
-            that would make the case invalid (nothing is changed).
+        InvalidCase: unknown id, an imported record (edit the spreadsheet), an action the
+            status does not allow, a missing reason, a four-eyes case whose reviewer
+            entered the attribution (or whose entry is not recorded), or an edit that
+            would make the case invalid (nothing is changed).
     """
     with case_files_lock(root):
-        return _mark_reviewed(root, attribution_id, by, on)
+        return _set_review(root, attribution_id, action, by, on, reason)
 
 
-def _mark_reviewed(root: Path, attribution_id: str, by: str, on: str) -> Attribution:
+def _set_review(root: Path, attribution_id: str, action: str, by: str, on: str,
+                reason: str | None) -> Attribution:
     case: Case = open_case(root)
     record = case.index.get(attribution_id)
     if not isinstance(record, Attribution):
         raise InvalidCase([Problem("case", 0, "", f"'{attribution_id}' is not an attribution "
                                    "of this case")])
     if record.defined_in.startswith(IMPORT_DIR + "/"):
-        raise InvalidCase([record.problem(f"was imported from {record.imported_from}; mark it "
-                                          "reviewed in the spreadsheet and import it again")])
-    if record.status == "reviewed":
+        raise InvalidCase([record.problem(f"was imported from {record.imported_from}; change "
+                                          "its status in the spreadsheet and import it again")])
+    status, allowed = ACTIONS[action]
+    if record.status == status:
         return record
+    if record.status not in allowed:
+        raise InvalidCase([record.problem(
+            f"is {record.status}; it cannot be {action}d (reopen it first)", "status")])
+    if action != "approve" and not (reason or "").strip():
+        raise InvalidCase([record.problem(f"say why you {action} it: --reason \"…\"")])
+    if action == "approve" and case.meta.review == "four_eyes":
+        if not record.entered_by:
+            raise InvalidCase([record.problem(
+                "this case requires four eyes, and who entered this attribution is not "
+                "recorded (hand-written YAML): enter it through a spreadsheet import, or set "
+                "entered_by, so that someone else can approve it")])
+        if record.entered_by.strip().casefold() == by.strip().casefold():
+            raise InvalidCase([record.problem(
+                f"was entered by {record.entered_by}; this case requires four eyes, so "
+                "another reviewer must approve it")])
     path = root / record.defined_in
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    quoted = by.replace('"', "'")
-    edited = _set_fields(lines, record, {"status": "reviewed",
-                                         "reviewed_by": f'"{quoted}"', "reviewed_on": on})
-    data = "\n".join(edited).encode("utf-8")
+    lines = path.read_text(encoding="utf-8").split("\n")
+    values = {"status": status, "reviewed_by": _quote(by), "reviewed_on": on}
+    if reason:
+        values["review_reason"] = _quote(f"{action}: {reason.strip()}")
+    data = "\n".join(_set_fields(lines, record, values)).encode("utf-8")
     new = load_case(root, overlay={path: data}).index[attribution_id]  # validated first
     assert isinstance(new, Attribution)
     commit_change(root, {path: data}, "review", attribution_id,
                   {"status": record.status, "reviewed_by": record.reviewed_by},
-                  {"status": "reviewed", "reviewed_by": by, "reviewed_on": on}, actor=by)
+                  {"status": status, "reviewed_by": by, "reviewed_on": on,
+                   **({"reason": reason.strip()} if reason else {})}, actor=by)
     return new
+
+
+def _quote(text: str) -> str:
+    return '"' + " ".join(text.split()).replace("\\", "/").replace('"', "'") + '"'

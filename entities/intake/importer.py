@@ -18,7 +18,7 @@ import yaml
 
 from entities.case.case import Case
 from entities.case.loader import DATA_DIR
-from entities.case.model import SECTIONS, Record
+from entities.case.model import SECTIONS, Attribution, Record
 from entities.case.references import check_case
 from entities.db.changes import case_files_lock, commit_change, open_case
 from entities.exc import InvalidCase, Problem
@@ -58,7 +58,7 @@ def generated_name(path: Path) -> str:
 
 def content(record: Record) -> dict[str, Any]:
     """A record's data without its import provenance, for comparison."""
-    return record.model_dump(mode="json", exclude={"imported_from"})
+    return record.model_dump(mode="json", exclude={"imported_from", "entered_by"})
 
 
 def dump_records(records: list[Record], source_name: str) -> bytes:
@@ -77,20 +77,22 @@ def _is_generated(record: Record) -> bool:
 
 
 def import_table(root: Path, path: Path, kind: str | None = None,
-                 dry_run: bool = False) -> ImportReport:
+                 dry_run: bool = False, by: str | None = None) -> ImportReport:
     """Import an ``.xlsx`` workbook or ``.csv`` file into the case at ``root``: the
     generated files and the audit entry change together, or not at all (also when the
-    command is killed, or the database refuses the entry).
+    command is killed, or the database refuses the entry). ``by`` is recorded as
+    ``entered_by`` on each attribution the import adds or changes (four-eyes review).
 
     Raises:
         InvalidCase: with every problem (the case is left unchanged).
         OutputError, StoreError: the change could not be made (the case is unchanged).
     """
     with case_files_lock(root):
-        return _import(root, path, kind, dry_run)
+        return _import(root, path, kind, dry_run, by)
 
 
-def _import(root: Path, path: Path, kind: str | None, dry_run: bool) -> ImportReport:
+def _import(root: Path, path: Path, kind: str | None, dry_run: bool,
+            by: str | None = None) -> ImportReport:
     try:
         case = open_case(root)
     except InvalidCase as exc:
@@ -129,6 +131,8 @@ def _import(root: Path, path: Path, kind: str | None, dry_run: bool) -> ImportRe
             continue
         elif content(existing) == content(record):
             report.unchanged.append(record.id)
+            if isinstance(record, Attribution) and isinstance(existing, Attribution):
+                record.entered_by = existing.entered_by
             if existing.defined_in != own:
                 continue  # identical and owned by another import: leave it there
             moved.add(record.id)
@@ -136,6 +140,18 @@ def _import(root: Path, path: Path, kind: str | None, dry_run: bool) -> ImportRe
             report.changed.append(record.id)
             moved.add(record.id)
         keep_own.append(record)
+    for record in keep_own:
+        if not isinstance(record, Attribution) or record.id not in {*report.added,
+                                                                     *report.changed}:
+            continue
+        if by:
+            record.entered_by = by
+        if case.meta.review == "four_eyes" and record.status == "reviewed" and (
+                not record.reviewed_by or not by
+                or record.reviewed_by.strip().casefold() == by.strip().casefold()):
+            problems.append(record.problem(
+                "this case requires four eyes: a row marked reviewed needs a reviewed_by "
+                "other than whoever imports it", "status"))
     incoming_ids = {r.id for r in incoming}
     report.removed = [r.id for r in case.records()
                       if r.defined_in == own and r.id not in incoming_ids]
@@ -148,7 +164,8 @@ def _import(root: Path, path: Path, kind: str | None, dry_run: bool) -> ImportRe
         new = {r.id: content(r) for r in merged.records()}
         commit_change(case.root, _writes(case, merged, own, path.name), "import", path.name,
                       {i: old[i] for i in [*report.changed, *report.removed] if i in old},
-                      {i: new[i] for i in [*report.added, *report.changed] if i in new})
+                      {i: new[i] for i in [*report.added, *report.changed] if i in new},
+                      actor=by)
     return report
 
 

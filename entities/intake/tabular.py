@@ -195,6 +195,8 @@ SHEETS: dict[str, list[Column]] = {
            "attribution_statuses"),
         _c("reviewed_by", "text", "Who reviewed it.", "Analyst"),
         _c("reviewed_on", "date", "When.", "2024-02-01"),
+        _c("review_reason", "text", "Why it was rejected or reopened.", ""),
+        _c("entered_by", "text", "Who entered it (set by the import; four-eyes review).", ""),
         _c("note", "text", "Analyst note.", "Single source so far"),
         *_COMMON,
     ],

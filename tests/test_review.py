@@ -1,0 +1,113 @@
+"""Review you can trust: a decision always names its reviewer, a rejection or a
+reopening says why, each is in the audit log, a rejected attribution is in no output, and
+a four-eyes case needs a reviewer other than whoever entered the attribution."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from dossier.cli import cli
+from entities.case.loader import load_case
+from entities.case.model import Attribution
+from entities.db.audit import read_log
+from evidence_maps.view import CaseView
+
+
+def _review(case: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["review", str(case), *args],
+                                env={"DOSSIER_USER": "", **(env or {})})
+    return result.exit_code, result.output
+
+
+def _att(case: Path, local_id: str) -> Attribution:
+    record = load_case(case).index[local_id]
+    assert isinstance(record, Attribution)
+    return record
+
+
+def test_a_review_needs_a_reviewer(fictional: Path) -> None:
+    code, output = _review(fictional, "--approve", "att-chief")
+    assert code == 2 and "say who decides: --by" in output
+    assert _att(fictional, "att-chief").status == "draft"
+    code, output = _review(fictional, "--approve", "att-chief",
+                           env={"DOSSIER_USER": "Env Reviewer"})
+    assert code == 0, output
+    assert _att(fictional, "att-chief").reviewed_by == "Env Reviewer"
+
+
+def test_reject_and_reopen_say_who_and_why(fictional: Path) -> None:
+    code, output = _review(fictional, "--reject", "att-chief", "--by", "A. Lead")
+    assert code == 1 and "say why you reject it" in output
+    code, output = _review(fictional, "--reject", "att-chief", "--by", "A. Lead",
+                           "--reason", "the witness withdrew")
+    assert code == 0, output
+    att = _att(fictional, "att-chief")
+    assert (att.status, att.reviewed_by, att.review_reason) == (
+        "rejected", "A. Lead", "reject: the witness withdrew")
+    for audience in ("public", "parliament", "government"):
+        view = CaseView.build(load_case(fictional), audience, include_drafts=True)
+        assert "att-chief" not in {a.id for a in view.analysis.attributions}
+    government = CaseView.build(load_case(fictional), "government", include_drafts=True)
+    assert {h.attribution: h.reason for h in government.analysis.held_back}[
+        "att-chief"] == "rejected by a reviewer"
+    code, output = _review(fictional, "--approve", "att-chief", "--by", "B. Other")
+    assert code == 1 and "is rejected; it cannot be approved (reopen it first)" in output
+    code, output = _review(fictional, "--reopen", "att-chief", "--by", "B. Other",
+                           "--reason", "a second witness came forward")
+    assert code == 0, output
+    assert _att(fictional, "att-chief").status == "draft"
+    entries = [e for e in read_log(fictional) if e.action == "review"]
+    assert [(e.actor, e.after["status"], e.after.get("reason")) for e in entries] == [
+        ("A. Lead", "rejected", "the witness withdrew"),
+        ("B. Other", "draft", "a second witness came forward")]
+
+
+def test_four_eyes(fictional: Path, tmp_path: Path) -> None:
+    header = fictional / "case.yml"
+    header.write_text(header.read_text("utf-8") + "review: four_eyes\n", "utf-8")
+    code, output = _review(fictional, "--approve", "att-chief", "--by", "A. Analyst")
+    assert code == 1 and "who entered this attribution is not recorded" in output
+    data = fictional / "data" / "incidents.yml"
+    data.write_text(data.read_text("utf-8").replace(
+        "  - id: att-chief\n", "  - id: att-chief\n    entered_by: A. Analyst\n"), "utf-8")
+    code, output = _review(fictional, "--approve", "att-chief", "--by", "a. analyst")
+    assert code == 1 and "requires four eyes, so another reviewer must approve it" in output
+    code, output = _review(fictional, "--approve", "att-chief", "--by", "B. Reviewer")
+    assert code == 0, output
+    assert _att(fictional, "att-chief").status == "reviewed"
+
+
+def test_an_import_records_who_entered_the_attributions(fictional: Path, tmp_path: Path
+                                                        ) -> None:
+    sheet = tmp_path / "attributions.csv"
+    sheet.write_text("id,actor,incident,mode,evidence\n"
+                     "att-new,chief,inc-detention,ordering,ev-secret\n", "utf-8")
+    result = CliRunner().invoke(cli, ["import", str(fictional), str(sheet), "--by",
+                                      "C. Enterer"])
+    assert result.exit_code == 0, result.output
+    assert _att(fictional, "att-new").entered_by == "C. Enterer"
+    header = fictional / "case.yml"
+    header.write_text(header.read_text("utf-8") + "review: four_eyes\n", "utf-8")
+    # imported: approve it in the spreadsheet; the import then records the new enterer
+    code, output = _review(fictional, "--approve", "att-new", "--by", "D. Other")
+    assert code == 1 and "imported from attributions.csv" in output
+    entry = [e for e in read_log(fictional) if e.action == "import"][-1]
+    assert entry.actor == "C. Enterer"
+
+
+def test_four_eyes_holds_for_imported_rows_too(fictional: Path, tmp_path: Path) -> None:
+    header = fictional / "case.yml"
+    header.write_text(header.read_text("utf-8") + "review: four_eyes\n", "utf-8")
+    sheet = tmp_path / "attributions.csv"
+    sheet.write_text("id,actor,incident,mode,evidence,status,reviewed_by\n"
+                     "att-new,chief,inc-detention,ordering,ev-secret,reviewed,C. Enterer\n",
+                     "utf-8")
+    result = CliRunner().invoke(cli, ["import", str(fictional), str(sheet), "--by",
+                                      "C. Enterer"])
+    assert result.exit_code == 1 and "requires four eyes" in result.output
+    assert "att-new" not in load_case(fictional).index
+    result = CliRunner().invoke(cli, ["import", str(fictional), str(sheet), "--by",
+                                      "E. Second"])
+    assert result.exit_code == 0, result.output
