@@ -7,11 +7,12 @@ command exit 1, ``warning`` and ``info`` do not.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from entities.case.case import Case
-from entities.case.model import OrganisationRecord, Person
-from evidence_maps.corroboration import corroboration
+from entities.case.model import Evidence, OrganisationRecord, Person
+from evidence_maps.corroboration import corroboration, group_reasons
 from evidence_maps.inference import Gap, Inferred
 
 #: code → level. The codes and what they mean are listed in the README.
@@ -23,6 +24,8 @@ LEVELS = {
     "incident_without_actor": "warning",
     "target_missing_identifiers": "warning",
     "contrary_evidence": "warning",
+    "unconfirmed_credibility": "warning",
+    "independence_group": "info",
     "draft_attribution": "info",
 }
 
@@ -76,6 +79,12 @@ def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
             found.append(_finding("draft_attribution", att.id,
                                   "draft: held back from public and parliament outputs "
                                   "until reviewed (dossier review)"))
+    found += _credibility_findings(case, groups, visible)
+    for group, (members, why) in group_reasons(case, groups).items():
+        if shown is None or all(m in shown for m in members):
+            found.append(_finding("independence_group", group,
+                                  f"{', '.join(members)} count as one independent source: "
+                                  f"{why}"))
     inferred_incidents = {i.incident for i in inferred}
     for incident in case.incidents:
         if incident.evidence and corroboration(case, visible(incident.evidence), groups
@@ -96,6 +105,27 @@ def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
                                   f"missing {', '.join(missing)}, which sanctions lists "
                                   "publish to identify a designated person"))
     return sorted(found, key=lambda f: (f.code, f.record))
+
+
+def _credibility_findings(case: Case, groups: dict[str, str],
+                          visible: Callable[[list[str]], list[str]]) -> list[Finding]:
+    """Credibility 1 ("confirmed by other sources") on an item cited where no other
+    independent source stands beside it: a warning, and grading counts it as 2."""
+    flagged: dict[str, str] = {}
+    claims = [(a.id, a.evidence) for a in case.attributions] + \
+        [(i.id, i.evidence) for i in case.incidents]
+    for claim, evidence in claims:
+        ids = visible(list(evidence))
+        if corroboration(case, ids, groups).independent != 1:
+            continue
+        for evidence_id in ids:
+            item = case.index.get(evidence_id)
+            if isinstance(item, Evidence) and item.credibility == 1:
+                flagged.setdefault(evidence_id, claim)
+    return [_finding("unconfirmed_credibility", evidence_id,
+                     f"credibility 1 (confirmed by other sources), but no other independent "
+                     f"source confirms it in {claim}; it counts as 2 until one does")
+            for evidence_id, claim in flagged.items()]
 
 
 def _targets(case: Case, inferred: list[Inferred]) -> list[str]:

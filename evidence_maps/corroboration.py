@@ -1,8 +1,12 @@
 """How many independent sources stand behind a claim.
 
-Two evidence items from the same source are one source. A source that repeats
-another (``derived_from``) is not independent of it: sources linked that way,
-directly or through others, form one group and count once.
+Two evidence items from the same source are one source. Sources are one **independence
+group**, and count once, when they are linked, directly or through others, by:
+
+- ``derived_from``: one repeats the other;
+- a shared publisher, co-publisher (``co_publishers``: a joint statement) or author,
+  compared after normalising case, spacing and punctuation — unless the case marks a
+  source ``independent: true`` (its own desk, its own witnesses).
 """
 
 from __future__ import annotations
@@ -10,8 +14,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from normality import normalize
+
 from entities.case.case import Case
 from entities.case.model import Evidence, Source
+
+
+def _issuers(source: Source) -> set[str]:
+    """Who stands behind a source: its publisher, co-publishers and author, normalised."""
+    names = [source.publisher, source.author, *source.co_publishers]
+    return {key for name in names if name and (key := normalize(name))}
 
 
 def source_groups(case: Case) -> dict[str, str]:
@@ -24,12 +36,56 @@ def source_groups(case: Case) -> dict[str, str]:
             key = parent[key]
         return key
 
+    def join(one: str, other: str) -> None:
+        a, b = sorted((find(one), find(other)))
+        parent[b] = a
+
+    issued: dict[str, str] = {}
     for source in case.sources:
         for other in source.derived_from:
             if other in parent:
-                a, b = sorted((find(source.id), find(other)))
-                parent[b] = a
+                join(source.id, other)
+        if source.independent:
+            continue
+        for issuer in sorted(_issuers(source)):
+            if issuer in issued:
+                join(source.id, issued[issuer])
+            else:
+                issued[issuer] = source.id
     return {key: find(key) for key in parent}
+
+
+def group_reasons(case: Case, groups: dict[str, str]) -> dict[str, tuple[list[str], str]]:
+    """For each group of two or more sources: its member ids and why they count once."""
+    members: dict[str, list[Source]] = {}
+    for source in case.sources:
+        members.setdefault(groups[source.id], []).append(source)
+    out = {}
+    for group, sources in members.items():
+        if len(sources) < 2:
+            continue
+        why = []
+        ids = {s.id for s in sources}
+        if any(set(s.derived_from) & ids for s in sources):
+            why.append("one repeats another (derived_from)")
+        shared = _shared_issuers(sources)
+        if shared:
+            names = sorted({name for s in sources if not s.independent
+                            for name in [s.publisher, s.author, *s.co_publishers]
+                            if name and normalize(name) in shared})
+            why.append(f"the same publisher, co-publisher or author ({', '.join(names)})")
+        out[group] = ([s.id for s in sources], "; ".join(why))
+    return out
+
+
+def _shared_issuers(sources: list[Source]) -> set[str]:
+    seen: dict[str, int] = {}
+    for source in sources:
+        if source.independent:
+            continue
+        for issuer in _issuers(source):
+            seen[issuer] = seen.get(issuer, 0) + 1
+    return {issuer for issuer, count in seen.items() if count > 1}
 
 
 @dataclass(frozen=True)

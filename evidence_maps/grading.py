@@ -66,15 +66,18 @@ def grade_evidence(case: Case, evidence_ids: Iterable[str], groups: dict[str, st
     best: dict[str, str] = {}
     primary = False
     notes = []
-    for evidence_id in evidence_ids:
-        item = index.get(evidence_id)
-        if not isinstance(item, Evidence):
-            continue
+    items = [i for e in evidence_ids if isinstance(i := index.get(e), Evidence)]
+    alone = len({groups[i.source] for i in items}) == 1
+    for item in items:
         source = index[item.source]
         assert isinstance(source, Source)
-        strength = item_strength(source.reliability, item.credibility, item.type)
-        notes.append(f"{item.id} is {strength} ({source.reliability}{item.credibility}, "
-                     f"{item.type.replace('_', ' ')})")
+        # "confirmed by other sources" that no other independent source here confirms
+        credibility = 2 if item.credibility == 1 and alone else item.credibility
+        strength = item_strength(source.reliability, credibility, item.type)
+        counted = " counted as 2: no other independent source confirms it" \
+            if credibility != item.credibility else ""
+        notes.append(f"{item.id} is {strength} ({source.reliability}{item.credibility}"
+                     f"{counted}, {item.type.replace('_', ' ')})")
         group = groups[item.source]
         if STRENGTH_ORDER[strength] >= STRENGTH_ORDER.get(best.get(group, "poor"), 0):
             best[group] = strength

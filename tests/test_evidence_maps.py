@@ -126,6 +126,7 @@ def test_check_codes(rules: Path) -> None:
         ("info", "draft_attribution", "a-none"),
         ("info", "draft_attribution", "a-poor"),
         ("warning", "incident_without_actor", "i-orphan"),
+        ("info", "independence_group", "s-a"),  # s-c repeats the judgment
         ("warning", "inference_outside_tenure", "t-former"),
         ("warning", "single_source", "a-moderate"),
         ("warning", "single_source", "a-poor"),
@@ -193,3 +194,40 @@ def test_build_writes_map_pictures_and_reports_held_back(rules: Path, tmp_path: 
     bank = next(e["id"] for e in lines if e["schema"] == "Company")
     assert not [e for e in lines if e["schema"] == "UnknownLink"
                 and bank in e["properties"].get("subject", [])]
+
+
+def test_one_publisher_or_a_joint_statement_is_one_independent_source(rules: Path) -> None:
+    from evidence_maps.corroboration import corroboration, group_reasons, source_groups
+
+    data = rules / "data" / "case.yml"
+    data.write_text(data.read_text("utf-8").replace(
+        "  - {id: s-b, title: Witness interview, reliability: B}",
+        "  - {id: s-b, title: Witness interview, reliability: B, publisher: Fict Watch}\n"
+        "  - {id: s-e, title: Second report, reliability: B, publisher: 'FICT  watch.'}\n"
+        "  - {id: s-f, title: Joint statement, reliability: B, publisher: Other NGO, "
+        "co_publishers: [Fict Watch]}\n"
+        "  - {id: s-g, title: Own desk, reliability: B, publisher: Fict Watch, "
+        "independent: true}"), "utf-8")
+    case = load_case(rules)
+    groups = source_groups(case)
+    assert groups["s-b"] == groups["s-e"] == groups["s-f"] != groups["s-g"]
+    assert corroboration(case, ["e2", "e1"], groups).independent == 2
+    members, why = group_reasons(case, groups)[groups["s-b"]]
+    assert members == ["s-b", "s-e", "s-f"]
+    assert why == "the same publisher, co-publisher or author (FICT watch., Fict Watch)"
+    found = [f for f in CaseView.build(case, "government").checks
+             if f.code == "independence_group"]
+    assert any("s-b, s-e, s-f count as one independent source" in f.message for f in found)
+
+
+def test_credibility_1_needs_another_independent_source(rules: Path) -> None:
+    data = rules / "data" / "case.yml"
+    data.write_text(data.read_text("utf-8").replace(
+        "type: open_source_media, credibility: 3}", "type: open_source_media, credibility: 1}"),
+        "utf-8")
+    view = CaseView.build(load_case(rules), "government")
+    found = {(f.code, f.record) for f in view.checks}
+    assert ("unconfirmed_credibility", "e3") in found       # a-single rests on e3 alone
+    single = next(a for a in view.analysis.attributions if a.id == "a-single")
+    assert any("C1 counted as 2: no other independent source confirms it" in r
+               for r in single.grade.reasons)

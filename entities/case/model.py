@@ -272,6 +272,13 @@ class Source(Record):
     reliability: Reliability
     derived_from: Refs = Field(default_factory=list)
     addressees: Refs = Field(default_factory=list)
+    #: other organisations that co-signed or co-published it (a joint statement): sources
+    #: sharing a publisher, co-signer or author are one independent source
+    co_publishers: Annotated[list[Line], BeforeValidator(as_list)] = Field(
+        default_factory=list)
+    #: the case's judgement that this source is independent of others by the same
+    #: publisher or author (e.g. two newspapers of one media group with separate desks)
+    independent: bool = False
 
 
 class Evidence(Record):

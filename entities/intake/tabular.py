@@ -131,6 +131,10 @@ SHEETS: dict[str, list[Column]] = {
         _c("reliability", "text", "Admiralty source reliability: A (completely reliable) … "
            "F (cannot be judged).", "B", "reliability", required=True),
         _c("publisher", "text", "Who published it.", "Example NGO"),
+        _c("co_publishers", "lines", "Other organisations that co-signed or co-published it, "
+           "one per line (a joint statement).", "Partner NGO"),
+        _c("independent", "bool", "yes if it is independent of other sources by the same "
+           "publisher or author (otherwise they count as one source).", ""),
         _c("author", "text", "Author.", "A. Author"),
         _c("url", "text", "Web address.", "https://example.org/report"),
         _c("archive_url", "text", "Archived copy.", "https://web.archive.org/…"),
