@@ -151,3 +151,38 @@ def test_the_team_s_checks_stay_out_of_public_and_parliament_overviews(tmp_path:
             assert all(word in text for word in internal)
         else:
             assert not any(word in text for word in internal), audience
+
+
+def test_the_scaffold_default_sensitivity_is_the_one_the_readme_states() -> None:
+    import yaml
+
+    root = Path(__file__).parents[1]
+    scaffold = yaml.safe_load((root / "dossier" / "scaffold" / "case.yml").read_text("utf-8"))
+    readme = (root / "README.md").read_text("utf-8")
+    assert f"A new case starts with\n`default_sensitivity: {scaffold['default_sensitivity']}`" \
+        in readme
+    from entities.case.model import CaseMeta
+
+    assert CaseMeta.model_fields["default_sensitivity"].default == "public"
+    assert "counts its unmarked records as `public`" in readme
+
+
+def test_the_register_labels_web_and_archive(tmp_path: Path) -> None:
+    case = tmp_path / "rules"
+    shutil.copytree(FIXTURES / "rules", case, ignore=shutil.ignore_patterns(".dossier"))
+    data = case / "data" / "case.yml"
+    data.write_text(data.read_text("utf-8").replace(
+        "  - {id: s-a, title: Court judgment, reliability: A}",
+        "  - {id: s-a, title: Court judgment, reliability: A, url: 'https://court.example/j1', "
+        "archive_url: 'https://archive.example/j1'}").replace(
+        "  - {id: s-b, title: Witness interview, reliability: B}",
+        "  - {id: s-b, title: Witness interview, reliability: B, "
+        "url: 'https://ngo.example/w'}"), "utf-8")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(case), "--out", str(out)]).exit_code == 0
+    text = "".join(p.extract_text() for p in _pdf(out, case, "government", "o-unit").pages)
+    register = text.split("5. Evidence register")[-1].split("6. Legal analysis")[0]
+    assert "Web: https://court.example/j1" in register
+    assert "Archive: https://archive.example/j1" in register
+    assert "Web: https://ngo.example/w" in register
+    assert "Archive: https://ngo.example/w" not in register

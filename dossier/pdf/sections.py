@@ -150,7 +150,9 @@ def evidence_register(ctx: Context) -> list[Flowable]:
             (ctx.t("source"), ", ".join(v for v in (source.title, source.publisher,
                                                    source.published) if v)),
             (ctx.t("locator"), item.locator),
-            (ctx.t("archive"), source.archive_url or source.url or "—"),
+            *([(ctx.t("web"), source.url)] if source.url else []),
+            *([(ctx.t("archive"), source.archive_url)] if source.archive_url else []),
+            *([] if source.url or source.archive_url else [(ctx.t("web"), "—")]),
             (ctx.t("accessed"), source.accessed or "—"),
             (ctx.t("sha256"), _file_hash(ctx, source)),
         ]
