@@ -144,3 +144,22 @@ def staged_folder(out: Path, case: str, audience: str, replace: bool = False
         raise OutputError(f"cannot put the new outputs in place at {out}: "
                           f"{exc.strerror or exc}") from exc
     shutil.rmtree(old, ignore_errors=True)
+
+
+def check_report_place(path: Path, root: Path) -> None:
+    """Refuse a place for the internal case report where it would be read as case data or
+    evidence, or handed over with a build: inside the case's ``sources/``, ``data/`` or
+    state folder, or in a build's output folder (or below one).
+
+    Raises:
+        OutputError: saying why, and what to do.
+    """
+    folder, case = path.resolve().parent, root.resolve()
+    for inner in (SOURCES_DIR, DATA_DIR, STATE_DIR):
+        if folder.is_relative_to(case / inner):
+            raise OutputError(f"{path} is inside the case's {inner}/ folder; write the "
+                              "internal report somewhere of its own")
+    for parent in (folder, *folder.parents):
+        if (parent / MARKER).is_file():
+            raise OutputError(f"{path} is inside the output folder {parent}, which goes to "
+                              "readers; the internal report must stay with the team")

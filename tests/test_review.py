@@ -111,3 +111,21 @@ def test_four_eyes_holds_for_imported_rows_too(fictional: Path, tmp_path: Path) 
     result = CliRunner().invoke(cli, ["import", str(fictional), str(sheet), "--by",
                                       "E. Second"])
     assert result.exit_code == 0, result.output
+
+
+def test_the_internal_report_stays_with_the_team(fictional: Path, tmp_path: Path) -> None:
+    report = tmp_path / "team" / "report.md"
+    report.parent.mkdir()
+    result = CliRunner().invoke(cli, ["check", str(fictional), "--report", str(report)])
+    assert result.exit_code in (0, 1), result.output
+    text = report.read_text("utf-8")
+    assert text.startswith("# Internal case report") and "FOR THE CASE TEAM ONLY" in text
+    assert "## Held back from the public outputs" in text and "att-chief" in text
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["build", str(fictional), "--out", str(out)]).exit_code == 0
+    for place in (out / "report.md", out / "dossiers" / "report.md",
+                  fictional / "sources" / "report.md"):
+        result = CliRunner().invoke(cli, ["check", str(fictional), "--report", str(place)])
+        assert result.exit_code == 1 and "internal report" in result.output
+        assert not place.exists()
+    assert not any(p.name == "report.md" for p in out.rglob("*"))

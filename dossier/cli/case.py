@@ -71,7 +71,11 @@ def show(directory: Path) -> None:
               help='Print JSON: [{"level", "code", "record", "message"}, ...].')
 @audience_option("Only findings about records this audience may see; use government to "
                  "see every finding.")
-def check(directory: Path, as_json: bool, audience: str) -> None:
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the internal case report (Markdown, for the team only): "
+              "checks, what each audience's outputs hold back and why, withheld evidence, "
+              "independence groups.")
+def check(directory: Path, as_json: bool, audience: str, report: Path | None) -> None:
     """Check a case for what weakens a submission, each with the record it concerns.
 
     Attributions without evidence (error); facts on a single source; inferences whose
@@ -86,7 +90,15 @@ def check(directory: Path, as_json: bool, audience: str) -> None:
     from entities.db.changes import open_case
     from evidence_maps.view import CaseView
 
-    findings = CaseView.build(open_case(directory), audience).checks
+    case = open_case(directory)
+    findings = CaseView.build(case, audience).checks
+    if report is not None:
+        from dossier.outdir import check_report_place
+        from exports.team_report import write
+
+        check_report_place(report, directory)
+        write(case, report)
+        click.echo(f"wrote {report} (internal: for the case team only)", err=True)
     if as_json:
         click.echo(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=1))
     else:
