@@ -37,7 +37,9 @@ def merged_case(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     shutil.copytree(FIXTURES / "fictional", case, ignore=shutil.ignore_patterns(".dossier"))
     incidents = case / "data" / "incidents.yml"
     incidents.write_text(incidents.read_text("utf-8").replace(
-        "    evidence: [ev-secret]\n", "    evidence: [ev-secret, ev-memo]\n"), "utf-8")
+        "    evidence: [ev-secret]\n    status: draft\n",
+        "    evidence: [ev-secret, ev-memo]\n    status: reviewed\n    reviewed_by: Tester\n"),
+        "utf-8")  # reviewed: a draft never becomes a Risk proposal
     (case / "data" / "duplicate.yml").write_text("""\
 people:
   - id: chief-again
