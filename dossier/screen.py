@@ -138,7 +138,8 @@ def _screen_local(targets: list[Target], path: Path, threshold: float,
     try:
         run = ScreeningRun(path.name, opened.sha256, "local", int(index.meta["records"]),
                            sorted(index.meta["sanction_countries"]), threshold, now(),
-                           [t.id for t in targets])
+                           [t.id for t in targets],
+                           list_date=str(index.meta.get("list_date", "")))
         started = time.perf_counter()
         progress.step(f"screening against {path.name}", len(targets))
         for done, target in enumerate(targets, start=1):

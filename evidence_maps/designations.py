@@ -133,7 +133,8 @@ class JurisdictionStatus:
             return "not screened (no list of this jurisdiction was checked)"
         if self.status == "not_found":
             caveat = unlisted_caveat(self.code)
-            return "no listing found" + (f" ({caveat})" if caveat else "")
+            where = f" in {', '.join(self.lists)}" if self.lists else ""
+            return f"no listing found{where}" + (f" ({caveat})" if caveat else "")
         dates = sorted({i.designation.listing_date for i in self.listings
                         if i.designation.listing_date})
         best = max(self.listings, key=lambda i: i.match.score)
@@ -174,7 +175,9 @@ class TargetDesignations:
                 f"{j.label} ({', '.join(j.programs) or 'program not stated'})" for j in done))
         missing = self.by_status("not_found")
         if missing:
-            parts.append("no listing found for " + ", ".join(j.label for j in missing))
+            lists = sorted({name for j in missing for name in j.lists})
+            parts.append("no listing found for " + ", ".join(j.label for j in missing)
+                         + (f" in {'; '.join(lists)}" if lists else ""))
             parts += [c.rstrip(".") for j in missing if (c := unlisted_caveat(j.code))]
         unknown = self.by_status("not_screened")
         if unknown:
@@ -241,7 +244,7 @@ def designation_gaps(targets: Iterable[tuple[str, str]], runs: list[ScreeningRun
         covered: dict[str, list[str]] = {}
         for run in lists:
             for code in run.countries:
-                covered.setdefault(code.lower(), []).append(run.list_name)
+                covered.setdefault(code.lower(), []).append(run.as_of)
         states = []
         for code in order:
             found = [item for item in listings.get(target_id, []) if item.jurisdiction == code]

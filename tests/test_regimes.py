@@ -264,8 +264,9 @@ def test_a_list_check_cannot_settle_7031c() -> None:
     outcome = TargetDesignations("t", "T", ["us_ofac_sdn"], [], 0,
                                  [us, JurisdictionStatus("gb", "not_found")])
     sentence = outcome.gap_sentence()
-    assert sentence.startswith("No listing found for United States, United Kingdom; US "
-                               "7031(c): Designations under §7031(c) may be public")
+    assert sentence.startswith("No listing found for United States, United Kingdom in "
+                               "us_ofac_sdn; US 7031(c): Designations under §7031(c) may be "
+                               "public")
     assert ".." not in sentence
     assert JurisdictionStatus("gb", "not_found").describe() == "no listing found"
 

@@ -259,7 +259,7 @@ def test_build_shows_designations_in_pdf_and_workbook(runner: CliRunner, fiction
                                "Canada", "Australia")
         chief_row = next(r for r in gaps if r[0] == "Serik Oydanov")
         assert chief_row[1].startswith("designated: GLOMAG (listed 2021-12-10; match 1.00")
-        assert chief_row[3] == "no listing found"
+        assert chief_row[3] == "no listing found in fictional_list.ftm.json as of 2023-01-01"
         assert chief_row[5].startswith("not screened")
         total = next(r for r in gaps if r[0] == "Whole case: targets designated")
         assert total[1:6] == (1, 1, 0, 0, 0)

@@ -61,3 +61,35 @@ def test_unopenable_database_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     with pytest.raises(StoreError, match="cannot open the case database"):
         CaseDatabase(f"sqlite:///{tmp_path / 'file' / 'sub' / 'case.db'}")
+
+
+def test_a_database_of_an_older_version_gets_the_new_columns(tmp_path: Path) -> None:
+    """screening_run.list_date came later: an existing database is brought up to date, and
+    its stored runs read back (with the list's date unknown)."""
+    import sqlite3
+
+    from entities.db.screening import ScreeningRun
+
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.executescript("""
+        CREATE TABLE screening_run (id INTEGER PRIMARY KEY, case_id VARCHAR(255) NOT NULL,
+          list_name VARCHAR(1024) NOT NULL, list_sha256 VARCHAR(64) NOT NULL,
+          mode VARCHAR(16) NOT NULL, entries INTEGER NOT NULL, countries TEXT NOT NULL,
+          threshold FLOAT NOT NULL, screened_at VARCHAR(32) NOT NULL, targets TEXT NOT NULL);
+        INSERT INTO screening_run VALUES (1, 'c', 'old_list.json', 'ab', 'local', 3, '["us"]',
+          0.7, '2024-05-01T10:00:00+00:00', '["t"]');
+    """)
+    old.commit()
+    old.close()
+    db = CaseDatabase(f"sqlite:///{path}")
+    try:
+        (run,) = db.screening.runs("c")
+        assert run.list_date == ""
+        assert run.as_of == "old_list.json (date of the list unknown; screened 2024-05-01)"
+        db.screening.save_run("c", ScreeningRun("new.json", "cd", "local", 1, ["us"], 0.7,
+                                                "2024-06-01T00:00:00+00:00", ["t"],
+                                                list_date="2024-05-31"))
+        assert {r.as_of for r in db.screening.runs("c")} >= {"new.json as of 2024-05-31"}
+    finally:
+        db.close()

@@ -23,7 +23,18 @@ from typing import TYPE_CHECKING
 from followthemoney import StatementEntity
 from nomenklatura.db import Session, make_statement_table
 from nomenklatura.resolver import Resolver
-from sqlalchemy import Column, Float, ForeignKey, Integer, MetaData, String, Table, Text, text
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import Connection, create_engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
@@ -70,6 +81,8 @@ SCREENING_RUNS = Table(
     Column("threshold", Float, nullable=False),
     Column("screened_at", String(32), nullable=False),
     Column("targets", Text, nullable=False),
+    #: the date of the list's contents (its own metadata, or --as-of); "" unknown
+    Column("list_date", String(32), nullable=False, server_default=""),
 )
 SCREENING_MATCHES = Table(
     "screening_match", METADATA,
@@ -145,6 +158,7 @@ class CaseDatabase:
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                  {"key": SCHEMA_LOCK})
                 METADATA.create_all(conn, checkfirst=True)
+                _add_missing_columns(conn)
                 self._resolver = Resolver[StatementEntity](self.session, create=True,
                                                            table_name=RESOLVER_TABLE)
         except StoreError as exc:
@@ -267,3 +281,16 @@ class CaseDatabase:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+#: columns added after a table was first released: (table, column, SQL type and default)
+ADDED_COLUMNS = [("screening_run", "list_date", "VARCHAR(32) NOT NULL DEFAULT ''")]
+
+
+def _add_missing_columns(conn: Connection) -> None:
+    """Bring a database made by an older version up to date (create_all adds tables, not
+    columns): add each column of :data:`ADDED_COLUMNS` it lacks."""
+    inspector = inspect(conn)
+    for table, column, sql in ADDED_COLUMNS:
+        if column not in {c["name"] for c in inspector.get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql}"))

@@ -44,6 +44,14 @@ class ScreeningRun:
     screened_at: str
     targets: list[str]
     matches: dict[str, list[Match]] = field(default_factory=dict)
+    #: the date of the list's contents (YYYY-MM-DD; "" when unknown)
+    list_date: str = ""
+
+    @property
+    def as_of(self) -> str:
+        """``us_ofac_sdn.ftm.json as of 2021-06-01`` (or "of unknown date")."""
+        return f"{self.list_name} as of {self.list_date}" if self.list_date else \
+            f"{self.list_name} (date of the list unknown; screened {self.screened_at[:10]})"
 
 
 def now() -> str:
@@ -69,7 +77,7 @@ class ScreeningStore:
                 case_id=case_id, list_name=run.list_name, list_sha256=run.list_sha256,
                 mode=run.mode, entries=run.entries, countries=json.dumps(run.countries),
                 threshold=run.threshold, screened_at=run.screened_at,
-                targets=json.dumps(run.targets)))
+                targets=json.dumps(run.targets), list_date=run.list_date))
             key = result.inserted_primary_key
             assert key is not None
             run_id = key[0]
@@ -80,6 +88,7 @@ class ScreeningStore:
                 conn.execute(MATCHES.insert(), rows)
             self.audit.append("screen", run.list_name, {"previous_runs": len(old)}, {
                 "sha256": run.list_sha256, "mode": run.mode, "threshold": run.threshold,
+                "list_date": run.list_date,
                 "targets": len(run.targets),
                 "matches": {t: [m.id for m in ms] for t, ms in run.matches.items() if ms}})
 
@@ -93,7 +102,7 @@ class ScreeningStore:
                 run = ScreeningRun(row["list_name"], row["list_sha256"], row["mode"],
                                    row["entries"], json.loads(row["countries"]),
                                    row["threshold"], row["screened_at"],
-                                   json.loads(row["targets"]))
+                                   json.loads(row["targets"]), list_date=row["list_date"])
                 matches = conn.execute(select(MATCHES.c.target, MATCHES.c.data).where(
                     MATCHES.c.run_id == row["id"]).order_by(
                     MATCHES.c.target, MATCHES.c.score.desc(), MATCHES.c.match_id))

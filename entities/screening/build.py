@@ -40,7 +40,7 @@ from entities.ftm.reader import FtmReader
 from entities.progress import QUIET, Progress
 from entities.screening.keys import deletions, identifier_key, key_hash, name_keys
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3  # 3: the list's date (meta list_date, list_date_basis)
 #: Properties of a ``Sanction`` kept for display and the gap analysis.
 SANCTION_PROPS = ("authority", "program", "programId", "country", "listingDate", "startDate",
                   "endDate", "reason", "sourceUrl", "authorityId", "unscId")
@@ -99,6 +99,23 @@ class _Collector:
         self.post_records = array("I")
         self.record_of: dict[str, int] = {}
         self.sanctions: list[tuple[str, dict[str, Any]]] = []
+        #: the newest change date of any entry (OpenSanctions' last_change), and the
+        #: newest date a Sanction gives (modifiedAt, else listingDate)
+        self.last_change = ""
+        self.sanction_date = ""
+
+    def see_dates(self, data: dict[str, Any]) -> None:
+        for key in ("last_change", "last_seen"):
+            value = data.get(key)
+            if isinstance(value, str) and value[:10] > self.last_change:
+                self.last_change = value[:10]
+                break
+        if data.get("schema") == "Sanction":
+            props = data.get("properties", {})
+            for key in ("modifiedAt", "listingDate", "startDate"):
+                for value in props.get(key, []):
+                    if isinstance(value, str) and value[:10] > self.sanction_date:
+                        self.sanction_date = value[:10]
 
     def add_record(self, schema: Schema, data: dict[str, Any]) -> None:
         props = record_properties(schema, data["properties"])
@@ -198,6 +215,7 @@ def build_index(path: Path, sha256: str, folder: Path,
         col = _Collector(work)
         with col.records:
             for _line, schema, data in FtmReader(path, f"the list {path.name}", progress):
+                col.see_dates(data)
                 if schema.name == "Sanction":
                     col.add_sanction(data)
                 elif screenable(schema):
@@ -212,6 +230,9 @@ def build_index(path: Path, sha256: str, folder: Path,
             "records": len(col.schema_codes), "keys": len(col.key_ids),
             "schemata": list(col.schemata), "sanctions": len(col.sanctions) - dangling,
             "unlinked_sanctions": dangling, "sanction_countries": dict(sorted(countries.items())),
+            "list_date": col.last_change or col.sanction_date,
+            "list_date_basis": "the newest entry change in the list" if col.last_change
+            else "the newest designation date in the list" if col.sanction_date else "",
         }
         (work / "meta.json").write_text(json.dumps(meta, indent=1), encoding="utf-8")
         try:
