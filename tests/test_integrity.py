@@ -161,3 +161,29 @@ def test_imports_are_logged_with_before_and_after(runner: CliRunner, fictional: 
     assert second["before"]["p-new"]["birth_date"] == "1970-01-01"
     assert second["after"]["p-new"]["birth_date"] == "1971-01-01"
     assert third["action"] == "import-ftm" and third["after"]["entities"] == 1
+
+
+def test_a_deliberately_deleted_file_is_retired_with_who_and_why(
+        runner: CliRunner, fictional: Path, tmp_path: Path) -> None:
+    assert _build(runner, fictional, tmp_path / "out").exit_code == 0
+    retire = ["retire-file", str(fictional), "sources/memo.txt", "--reason",
+              "superseded by the court's copy", "--by", "A. Archivist"]
+    still = runner.invoke(cli, retire)
+    assert still.exit_code == 1 and "still exists" in still.output
+    (fictional / "sources" / "memo.txt").unlink()
+    named = runner.invoke(cli, retire)
+    assert named.exit_code == 1 and "file 'sources/memo.txt' does not exist" in named.output
+    evidence = fictional / "data" / "evidence.yml"
+    evidence.write_text(evidence.read_text("utf-8").replace(
+        "    file: sources/memo.txt\n", ""), "utf-8")
+    assert runner.invoke(cli, ["verify", str(fictional)]).exit_code == 1  # missing
+    done = runner.invoke(cli, retire)
+    assert done.exit_code == 0, done.output
+    assert "retired sources/memo.txt" in done.output
+    result = runner.invoke(cli, ["verify", str(fictional)])
+    assert result.exit_code == 0, result.output
+    entry = _log(runner, fictional)[-1]
+    assert (entry["action"], entry["who"], entry["after"]["reason"]) == (
+        "retire-file", "A. Archivist", "superseded by the court's copy")
+    assert len(entry["before"]["sha256"]) == 64  # the log keeps the retired file's hash
+    assert _build(runner, fictional, tmp_path / "again").exit_code == 0

@@ -77,6 +77,34 @@ def verify(directory: Path, expect_head: str | None) -> None:
         click.get_current_context().exit(1)
 
 
+@cli.command("retire-file")
+@click.argument("directory", type=CASE_DIR)
+@click.argument("path")
+@click.option("--reason", required=True, help="Why the file was deleted (recorded).")
+@click.option("--by", "user", envvar="DOSSIER_USER", show_envvar=True, required=True,
+              help="Who retires it (recorded in the audit log).")
+def retire_file(directory: Path, path: str, reason: str, user: str) -> None:
+    """Take a registered evidence file that was deliberately deleted out of the register.
+
+    PATH is the file's path inside the case (as verify prints it). Only a file that no
+    longer exists and that no record names can be retired; the audit log keeps its hash,
+    who retired it and why, and verify passes again.
+
+    \b
+    Examples:
+      dossier retire-file my-case sources/old-scan.pdf --reason "duplicate" --by "A. Analyst"
+    """
+    from entities.db.changes import open_case
+    from entities.db.database import CaseDatabase
+    from entities.db.evidence_files import FileRegistry
+
+    case = open_case(directory)
+    with CaseDatabase.for_case(case.root) as db:
+        entry = FileRegistry(db, case).retire(path, user, reason)
+    click.echo(f"retired {path} (SHA-256 {entry.sha256[:12]}…, registered "
+               f"{entry.registered_at[:10]}) by {user}")
+
+
 @cli.command("log")
 @click.argument("directory", type=CASE_DIR)
 @click.option("--json", "as_json", is_flag=True, help="Print the entries as JSON lines.")

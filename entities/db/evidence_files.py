@@ -19,11 +19,13 @@ from entities.case.case import Case
 from entities.case.loader import SOURCES_DIR, utf8_name
 from entities.db.audit import AuditLog
 from entities.db.database import EVIDENCE_FILES as FILES
-from entities.exc import InvalidCase, Problem
+from entities.exc import InvalidCase, InvalidInput, Problem
 from entities.files import file_digest
 
 #: The audit actions that record a file's hash.
 FILE_ACTIONS = ("register-file", "accept-change")
+#: the audit action that takes a deliberately deleted file out of the register
+RETIRE = "retire-file"
 
 if TYPE_CHECKING:
     from entities.db.database import CaseDatabase
@@ -123,7 +125,9 @@ class FileRegistry:
         """path → the hash the audit log last registered or accepted for it."""
         out: dict[str, Logged] = {}
         for entry in AuditLog(self.db).entries():
-            if entry.action in FILE_ACTIONS and isinstance(entry.after, dict):
+            if entry.action == RETIRE:
+                out.pop(entry.subject, None)
+            elif entry.action in FILE_ACTIONS and isinstance(entry.after, dict):
                 out[entry.subject] = Logged(str(entry.after.get("sha256")), entry.seq,
                                             entry.at)
         return out
@@ -229,6 +233,37 @@ class FileRegistry:
         if problems:
             raise InvalidCase(problems)
         return {**known, **{c[2].path: c[2] for c in changes}}, changes
+
+    def retire(self, path: str, by: str, reason: str) -> Registered:
+        """Take a registered file that was deliberately deleted out of the register, with
+        an audit entry saying who and why, so that ``verify`` passes again.
+
+        Raises:
+            InvalidInput: the path is not registered, the file still exists, a record
+                still names it, or no reason is given (nothing is changed).
+        """
+        def refuse(message: str) -> InvalidInput:
+            return InvalidInput([Problem(path, 0, "", message)], "the file to retire")
+
+        known = self.registered()
+        entry = known.get(path)
+        if entry is None:
+            raise refuse("is not a registered evidence file of this case")
+        if (self.case.root / path).exists():
+            raise refuse("still exists; only a file that was deliberately deleted is retired")
+        users = [s.id for s in self.case.sources if s.file == path] + \
+            [p.id for p in self.case.people if p.photo == path]
+        if users:
+            raise refuse(f"is still named by {', '.join(users)}; remove it there first")
+        if not reason.strip():
+            raise refuse("say why it is retired (--reason)")
+        with self.db.transaction("retire an evidence file", write=True) as conn:
+            conn.execute(delete(FILES).where(FILES.c.case_id == self.case.meta.id,
+                                             FILES.c.path == path))
+            AuditLog(self.db).append(RETIRE, path, {"sha256": entry.sha256,
+                                                    "size": entry.size},
+                                     {"retired": True, "reason": reason.strip()}, actor=by)
+        return entry
 
     def save(self, changes: list[Change]) -> None:
         """Write ``changes`` (from :meth:`check`), each with its audit entry, in the
