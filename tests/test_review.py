@@ -129,3 +129,22 @@ def test_the_internal_report_stays_with_the_team(fictional: Path, tmp_path: Path
         assert result.exit_code == 1 and "internal report" in result.output
         assert not place.exists()
     assert not any(p.name == "report.md" for p in out.rglob("*"))
+
+
+def test_the_government_annex_says_who_reviewed_each_attribution(fictional: Path,
+                                                                 tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    code, output = _review(fictional, "--approve", "att-chief", "--by", "R. Reviewer")
+    assert code == 0, output
+    for audience in ("government", "public"):
+        out = tmp_path / audience
+        result = CliRunner().invoke(cli, ["build", str(fictional), "--out", str(out),
+                                          "--audience", audience])
+        assert result.exit_code == 0, result.output
+        text = "".join(page.extract_text() for pdf in (out / "dossiers").glob("*.pdf")
+                       for page in PdfReader(pdf).pages)
+        if audience == "government":
+            assert "Review record" in text and "R. Reviewer" in text
+        else:
+            assert "Review record" not in text and "R. Reviewer" not in text

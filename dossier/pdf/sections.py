@@ -14,7 +14,15 @@ from dossier.pdf.document import WIDTH, table_of_contents
 from dossier.pdf.picture import picture
 from dossier.pdf.text import script_of, x
 from entities.case import vocab
-from entities.case.model import Actor, Evidence, Incident, OrganisationRecord, Person, Source
+from entities.case.model import (
+    Actor,
+    Attribution,
+    Evidence,
+    Incident,
+    OrganisationRecord,
+    Person,
+    Source,
+)
 
 MAX_IMAGE_HEIGHT = 600.0
 
@@ -272,6 +280,8 @@ def annex(ctx: Context) -> list[Flowable]:
                 source.url, source.archive_url]
         out.append(para(f"<b>{x(source.id)}</b>: {x('; '.join(b for b in bits if b))}", "small"))
     out += manifest(ctx, [s for s in sources.values() if isinstance(s, Source)])
+    if ctx.audience == "government":
+        out += review_record(ctx)
     stem = ctx.view.target_stem(ctx.target.id)
     if ctx.pictures is not None:
         for key, suffix in (("map", "map"), ("timeline", "timeline")):
@@ -280,6 +290,24 @@ def annex(ctx: Context) -> list[Flowable]:
                 out += [heading(ctx.t(key), 2),
                         picture(path, WIDTH, MAX_IMAGE_HEIGHT, max_scale=0.5)]
     return out
+
+
+def review_record(ctx: Context) -> list[Flowable]:
+    """Who reviewed each direct attribution of the target and when (government only: the
+    team's workflow is not for the public or parliament)."""
+    rows = []
+    for att in ctx.target.attributions:
+        record = ctx.case.index.get(att.id)
+        if att.inferred or not isinstance(record, Attribution):
+            continue
+        rows.append([x(att.id), x(vocab.label("attribution_statuses", record.status,
+                                              ctx.lang)),
+                     x(record.reviewed_by or "—"), x(record.reviewed_on or "—")])
+    if not rows:
+        return []
+    return [heading(ctx.t("review_record"), 2),
+            table([ctx.t("id"), ctx.t("status"), ctx.t("reviewed_by"), ctx.t("date")], rows,
+                  [3, 2.5, 4, 2])]
 
 
 def _file_hash(ctx: Context, source: Source) -> str:
