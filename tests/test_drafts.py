@@ -186,3 +186,23 @@ def test_the_register_labels_web_and_archive(tmp_path: Path) -> None:
     assert "Archive: https://archive.example/j1" in register
     assert "Web: https://ngo.example/w" in register
     assert "Archive: https://ngo.example/w" not in register
+
+
+def test_the_example_s_public_build_asserts_no_draft(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLE
+
+    case = tmp_path / "example"
+    shutil.copytree(EXAMPLE, case, ignore=shutil.ignore_patterns(".dossier"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(case), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    view = CaseView.build(load_case(case), "public")
+    drafts = [a.id for a in load_case(case).attributions if a.status != "reviewed"]
+    assert drafts  # the example has one (the bank's), so this can fail
+    text = "".join(page.extract_text() for pdf in (out / "dossiers").glob("*.pdf")
+                   for page in PdfReader(pdf).pages)
+    text += "".join(p.read_text("utf-8", errors="replace") for p in out.rglob("*")
+                    if p.suffix in (".json", ".csv", ".txt"))
+    assert MARK not in text and not any(d in text for d in drafts)
+    assert all(a.status == "reviewed" and a.grade.level != "insufficient"
+               for a in view.analysis.attributions)
