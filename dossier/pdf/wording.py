@@ -1,0 +1,52 @@
+"""Words for generated prose: dates as a reader writes them and counts with the right
+plural, through Babel's locale data (CLDR) rather than "(s)" and "is/are".
+
+``human_date("2021-07-13", "en")`` → ``13 July 2021``; ``"ru"`` → ``13 июля 2021 г.``;
+a month alone → ``July 2021``; a year alone stays ``2021``. ``count(2, "ru", FORMS)`` picks
+the CLDR plural category (``one``, ``few``, ``many``, ``other``) of the language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+
+#: our language codes → the Babel locale whose conventions the dossiers follow
+LOCALES = {"en": "en_GB", "ru": "ru", "kk": "kk"}
+
+
+def _locale(lang: str) -> str:
+    return LOCALES.get(lang, lang)
+
+
+def human_date(partial: str | None, lang: str) -> str:
+    """A partial date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) as words; ``""`` for none.
+    CLDR's narrow no-break space (``2021 г.``) becomes a no-break space, which every
+    embedded font has."""
+    if not partial:
+        return ""
+    parts = [int(p) for p in partial.split("-")]
+    if len(parts) == 3:
+        text = format_date(dt.date(*parts), "long", locale=_locale(lang))
+    elif len(parts) == 2:
+        text = format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=_locale(lang))
+    else:
+        text = str(parts[0])
+    return text.replace("\u202f", "\u00a0")
+
+
+def count(n: int, lang: str, forms: dict[str, str], **values: object) -> str:
+    """``forms[category]`` for ``n`` in ``lang`` (``other`` when a category is missing),
+    with ``{n}`` and ``values`` filled in."""
+    category = Locale.parse(_locale(lang)).plural_form(n)
+    return forms.get(category, forms["other"]).format(n=n, **values)
+
+
+def join(items: list[str], lang: str) -> str:
+    """``a, b and c`` / ``a, b и c``."""
+    last = {"ru": " и ", "kk": " және "}.get(lang, " and ")
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + last + items[-1]

@@ -1,0 +1,56 @@
+"""Generated prose reads as an analyst writes it: plurals and dates through Babel, no
+"(s)", "is/are" or "(—)", no record ids in the narrative, one paragraph per incident."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dossier.pdf.narrative import statement_of_reasons, summary
+from dossier.pdf.wording import count, human_date, join
+from entities.case.loader import load_case
+from evidence_maps.view import CaseView
+from tests.conftest import EXAMPLE, FIXTURES
+
+CLUMSY = re.compile(r"\(s\)|is/are|\(—\)|\bnone\b|\bнет\b")
+
+
+def test_dates_and_plurals() -> None:
+    assert human_date("2021-07-13", "en") == "13 July 2021"
+    assert human_date("2021-07-13", "ru") == "13 июля 2021\u00a0г."
+    assert human_date("2021-07", "en") == "July 2021"
+    assert human_date("2021", "ru") == "2021"
+    assert human_date(None, "en") == ""
+    forms = {"one": "{n} инцидент", "few": "{n} инцидента", "many": "{n} инцидентов",
+             "other": "{n} инцидента"}
+    assert [count(n, "ru", forms) for n in (1, 3, 5, 21, 22)] == [
+        "1 инцидент", "3 инцидента", "5 инцидентов", "21 инцидент", "22 инцидента"]
+    assert count(1, "en", {"one": "one incident", "other": "{n} incidents"}) == "one incident"
+    assert join(["a", "b", "c"], "en") == "a, b and c" and join(["a", "b"], "ru") == "a и b"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+@pytest.mark.parametrize("case", [EXAMPLE, FIXTURES / "rules", FIXTURES / "fictional"])
+def test_the_narrative_has_no_ids_and_no_clumsy_forms(case: object, lang: str) -> None:
+    loaded = load_case(case)  # type: ignore[arg-type]
+    view = CaseView.build(loaded, "government")
+    ids = {r.id for r in loaded.records()}
+    for target in view.targets:
+        paragraphs = [*summary(loaded, target, lang),
+                      *statement_of_reasons(view, target, lang)]
+        text = " ".join(paragraphs)
+        assert not CLUMSY.search(text), CLUMSY.search(text)
+        words = set(re.findall(r"[\w-]+", text))
+        assert not (words & ids - {target.name}), words & ids
+        incidents = {a.incident for a in target.attributions}
+        assert len(paragraphs) - len(summary(loaded, target, lang)) == 1 + len(
+            target.attributions) >= 1 + len(incidents)
+
+
+def test_russian_agreement_of_the_count() -> None:
+    view = CaseView.build(load_case(FIXTURES / "rules"), "government")
+    one = summary(view.case, view.target("o-unit"), "ru")[0]
+    two = summary(view.case, view.target("p-agent"), "ru")[0]
+    assert "приписывается 1 инцидент:" in one and "приписываются 2 инцидента:" in two
+    assert "10 марта 2021\u00a0г." in one
