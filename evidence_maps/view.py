@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from followthemoney import Statement, StatementEntity
 from nomenklatura.resolver import Linker
+from normality import slugify
 
 from entities.case.case import Case
 from entities.case.levels import AUDIENCES, visible_ids
@@ -32,7 +33,14 @@ from entities.db.judgements import canonical_entities, merged_referents
 from entities.exc import Problem
 from entities.ftm.compile import case_dataset, compile_case
 from entities.ftm.ids import make_id, record_id
-from evidence_maps.analysis import CaseAnalysis, TargetView, analyse, drafts_included, reassess
+from evidence_maps.analysis import (
+    CaseAnalysis,
+    TargetView,
+    analyse,
+    drafts_included,
+    primary_name,
+    reassess,
+)
 from evidence_maps.checks import Finding, findings_for, run_checks
 from evidence_maps.corroboration import source_groups
 from evidence_maps.designations import DesignationReport, designation_gaps
@@ -200,8 +208,14 @@ class CaseView:
         return {self.entity_id(t.id) for t in self.targets}
 
     def target_stem(self, local_id: str) -> str:
-        """The hashed file name of a target's outputs (never its name)."""
-        return make_id(self.case.meta.id_prefix, "target", local_id)
+        """The file name of a target's outputs: ``<name in Latin letters>-<short id>``
+        (``erlan-testov-3f9c01ab2e``) — readable, since the target is visible to this
+        audience by definition, and unique by the hash of the case and record id."""
+        digest = make_id(self.case.meta.id_prefix, "target", local_id).rsplit("-", 1)[-1]
+        record = self.case.index[local_id]
+        name = primary_name(record) if isinstance(record, Actor) else local_id
+        slug = (slugify(name) or "target")[:60].strip("-")
+        return f"{slug}-{digest[:10]}"
 
     @cached_property
     def _entities(self) -> tuple[list[StatementEntity], list[StatementEntity]]:

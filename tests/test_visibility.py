@@ -196,7 +196,8 @@ def test_no_hidden_material_in_any_public_output(built: tuple[Path, Path]) -> No
 def test_statement_of_reasons_names_a_visible_post(built: tuple[Path, Path]) -> None:
     text = _officer_pdf(*built)
     reasons = text.split("9. Draft statement of reasons")[-1]
-    assert "Open Post of the Directorate (2018-01" in reasons.replace("\n", " ")
+    assert "Open Post of the Directorate (January 2018 – December 2023)" in \
+        reasons.replace("\n", " ")
 
 
 def test_withheld_contrary_evidence_is_said_and_lowers_the_grade(built: tuple[Path, Path]
