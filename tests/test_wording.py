@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -54,3 +55,31 @@ def test_russian_agreement_of_the_count() -> None:
     two = summary(view.case, view.target("p-agent"), "ru")[0]
     assert "приписывается 1 инцидент:" in one and "приписываются 2 инцидента:" in two
     assert "10 марта 2021\u00a0г." in one
+
+
+def test_no_heading_alone_at_a_page_foot_and_an_overview_in_words(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from dossier.cli import cli
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", str(FIXTURES / "legal"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    alone = []
+    for pdf in sorted((out / "dossiers").glob("*.pdf")):
+        for number, page in enumerate(PdfReader(pdf).pages, start=1):
+            text = page.extract_text() or ""
+            if "Contents" in text:
+                continue  # the table of contents lists the headings by design
+            body = [line for line in text.splitlines() if line.strip()
+                    and not line.startswith("Page ") and "PUBLIC" not in line]
+            if body and re.match(r"^\d+\. [A-Z]", body[-1]):
+                alone.append((pdf.name, number, body[-1]))
+    assert alone == []
+    overview = "".join(p.extract_text() for p in
+                       PdfReader(out / "dossiers" / "overview.pdf").pages)
+    assert "\nIncidents\n" in overview and "3. Incidents" not in overview
+    flat = " ".join(overview.split())
+    assert "Torture or cruel, inhuman or degrading treatment" in flat
+    assert "prosecution_for_assembly" not in flat

@@ -28,9 +28,10 @@ def styles() -> StyleSheet1:
     sheet.add(ParagraphStyle("cellhead", parent=sheet["small"], fontName=font + "-Bold"))
     sheet.add(ParagraphStyle("h1", parent=sheet["body"], fontName=font + "-Bold",
                              fontSize=14, leading=18, spaceBefore=10, spaceAfter=6,
-                             textColor=ACCENT))
+                             textColor=ACCENT, keepWithNext=1))  # never alone at a foot
     sheet.add(ParagraphStyle("h2", parent=sheet["body"], fontName=font + "-Bold",
-                             fontSize=11, leading=14, spaceBefore=8, spaceAfter=4))
+                             fontSize=11, leading=14, spaceBefore=8, spaceAfter=4,
+                             keepWithNext=1))
     sheet.add(ParagraphStyle("title", parent=sheet["body"], fontName=font + "-Bold",
                              fontSize=22, leading=28, spaceAfter=12, textColor=ACCENT))
     sheet.add(ParagraphStyle("subtitle", parent=sheet["body"], fontSize=13, leading=17,

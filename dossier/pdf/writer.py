@@ -11,6 +11,7 @@ from dossier.pdf.blocks import Context, heading, para, table
 from dossier.pdf.designations import overview_gaps
 from dossier.pdf.document import DocInfo, render
 from dossier.pdf.text import t, x
+from entities.case import vocab
 from entities.case.case import Case
 from entities.files import atomic_file
 from evidence_maps.analysis import TargetView
@@ -78,13 +79,14 @@ def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
                         t("strongest", lang), t("regimes_met", lang)], rows,
                        [4, 1.5, 1, 1.5, 4]))
     story += overview_gaps(view.screening, [target.id for target in analysis.targets], lang)
-    story.append(heading(t("s_incidents", lang)))
+    story.append(heading(t("ov_incidents", lang)))
     rows = []
     for incident in case.incidents:
         if incident.id not in view.shown:
             continue  # withheld from this audience
         rows.append([x(incident.id), x(incident.date or "—"), x(incident.title),
-                     x(", ".join(incident.violations))])
+                     x("; ".join(vocab.label("violation_types", v, lang)
+                                 for v in incident.violations))])
     story.append(table([t("id", lang), t("date", lang), t("name", lang),
                         t("violations", lang)], rows, [2, 1.5, 5, 4]))
     # the team's checks are internal: only the government version (and dossier check)
