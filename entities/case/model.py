@@ -85,11 +85,8 @@ class Located(Strict):
         return self._row is not None
 
     def _where(self) -> tuple[str | None, LocatedData | None, Path]:
-        """Row, source and path, read from the model's documented ``__pydantic_private__``
-        mapping at once (attribute access to each is slower, and provenance is asked for
-        every statement)."""
-        private = self.__pydantic_private__ or {}
-        return private.get("_row"), private.get("_source"), private.get("_path", ())
+        """Row, source and path of this record (its own private attributes)."""
+        return self._row, self._source, self._path
 
     @property
     def defined_in(self) -> str:
