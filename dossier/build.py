@@ -26,6 +26,7 @@ from entities.ftm.compile import compile_case
 from entities.progress import QUIET, Progress
 from evidence_maps.analysis import HeldBack
 from evidence_maps.checks import Finding
+from evidence_maps.submissions import submission_problems
 from evidence_maps.view import CaseView
 from exports.registry import Exporter, exporter, in_build
 
@@ -79,8 +80,9 @@ def prepare(db: CaseDatabase, root: Path, audience: str = "public",
     statements = compile_case(case)
     progress.step("grading attributions and applying identity judgements")
     view = CaseView.build(case, audience, include_drafts, db, files)
-    if view.protected_names:
-        raise InvalidCase(view.protected_names)
+    problems = [*view.protected_names, *submission_problems(case)]
+    if problems:
+        raise InvalidCase(problems)
     progress.step("compiling FollowTheMoney entities")
     view.entities  # noqa: B018 - computed once here, before any worker starts
     return Prepared(view, statements, changes)

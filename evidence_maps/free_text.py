@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from entities.case.case import Case
 from entities.case.model import Actor, CaseMeta, Name, Person, Record
@@ -181,6 +182,14 @@ def free_text(record: Record | CaseMeta) -> Iterator[tuple[tuple[str | int, ...]
         yield ("title",), record.title
         if record.summary:
             yield ("summary",), record.summary
+        for index, partner in enumerate(record.organisation.partners):
+            yield ("organisation", "partners", index, "name"), partner.name
+            if partner.description:
+                yield ("organisation", "partners", index, "description"), partner.description
+        for target, regimes in record.submissions.items():
+            for regime, fields in regimes.items():
+                for key, text in fields.items():
+                    yield ("submissions", target, regime, key), text
         return
     for field in ("title", "description", "place", "excerpt", "translation", "locator",
                   "publisher", "author"):
@@ -318,11 +327,28 @@ def placeholder(role: str) -> str:
     return f"[protected {role}]"
 
 
+def _update_meta(meta: CaseMeta, update: dict[str, Any], path: tuple[str | int, ...],
+                 text: str) -> None:
+    """Put a scrubbed text at a nested ``path`` of the case header (partners, submissions)
+    into ``update``."""
+    if path[0] == "submissions":
+        target, regime, key = (str(p) for p in path[1:])
+        subs = {t: {r: dict(f) for r, f in rs.items()}
+                for t, rs in (update.get("submissions") or meta.submissions).items()}
+        subs[target][regime][key] = text
+        update["submissions"] = subs
+        return
+    org = update.get("organisation") or meta.organisation
+    partners = list(org.partners)
+    index, name = int(path[2]), str(path[3])
+    partners[index] = partners[index].model_copy(update={name: text})
+    update["organisation"] = org.model_copy(update={"partners": partners})
+
+
 def redacted(case: Case, hits: list[Hit], patterns: list[Pattern]) -> Case:
     """A copy of ``case`` in which every field ``hits`` found a protected name in is
     scrubbed (:func:`scrub`) (every record keeps its location, for messages)."""
     from dataclasses import replace
-    from typing import Any
 
     fields: dict[int, set[tuple[str | int, ...]]] = {}
     owners: dict[int, Record | CaseMeta] = {}
@@ -339,6 +365,9 @@ def redacted(case: Case, hits: list[Hit], patterns: list[Pattern]) -> Case:
             text = scrub(texts[path], matcher)
             if len(path) == 1:
                 update[str(path[0])] = text
+                continue
+            if isinstance(record, CaseMeta):
+                _update_meta(record, update, path, text)
                 continue
             name, index = str(path[0]), int(path[1])
             items: list[Any] = list(update.get(name) or getattr(record, name))

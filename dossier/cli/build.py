@@ -97,3 +97,63 @@ def export(directory: Path, fmt: str, out: Path, audience: str,
 
     export_case(directory, fmt, out, audience, include_drafts or None, lang, replace)
     click.echo(f"wrote {out} ({fmt})")
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the packs (created if missing; replaced whole).")
+@click.option("--regime", "regimes", multiple=True, metavar="KEY",
+              help="Only this regime (repeat for several): "
+                   "us_glomag, us_7031c, uk_ghr, uk_gac, eu_ghr, ca_jvcfoa, ca_sema, "
+                   "au_magnitsky. Default: every regime.")
+@click.option("--audience", type=click.Choice(["public", "parliament", "government"]),
+              default="government", show_default=True,
+              help="Who the packs are for; a submission usually goes to a government.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+              help="Language of the fixed and generated text of the packs.")
+@click.option("--arguable", is_flag=True,
+              help="Also write packs where the criteria are met only by interpretation "
+                   "(the pack then argues the reading, and says so).")
+@click.option("--replace", is_flag=True,
+              help="OUT holds outputs of another audience or case: delete them and start "
+                   "afresh.")
+def submit(directory: Path, out: Path, regimes: tuple[str, ...], audience: str, lang: str,
+           arguable: bool, replace: bool) -> None:
+    """Write submission packs: one PDF per target and regime whose criteria the target
+    meets, or meets subject to conditions.
+
+    Each pack is addressed to the regime's office and carries a cover letter, the legal
+    basis and standard of proof, the submitting organisation and its partners, the
+    identification, the conduct and role with the evidence, the regime's own
+    considerations (the arguments you write in case.yml under submissions:, or a plain
+    note where one is missing), the contrary information, the existing designations and
+    the annexes. Writes OUT/<regime>/<target name>-<short id>.pdf and OUT/maps/.
+
+    \b
+    Examples:
+      dossier submit examples/kazakhstan-2020-2021 --out packs
+      dossier submit my-case --regime uk_ghr --regime eu_ghr --lang ru --out packs-ru
+    """
+    from dossier.progress import StepProgress
+    from dossier.submit import submit_case
+
+    try:
+        with StepProgress() as progress:
+            result = submit_case(directory, out, list(regimes) or None, audience, lang,
+                                 replace, progress, arguable)
+    except KeyError as exc:
+        raise click.BadParameter(f"{exc.args[0]!r} is not a regime", param_hint="--regime"
+                                 ) from None
+    click.echo(f"audience: {audience}")
+    for pack, path in result.packs:
+        click.echo(f"wrote {path} ({pack.finding.regime.short}: "
+                   f"{pack.finding.summary.split(': ', 1)[1]}"
+                   + (f"; {len(pack.missing)} argument(s) to write" if pack.missing else "")
+                   + ")")
+    given = {pack.regime for pack, _ in result.packs}
+    for key in result.considered:
+        if key not in given:
+            click.echo(f"no pack under {key}: no target meets its criteria, even subject "
+                       "to conditions" + ("" if arguable else " (--arguable adds those met "
+                                          "by interpretation)"))

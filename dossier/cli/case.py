@@ -88,9 +88,14 @@ def check(directory: Path, as_json: bool, audience: str, report: Path | None) ->
       dossier check my-case --audience government --json
     """
     from entities.db.changes import open_case
+    from entities.exc import InvalidCase
+    from evidence_maps.submissions import submission_problems
     from evidence_maps.view import CaseView
 
     case = open_case(directory)
+    problems = submission_problems(case)
+    if problems:
+        raise InvalidCase(problems)
     findings = CaseView.build(case, audience).checks
     if report is not None:
         from dossier.outdir import check_report_place

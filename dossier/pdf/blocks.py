@@ -31,6 +31,8 @@ class Context:
     pictures: Path | None = None
     #: pseudonyms and withheld items, numbered within this dossier
     numbering: Numbering = field(default_factory=Numbering)
+    #: the number of the last section heading made (:meth:`section`)
+    sections: int = 0
 
     def __post_init__(self) -> None:
         """Number the withheld items in the order the dossier first shows them (role and
@@ -69,6 +71,11 @@ class Context:
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
+
+    def section(self, key: str) -> Paragraph:
+        """The heading of the next numbered section, titled by the text ``key``."""
+        self.sections += 1
+        return heading(f"{self.sections}. {self.t(key)}")
 
 
 def para(text: str, style: str = "body") -> Paragraph:

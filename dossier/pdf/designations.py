@@ -25,7 +25,7 @@ def _lists(report: DesignationReport, target: TargetDesignations, lang: str) -> 
 
 
 def designation_section(ctx: Context) -> list[Flowable]:
-    out: list[Flowable] = [heading(ctx.t("s_designations"))]
+    out: list[Flowable] = [ctx.section("s_designations")]
     report = ctx.screening
     if report is None or not report.screened:
         return [*out, para(x(ctx.t("screening_not_run")))]

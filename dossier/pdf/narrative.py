@@ -32,7 +32,7 @@ _TEXT: dict[str, dict[str, object]] = {
                      "other": "{n} are inferred from posts held."},
         "group_met": "Designation criteria met: {regimes}.",
         "group_conditional": "Would meet the criteria of {regimes}, subject to conditions "
-                             "and further work (see section 6).",
+                             "and further work (see the legal analysis).",
         "group_interpretation": "Arguable only by interpretation under {regimes}.",
         "group_not_met": "Criteria not met under {regimes}.",
         "no_measures": "No measure is recommended until the criteria of a regime are met.",
@@ -75,7 +75,7 @@ _TEXT: dict[str, dict[str, object]] = {
                      "other": "{n} сделаны как вывод из занимаемой должности."},
         "group_met": "Критерии для санкций выполнены: {regimes}.",
         "group_conditional": "Критерии {regimes} были бы выполнены при условиях и после "
-                             "дополнительной работы (см. раздел 6).",
+                             "дополнительной работы (см. правовой анализ).",
         "group_interpretation": "Только при толковании: {regimes}.",
         "group_not_met": "Критерии не выполнены: {regimes}.",
         "no_measures": "Меры не рекомендуются, пока не выполнены критерии какого-либо "

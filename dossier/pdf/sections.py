@@ -48,7 +48,7 @@ def cover(ctx: Context) -> list[Flowable]:
 
 
 def summary(ctx: Context) -> list[Flowable]:
-    out: list[Flowable] = [heading(ctx.t("s_summary"))]
+    out: list[Flowable] = [ctx.section("s_summary")]
     out += [para(x(p)) for p in narrative.summary(ctx.case, ctx.target, ctx.lang)]
     return out
 
@@ -56,7 +56,7 @@ def summary(ctx: Context) -> list[Flowable]:
 def identification(ctx: Context) -> list[Flowable]:
     actor = ctx.case.index[ctx.target.id]
     assert isinstance(actor, Actor)
-    out: list[Flowable] = [heading(ctx.t("s_identification"))]
+    out: list[Flowable] = [ctx.section("s_identification")]
     rows = [[x(n.name), x(script_of(n.name)), x(n.lang or "—"), x(n.type)] for n in actor.names]
     out.append(table([ctx.t("name"), ctx.t("script"), ctx.t("language"), ctx.t("kind")],
                      rows, [5, 2.5, 1.5, 2]))
@@ -86,7 +86,7 @@ def identification(ctx: Context) -> list[Flowable]:
 
 
 def incidents(ctx: Context) -> list[Flowable]:
-    out: list[Flowable] = [heading(ctx.t("s_incidents"))]
+    out: list[Flowable] = [ctx.section("s_incidents")]
     for incident_id in dict.fromkeys(a.incident for a in ctx.target.attributions):
         incident = ctx.case.index[incident_id]
         assert isinstance(incident, Incident)
@@ -114,7 +114,7 @@ def incidents(ctx: Context) -> list[Flowable]:
 
 
 def role(ctx: Context) -> list[Flowable]:
-    out: list[Flowable] = [heading(ctx.t("s_role"))]
+    out: list[Flowable] = [ctx.section("s_role")]
     for att in ctx.target.attributions:
         incident = ctx.case.index[att.incident]
         assert isinstance(incident, Incident)
@@ -144,7 +144,7 @@ def cited_evidence(ctx: Context) -> list[Evidence]:
 
 
 def evidence_register(ctx: Context) -> list[Flowable]:
-    out: list[Flowable] = [heading(ctx.t("s_evidence"))]
+    out: list[Flowable] = [ctx.section("s_evidence")]
     rows = []
     for item in cited_evidence(ctx):
         source = ctx.case.index[item.source]
@@ -185,7 +185,7 @@ def legal(ctx: Context) -> list[Flowable]:
     """Per regime: the outcome, the grounds with the provisions relied on, what is still
     missing (or which other regime could apply); then each regime's standard of proof,
     decision-maker and where to submit, and whether its text was read for this tool."""
-    out: list[Flowable] = [heading(ctx.t("s_legal"))]
+    out: list[Flowable] = [ctx.section("s_legal")]
     rows = []
     for finding in ctx.target.findings:
         shown = [g for g in finding.grounds if finding.outcome == "not_met"
@@ -224,7 +224,7 @@ def legal(ctx: Context) -> list[Flowable]:
 def contrary(ctx: Context) -> list[Flowable]:
     """The contrary evidence of every attribution: the items this audience may see, and a
     placeholder for each it may not (never "none recorded" when some is withheld)."""
-    out: list[Flowable] = [heading(ctx.t("s_contrary"))]
+    out: list[Flowable] = [ctx.section("s_contrary")]
     items = [(a, c) for a in ctx.target.attributions for c in a.contrary]
     withheld = [(a, w) for a in ctx.target.attributions for w in a.withheld_contrary]
     if ctx.audience == "public" and not items:
@@ -267,11 +267,11 @@ def manifest(ctx: Context, sources: list[Source]) -> list[Flowable]:
 
 def reasons(ctx: Context) -> list[Flowable]:
     lines = narrative.statement_of_reasons(ctx.view, ctx.target, ctx.lang)
-    return [heading(ctx.t("s_reasons")), *[para(x(line)) for line in lines]]
+    return [ctx.section("s_reasons"), *[para(x(line)) for line in lines]]
 
 
 def annex(ctx: Context) -> list[Flowable]:
-    out: list[Flowable] = [heading(ctx.t("s_annex")), heading(ctx.t("sources"), 2)]
+    out: list[Flowable] = [ctx.section("s_annex"), heading(ctx.t("sources"), 2)]
     sources = {ctx.case.index[e.source].id: ctx.case.index[e.source]
                for e in cited_evidence(ctx)}
     for source in sources.values():

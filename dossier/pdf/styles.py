@@ -39,6 +39,10 @@ def styles() -> StyleSheet1:
     sheet.add(ParagraphStyle("marking", parent=sheet["body"], fontName=font + "-Bold",
                              fontSize=12, textColor=colors.HexColor("#9b1c1c"),
                              spaceBefore=20))
+    # what the analyst still has to write: visible, but not shouting
+    sheet.add(ParagraphStyle("gap", parent=sheet["body"], textColor=colors.HexColor("#9b1c1c"),
+                             borderColor=colors.HexColor("#9b1c1c"), borderWidth=0.6,
+                             borderPadding=4, spaceBefore=4, spaceAfter=8))
     sheet.add(ParagraphStyle("toc1", parent=sheet["body"], leftIndent=10))
     return sheet
 

@@ -19,7 +19,7 @@ from evidence_maps.regimes import OUTCOME_MARKS
 from evidence_maps.view import CaseView
 
 
-def _info(case: Case, title: str, subject: str, audience: str, lang: str,
+def doc_info(case: Case, title: str, subject: str, audience: str, lang: str,
           drafts: bool = False) -> DocInfo:
     """Metadata and running marks; with ``drafts`` (the document holds unreviewed
     attributions) the title says DRAFT and every page carries the draft watermark."""
@@ -47,7 +47,7 @@ def write_target_pdf(path: Path, view: CaseView, target: TargetView, lang: str,
     the folder of the target's diagram and timeline (PNG), if any."""
     ctx = Context(view, target, lang, pictures)
     case = view.case
-    info = _info(case, f"{t('dossier_title', lang)}: {target.name}", case.meta.title,
+    info = doc_info(case, f"{t('dossier_title', lang)}: {target.name}", case.meta.title,
                  view.audience, lang, any(a.status != "reviewed" for a in target.attributions))
     data = render(info, target_story(ctx))
     with atomic_file(path) as fh:
@@ -61,7 +61,7 @@ def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
     designation gaps, incidents, the integrity head and, for the government only, the
     check warnings; returns 1."""
     case, analysis, audience = view.case, view.analysis, view.audience
-    info = _info(case, f"{t('overview_title', lang)}: {case.meta.title}", case.meta.title,
+    info = doc_info(case, f"{t('overview_title', lang)}: {case.meta.title}", case.meta.title,
                  audience, lang, any(a.status != "reviewed" for a in analysis.attributions))
     story: list[Flowable] = [para(x(t("overview_title", lang)), "subtitle"),
                              para(x(case.meta.title), "title")]

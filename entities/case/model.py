@@ -154,13 +154,22 @@ class Contact(Strict):
     phone: Line | None = None
 
 
+class Partner(Strict):
+    """An organisation that contributed to the case file (named in submission packs)."""
+
+    name: Line
+    website: Url | None = None
+    description: Text | None = None
+
+
 class Organisation(Strict):
-    """The organisation submitting the case."""
+    """The organisation submitting the case, and its partners."""
 
     name: Line
     website: Url | None = None
     description: Text | None = None
     contact: Contact = Field(default_factory=Contact)
+    partners: list[Partner] = Field(default_factory=list)
 
 
 class CaseMeta(Located):
@@ -181,6 +190,9 @@ class CaseMeta(Located):
     review: Literal["single", "four_eyes"] = "single"
     #: the grade an attribution needs before a dossier may say a regime's criteria are met
     minimum_grade: Literal["weak", "moderate", "strong"] = "moderate"
+    #: the analyst's arguments for submission packs: target id → regime → field → text
+    #: (the regimes and fields are those of evidence_maps/submissions.yml)
+    submissions: dict[str, dict[str, dict[str, Text]]] = Field(default_factory=dict)
 
     @property
     def id_prefix(self) -> str:

@@ -1,0 +1,78 @@
+"""``dossier submit``: the submission packs of a case, one PDF per target and regime where
+the target meets the regime's criteria or meets them subject to conditions.
+
+Writes ``OUT/<regime>/<target name>-<short id>.pdf`` and the pictures the packs print
+(``OUT/maps/``), for one audience (by default the government: a submission goes to a
+government office), from the same validated view a build makes. Nothing is stored in the
+case database. The folder is staged and replaced whole, like a build's
+(:mod:`dossier.outdir`); packs of an earlier run that no longer apply disappear.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dossier.build import prepare
+from dossier.outdir import MARKER, check_place, staged_folder
+from dossier.pdf.pack import write_pack_pdf
+from entities.db.database import CaseDatabase
+from entities.progress import QUIET, Progress
+from evidence_maps.regime_data import regimes as all_regimes
+from evidence_maps.submissions import Pack, packs
+from exports.pictures import write_target_pictures
+
+
+@dataclass
+class SubmitResult:
+    """The packs written, and the regimes asked for that gave none (with why)."""
+
+    packs: list[tuple[Pack, Path]] = field(default_factory=list)
+    #: regime key → targets considered (a regime with no pack: no target met it)
+    considered: dict[str, int] = field(default_factory=dict)
+
+
+def submit_case(root: Path, out: Path, regimes: list[str] | None = None,
+                audience: str = "government", lang: str = "en", replace: bool = False,
+                progress: Progress = QUIET, arguable: bool = False) -> SubmitResult:
+    """Write the packs of the case at ``root`` into ``out`` (for ``regimes``, default
+    every regime; with ``arguable`` also where the criteria are met only by
+    interpretation).
+
+    Raises:
+        InvalidCase: the case has mistakes (nothing written).
+        KeyError: a regime key is unknown.
+        OutputError: ``out`` cannot be written, or holds outputs of another audience.
+    """
+    known = all_regimes()
+    for key in regimes or []:
+        if key not in known:
+            raise KeyError(key)
+    check_place(out, Path(root))
+    with CaseDatabase.for_case(Path(root)) as db:
+        view = prepare(db, root, audience, progress=progress).view
+    chosen = packs(view, regimes, arguable)
+    result = SubmitResult(considered={k: len(view.targets) for k in regimes or known})
+    progress.step("writing the submission packs")
+    with staged_folder(out, view.case.meta.id, audience, replace) as staging:
+        for child in staging.iterdir():  # a pack that no longer applies must go
+            if child.name == MARKER:
+                continue
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+        maps = staging / "maps"
+        maps.mkdir()
+        drawn: set[str] = set()
+        for pack in chosen:
+            if pack.target.id not in drawn:
+                write_target_pictures(maps, view, pack.target)
+                drawn.add(pack.target.id)
+            folder = staging / pack.regime
+            folder.mkdir(exist_ok=True)
+            path = folder / f"{view.target_stem(pack.target.id)}.pdf"
+            write_pack_pdf(path, view, pack, lang, maps)
+            result.packs.append((pack, out / path.relative_to(staging)))
+    return result

@@ -1,0 +1,80 @@
+"""Layout checks of rendered PDFs from the character boxes pdfplumber reports: every
+upright character inside the page's margins, and no two text lines on a page overlapping
+(lines whose horizontal extents meet must not share vertical space). The rotated draft
+watermark is left out; text inside pictures is pixels, not characters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pdfplumber
+
+#: how much two boxes may touch before they count as overlapping (points)
+TOLERANCE = 0.6
+
+
+@dataclass(frozen=True)
+class Line:
+    page: int
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+
+
+def _level(char: dict[str, object]) -> bool:
+    """Whether a character is set level (not rotated, as the draft watermark is)."""
+    matrix = char.get("matrix")
+    if not isinstance(matrix, tuple | list):
+        return True
+    return abs(float(matrix[1])) < 1e-6 and abs(float(matrix[2])) < 1e-6
+
+
+def lines(path: Path) -> tuple[list[Line], list[tuple[int, float, float]]]:
+    """The upright text lines of every page, and every page's (number, width, height)."""
+    out: list[Line] = []
+    pages = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            pages.append((number, float(page.width), float(page.height)))
+            upright = page.filter(lambda obj: obj.get("object_type") != "char"
+                                  or _level(obj))
+            for line in upright.extract_text_lines(return_chars=False):
+                out.append(Line(number, line["text"], float(line["x0"]), float(line["x1"]),
+                                float(line["top"]), float(line["bottom"])))
+    return out, pages
+
+
+def problems(path: Path, margin: float = 14.0, min_size: float = 0.0) -> list[str]:
+    """Text off the page's margins (``margin`` points from each edge), overlapping lines,
+    and (with ``min_size``) characters smaller than that many points."""
+    found, pages = lines(path)
+    sizes = {n: (w, h) for n, w, h in pages}
+    out = []
+    for line in found:
+        width, height = sizes[line.page]
+        if line.x0 < margin or line.x1 > width - margin or line.top < margin \
+                or line.bottom > height - margin:
+            out.append(f"page {line.page}: off the margins: {line.text!r}")
+    by_page: dict[int, list[Line]] = {}
+    for line in found:
+        by_page.setdefault(line.page, []).append(line)
+    for page, items in by_page.items():
+        items.sort(key=lambda ln: ln.top)
+        for i, a in enumerate(items):
+            for b in items[i + 1:]:
+                if b.top >= a.bottom - TOLERANCE:
+                    break
+                if min(a.x1, b.x1) - max(a.x0, b.x0) > TOLERANCE:
+                    out.append(f"page {page}: {a.text!r} overlaps {b.text!r}")
+    if min_size:
+        with pdfplumber.open(path) as pdf:
+            for number, page in enumerate(pdf.pages, 1):
+                small = {round(c["size"], 1) for c in page.chars
+                         if _level(c) and c["size"] < min_size}
+                if small:
+                    out.append(f"page {number}: text at {sorted(small)} pt")
+    return out
