@@ -23,7 +23,7 @@ from typing import Any
 
 from dossier.pdf.writer import write_target_pdf
 from dossier.workers import run_jobs
-from entities.case.model import Attribution, Evidence, Incident, Position, Tenure
+from entities.case.model import Attribution, Evidence, Incident, Position, Relation, Tenure
 from entities.files import atomic_file
 from entities.progress import QUIET, Progress
 from evidence_maps.analysis import TargetView
@@ -72,11 +72,18 @@ def target_digest(view: CaseView, target: TargetView, lang: str) -> str:
     for tenure in case.tenures:
         if tenure.person == target.id:
             ids.update([tenure.id, tenure.position, *tenure.evidence])
+    for relation in case.relations:
+        if target.id in (relation.subject, relation.organisation):
+            ids.update([relation.id, relation.subject, relation.organisation,
+                        *relation.evidence])
+    for org in case.organisations:
+        if org.parent == target.id:
+            ids.add(org.id)
     for item_id in list(ids):
         item = index.get(item_id)
         if isinstance(item, Position) and item.organisation:
             ids.add(item.organisation)
-        if isinstance(item, Tenure | Attribution):
+        if isinstance(item, Tenure | Attribution | Relation):
             ids.update(item.evidence)
     parts = [code_version(), view.audience, lang, _dump(case.meta), repr(target)]
     parts += [f"{i}:{i in view.shown}:{_dump(index.get(i))}" for i in sorted(ids)]

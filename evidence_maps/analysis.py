@@ -16,6 +16,7 @@ from typing import Any
 from entities.case import vocab
 from entities.case.case import Case
 from entities.case.model import Actor, Evidence, Person, Record, Tenure
+from entities.i18n import Msg
 from evidence_maps.grading import GRADES, Grade, grade_attribution, grade_evidence, grade_inferred
 from evidence_maps.inference import Inferred
 from evidence_maps.regimes import Facts, RegimeFinding, assess
@@ -47,7 +48,8 @@ class AttributionView:
     contrary: tuple[str, ...]
     inferred: bool
     grade: Grade
-    explanation: str = ""
+    #: how an inferred attribution was inferred (a catalogue message)
+    why: Msg | None = None
     #: keys (not for printing) of supporting evidence this audience may not see; each
     #: document prints them as "Withheld item N", numbered within itself
     withheld: tuple[str, ...] = ()
@@ -57,6 +59,11 @@ class AttributionView:
     @property
     def mode_label(self) -> str:
         return vocab.label("modes_of_responsibility", self.mode)
+
+    @property
+    def explanation(self) -> str:
+        """How it was inferred, in English (empty for a direct attribution)."""
+        return str(self.why) if self.why is not None else ""
 
 
 @dataclass
@@ -215,7 +222,7 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
         views[inf.id] = AttributionView(
             inf.id, inf.actor, inf.incident, inf.mode, inf.status,
             tuple(dict.fromkeys([*usable(tenure.evidence), *org_view.evidence])), (), True,
-            grade, inf.explanation)
+            grade, inf.why)
     attributions = list(views.values())
     if omit_withheld:
         return CaseAnalysis(attributions, _targets(case, attributions, shown), held)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from entities.case.case import Case
 from entities.case.model import Evidence, Source
+from entities.i18n import Joined, Msg
 
 GRADES = ("insufficient", "weak", "moderate", "strong")
 PRIMARY = {"direct_testimony", "official_document", "court_record", "financial_record",
@@ -42,6 +43,10 @@ def item_strength(reliability: str, credibility: int, evidence_type: str) -> str
     return "fair"
 
 
+def _m(key: str, **values: object) -> Msg:
+    return Msg.of(f"em.{key}", **values)
+
+
 def lower(level: str, steps: int = 1) -> str:
     """A grade ``steps`` below ``level`` (not below insufficient)."""
     return GRADES[max(0, GRADES.index(level) - steps)]
@@ -52,8 +57,14 @@ class Grade:
     """A grade with the reasons that produced it."""
 
     level: str
-    reasons: list[str] = field(default_factory=list)
+    #: why, as catalogue messages (rendered in each output's language)
+    why: list[Msg] = field(default_factory=list)
     independent_sources: int = 0
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons in English."""
+        return [str(m) for m in self.why]
 
     @property
     def single_source(self) -> bool:
@@ -65,7 +76,7 @@ def grade_evidence(case: Case, evidence_ids: Iterable[str], groups: dict[str, st
     index = case.index
     best: dict[str, str] = {}
     primary = False
-    notes = []
+    notes: list[Msg] = []
     items = [i for e in evidence_ids if isinstance(i := index.get(e), Evidence)]
     alone = len({groups[i.source] for i in items}) == 1
     for item in items:
@@ -74,10 +85,10 @@ def grade_evidence(case: Case, evidence_ids: Iterable[str], groups: dict[str, st
         # "confirmed by other sources" that no other independent source here confirms
         credibility = 2 if item.credibility == 1 and alone else item.credibility
         strength = item_strength(source.reliability, credibility, item.type)
-        counted = " counted as 2: no other independent source confirms it" \
-            if credibility != item.credibility else ""
-        notes.append(f"{item.id} is {strength} ({source.reliability}{item.credibility}"
-                     f"{counted}, {item.type.replace('_', ' ')})")
+        key = "item_counted" if credibility != item.credibility else "item_strength"
+        notes.append(_m(key, id=item.id, strength=_m(f"strength_{strength}"),
+                        grade=f"{source.reliability}{item.credibility}",
+                        type=Msg.of(f"vocab.evidence_types.{item.type}")))
         group = groups[item.source]
         if STRENGTH_ORDER[strength] >= STRENGTH_ORDER.get(best.get(group, "poor"), 0):
             best[group] = strength
@@ -86,19 +97,19 @@ def grade_evidence(case: Case, evidence_ids: Iterable[str], groups: dict[str, st
     good = sum(1 for s in best.values() if s == "good")
     count = len(best)
     if not notes:
-        return Grade("insufficient", ["no evidence is cited"], 0)
+        return Grade("insufficient", [_m("why_no_evidence")], 0)
     if fair_plus >= 2 and good >= 1 and primary:
-        level, why = "strong", "two or more independent sources, one good, with primary evidence"
+        level, why = "strong", "why_strong"
     elif fair_plus >= 2:
-        level, why = "moderate", "two or more independent sources of fair or better quality"
+        level, why = "moderate", "why_moderate"
     elif good >= 1 and primary:
-        level, why = "moderate", "a single source, but a good primary item"
+        level, why = "moderate", "why_good_primary"
     elif fair_plus >= 1:
-        level, why = "weak", "a single independent source"
+        level, why = "weak", "why_single"
     else:
-        level, why = "insufficient", "only poor evidence (hearsay, doubtful or unreliable)"
-    sources = "1 independent source" if count == 1 else f"{count} independent sources"
-    return Grade(level, [f"{level}: {why}", sources, *notes], count)
+        level, why = "insufficient", "why_poor"
+    reason = _m("graded", grade=_m(f"grade_{level}"), why=_m(why))
+    return Grade(level, [reason, _m("sources_count", count=count), *notes], count)
 
 
 def grade_attribution(case: Case, evidence: Iterable[str], contrary: Iterable[str],
@@ -112,11 +123,10 @@ def grade_attribution(case: Case, evidence: Iterable[str], contrary: Iterable[st
     hidden = bool(list(withheld_contrary))
     if contrary or hidden:
         grade.level = lower(grade.level)
-        what = [f"contrary evidence ({', '.join(contrary)})"] if contrary else []
+        what: list[Msg] = [_m("contrary_cited", ids=", ".join(contrary))] if contrary else []
         if hidden:
-            what.append("the case's contrary information" if silent else
-                        "contrary evidence withheld from this version")
-        grade.reasons.insert(1, f"lowered one step: {' and '.join(what)}")
+            what.append(_m("contrary_silent" if silent else "contrary_withheld"))
+        grade.why.insert(1, _m("lowered", what=Joined(tuple(what), "; ")))
     return grade
 
 
@@ -124,7 +134,6 @@ def grade_inferred(organisation: Grade, tenure: Grade) -> Grade:
     """Rule 5 for an inferred attribution."""
     base = min(organisation.level, tenure.level, key=GRADES.index)
     return Grade(lower(base), [
-        f"{lower(base)}: inferred from a post held (one step below the weaker of the "
-        f"organisation's attribution, {organisation.level}, and the tenure's evidence, "
-        f"{tenure.level})"], min(organisation.independent_sources,
-                                 tenure.independent_sources))
+        _m("graded_inferred", grade=_m(f"grade_{lower(base)}"),
+           organisation=_m(f"grade_{organisation.level}"), tenure=_m(f"grade_{tenure.level}"))],
+        min(organisation.independent_sources, tenure.independent_sources))

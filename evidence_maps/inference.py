@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from entities.case.case import Case
 from entities.case.model import Incident, OrganisationRecord, Position, Tenure
+from entities.i18n import Msg
 from evidence_maps.dates import covers
 
 INFERRED_MODE = "leader_of_entity"
@@ -36,10 +37,14 @@ class Inferred:
     status: str
 
     @property
+    def why(self) -> Msg:
+        """How it was inferred, as a catalogue message."""
+        return Msg.of("em.inferred_explanation", position=self.position,
+                      tenure=self.via_tenure, attribution=self.via_attribution)
+
+    @property
     def explanation(self) -> str:
-        return (f"inferred: held the post '{self.position}' in the organisation on the "
-                f"incident's date (tenure {self.via_tenure}); the organisation is attributed "
-                f"the incident ({self.via_attribution})")
+        return str(self.why)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from entities.case import vocab
 from entities.exc import DossierError
+from entities.i18n import text
 
 Level = Literal["yes", "conditional", "interpretation"]
 Kind = Literal["person", "organisation"]
@@ -104,6 +105,12 @@ class Regime(_Strict):
                     raise ValueError(f"{group}.{key} cites '{cell.cite}', which is not one of "
                                      f"this regime's criteria ({', '.join(self.criteria)})")
         return self
+
+    def say(self, field: str, lang: str) -> str:
+        """A text of this regime in ``lang`` from the message catalogue: ``name``,
+        ``decision_maker``, ``submit_to``, ``standard``, ``unpublished`` or
+        ``criterion.<key>``."""
+        return text(f"regime.{self.key}.{field}", lang)
 
     @property
     def verified(self) -> bool:

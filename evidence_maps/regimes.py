@@ -14,13 +14,14 @@ ground's; a regime that cannot designate the target's kind is *not applicable*.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from entities.case import vocab
 from entities.case.case import Case
 from entities.case.model import Attribution, Incident, OrganisationRecord, Person, Position
+from entities.i18n import Joined, Msg
 from evidence_maps.grading import GRADES
 from evidence_maps.regime_data import Cell, Regime, regimes
 
@@ -85,40 +86,50 @@ class Facts:
                       "not_screened")
         return {"designated": True, "not_found": False}.get(status)
 
-    def identification_gaps(self, actor_id: str) -> list[str]:
+    def identification_gaps(self, actor_id: str) -> list[Msg]:
         """What a sanctions list would need to identify the target, and the case lacks."""
         record = self.case.index[actor_id]
         gaps = []
         if getattr(record, "unidentified", False):
-            gaps.append("the target's identity (the sources do not say who it is)")
+            gaps.append(_m("gap_identity"))
         if isinstance(record, Person):
             name = next((n.name for n in record.names if n.type == "name"),
                         record.names[0].name)
             if len(name.split()) < 2:
-                gaps.append("the target's full name")
+                gaps.append(_m("gap_full_name"))
             dated_post = any(t.person == actor_id and t.start and t.id in self.shown
                              for t in self.case.tenures)
             if not (record.birth_date or record.nationality or dated_post):
-                gaps.append("the target's date of birth, nationality or a dated post")
+                gaps.append(_m("gap_birth"))
         elif isinstance(record, OrganisationRecord) and not record.country:
-            gaps.append("the organisation's country")
+            gaps.append(_m("gap_org_country"))
         return gaps
 
 
 @dataclass(frozen=True)
 class Ground:
-    """One attributed incident and one of its violations, as seen from one regime."""
+    """One attributed incident and one of its violations, as seen from one regime. Its
+    reason and further work are messages (:mod:`entities.i18n`), rendered in each
+    output's language; ``reason`` and ``missing`` give them in English."""
 
     attribution: str
     incident: str
     violation: str
     mode: str
     outcome: str
-    reason: str
+    why: Joined
     #: the provisions relied on (violation's, mode's)
     provisions: tuple[str, ...] = ()
     #: open conditions and further work needed before the criteria are met
-    missing: tuple[str, ...] = ()
+    needs: tuple[Msg, ...] = ()
+
+    @property
+    def reason(self) -> str:
+        return str(self.why)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(str(m) for m in self.needs)
 
 
 @dataclass
@@ -129,24 +140,38 @@ class RegimeFinding:
     kind: str
     outcome: str
     grounds: list[Ground] = field(default_factory=list)
-    alternatives: list[str] = field(default_factory=list)
+    #: where this regime does not reach the conduct, which others could (messages)
+    routes: list[Msg] = field(default_factory=list)
 
     @property
     def best(self) -> Ground | None:
-        return max(self.grounds, key=lambda g: (_RANK[g.outcome], -len(g.missing)),
+        return max(self.grounds, key=lambda g: (_RANK[g.outcome], -len(g.needs)),
                    default=None)
 
     @property
-    def missing(self) -> tuple[str, ...]:
+    def needs(self) -> tuple[Msg, ...]:
         """What the best ground still needs (nothing when the criteria are met)."""
         best = self.best
-        return best.missing if best is not None and self.outcome != "not_met" else ()
+        return best.needs if best is not None and self.outcome != "not_met" else ()
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        return tuple(str(m) for m in self.needs)
+
+    @property
+    def alternatives(self) -> list[str]:
+        return [str(m) for m in self.routes]
+
+    def measure_msgs(self) -> list[Msg]:
+        """The measures to recommend, as messages: only where the criteria are met, and
+        only those the regime applies to this kind of target."""
+        if self.outcome != "met":
+            return []
+        return [Msg.of(f"measure.{slug(m)}") for m in self.regime.measures(self.kind)]
 
     @property
     def measures(self) -> list[str]:
-        """The measures to recommend: only where the criteria are met, and only those the
-        regime applies to this kind of target."""
-        return self.regime.measures(self.kind) if self.outcome == "met" else []
+        return [str(m) for m in self.measure_msgs()]
 
     @property
     def summary(self) -> str:
@@ -156,126 +181,124 @@ class RegimeFinding:
         return f"{self.regime.short}: {label}"
 
 
+def slug(text: str) -> str:
+    """The catalogue key of a measure (its English words, lower case, ``_`` between)."""
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def _m(key: str, **values: object) -> Msg:
+    return Msg.of(f"em.{key}", **values)
+
+
 def _condition(cell: Cell, regime: Regime, facts: Facts, target: str, mode: str,
-               incident: Incident, principal: str | None) -> tuple[str, str]:
+               incident: Incident, principal: str | None) -> tuple[str, Msg]:
     """(``holds`` / ``open`` / ``fails``, what it says) for a conditional cell."""
     key = cell.condition
     if key in ("official", "official_or_agent", "official_or_associate"):
         official = facts.official(target)
         if official or (key == "official_or_agent" and mode == "agent_of"):
-            return HOLDS, "the target is (or acts for) a government official"
+            return HOLDS, _m("official_holds")
         if official is False and key == "official":
-            return FAILS, "the target is recorded as not being a government official"
-        wanted = {"official": "be a current or former foreign government official",
-                  "official_or_agent": "be a current or former government official, or act "
-                                       "for or on behalf of one",
-                  "official_or_associate": "be a foreign public official, or an associate "
-                                           "of one"}[key]
-        return OPEN, (f"the target must {wanted}; the case records no public post for them "
-                      "(add the post, or official: true)")
+            return FAILS, _m("official_fails")
+        return OPEN, _m("official_open", wanted=_m(f"want_{key}"))
     if key == "family_of_official":
         if principal is None:
-            return OPEN, "name the official whose immediate family member the target is " \
-                         "(principal)"
+            return OPEN, _m("family_name_principal")
         official = facts.official(principal)
         if official:
-            return HOLDS, "the principal is a government official"
+            return HOLDS, _m("family_holds")
         if official is False:
-            return FAILS, "the principal is recorded as not being a government official"
-        return OPEN, "the principal must be a foreign government official; the case " \
-                     "records no public post for them"
+            return FAILS, _m("family_fails")
+        return OPEN, _m("family_open")
     if key == "defender_victims":
         statuses = {s for v in incident.victims
                     if isinstance(p := facts.case.index.get(v), Person) for s in p.statuses}
         if statuses & DEFENDERS:
-            return HOLDS, "a victim sought to expose officials' illegal acts or to defend " \
-                          "human rights"
+            return HOLDS, _m("defender_holds")
         if not incident.victims:
-            return OPEN, "the victims must be people who expose illegal acts of officials " \
-                         "or defend human rights; the case records no victim of the incident"
-        return OPEN, "the victims must be people who expose illegal acts of officials or " \
-                     "defend human rights; none is recorded as such (journalist, human rights " \
-                     "defender, activist, lawyer or whistle-blower)"
+            return OPEN, _m("defender_no_victim")
+        return OPEN, _m("defender_open")
     if key == "pattern":
         if incident.pattern and any(e in facts.shown for e in incident.pattern_evidence):
-            return HOLDS, f"the analyst assesses the violations as {incident.pattern}"
+            return HOLDS, _m("pattern_holds", pattern=_m(f"pattern_{incident.pattern}"))
         if incident.pattern:
-            return OPEN, "the evidence that the violations are widespread or systematic is " \
-                         "withheld from this version"
-        return OPEN, "the case does not assess the violations as widespread, systematic or " \
-                     "otherwise of serious concern (pattern, with pattern_evidence)"
+            return OPEN, _m("pattern_withheld")
+        return OPEN, _m("pattern_open")
     assert key == "principal_listed"
     where = regime.jurisdiction.upper()
     if principal is None:
-        return OPEN, f"name the principal, who must already be designated by {where}"
+        return OPEN, _m("principal_name", where=where)
     listed = facts.listed(principal, regime.jurisdiction)
     if listed:
-        return HOLDS, f"the principal is designated by {where} (screening)"
+        return HOLDS, _m("principal_holds", where=where)
     if listed is False:
-        return FAILS, f"screening found no designation of the principal by {where}"
-    return OPEN, f"the principal must already be designated by {where}; screen them " \
-                 "(dossier screen)"
+        return FAILS, _m("principal_fails", where=where)
+    return OPEN, _m("principal_open", where=where)
 
 
-def evidence_gaps(facts: Facts, att: AttributionView) -> list[str]:
+def evidence_gaps(facts: Facts, att: AttributionView) -> list[Msg]:
     """Further work before an attribution can carry "criteria met"."""
     gaps = []
     if att.status != "reviewed":
-        gaps.append("review of the attribution (it is a draft)")
+        gaps.append(_m("gap_review"))
     minimum = facts.minimum_grade
     if GRADES.index(att.grade.level) < GRADES.index(minimum):
-        what = "a second independent source" if att.grade.single_source and \
-            att.grade.level != "insufficient" else "stronger evidence"
-        gaps.append(f"{what} (the evidence is graded {att.grade.level}; this case asks "
-                    f"for at least {minimum})")
+        what = "gap_second_source" if att.grade.single_source and \
+            att.grade.level != "insufficient" else "gap_stronger"
+        gaps.append(_m("gap_grade", what=_m(what), grade=_m(f"grade_{att.grade.level}"),
+                       minimum=_m(f"grade_{minimum}")))
     return gaps
 
 
 def _ground(regime: Regime, facts: Facts, target: str, att: AttributionView,
             incident: Incident, violation: str) -> Ground:
-    v_label = vocab.label("violation_types", violation)
-    m_label = vocab.label("modes_of_responsibility", att.mode)
+    v_label = Msg.of(f"vocab.violation_types.{violation}")
+    m_label = Msg.of(f"vocab.modes_of_responsibility.{att.mode}")
+    name = regime.short
     v_cell, m_cell = regime.covers(violation), regime.accepts(att.mode)
     base = (att.id, att.incident, violation, att.mode)
     if v_cell is None:
-        return Ground(*base, "not_met", f"{regime.short} does not reach '{v_label}'")
+        return Ground(*base, "not_met", Joined((_m("not_reached", regime=name,
+                                                   violation=v_label),)))
     if m_cell is None:
-        return Ground(*base, "not_met", f"{regime.short} does not list the mode '{m_label}'")
+        return Ground(*base, "not_met", Joined((_m("mode_not_listed", regime=name,
+                                                   mode=m_label),)))
     record = facts.case.index.get(att.id)
     principal = record.principal if isinstance(record, Attribution) else None
     v_crit, m_crit = regime.criteria[v_cell.cite], regime.criteria[m_cell.cite]
     provisions = tuple(dict.fromkeys([v_crit.provision, m_crit.provision]))
-    notes = [f"'{v_label}' ({v_crit.provision}) as '{m_label}' ({m_crit.provision})"]
+    notes: list[Msg] = [_m("cell", violation=v_label, v_provision=v_crit.provision,
+                           mode=m_label, m_provision=m_crit.provision)]
     outcome, missing = "met", []
-    for cell in (v_cell, m_cell):
+    for group, cell_key, cell in (("violations", violation, v_cell),
+                                  ("modes", att.mode, m_cell)):
         if cell.note:
-            notes.append(cell.note)
+            notes.append(Msg.of(f"regime.{regime.key}.{group}.{cell_key}"))
         if cell.level == "interpretation":
             outcome = _worse(outcome, "interpretation")
-            notes.append(f"{'the violation' if cell is v_cell else 'the mode'} is covered "
-                         "only by interpretation")
+            notes.append(_m("violation_interpretation" if group == "violations"
+                            else "mode_interpretation"))
         elif cell.level == "conditional":
-            state, text = _condition(cell, regime, facts, target, att.mode, incident,
+            state, said = _condition(cell, regime, facts, target, att.mode, incident,
                                      principal)
             if state == FAILS:
-                return Ground(*base, "not_met", "; ".join([*notes, text]), provisions)
+                return Ground(*base, "not_met", Joined((*notes, said)), provisions)
             if state == HOLDS:
-                notes.append(f"condition met: {text}")
+                notes.append(_m("condition_met", text=said))
             elif cell.condition == "pattern":
                 outcome = _worse(outcome, "interpretation")
-                notes.append(text)
+                notes.append(said)
             else:
                 outcome = _worse(outcome, "conditional")
-                missing.append(text)
+                missing.append(said)
     unread = [c.provision for c in (v_crit, m_crit) if not c.verified]
     if unread:
         outcome = _worse(outcome, "interpretation")
-        notes.append(f"the text of {' and '.join(dict.fromkeys(unread))} was not read for "
-                     "this tool: argue it, do not assume it")
+        notes.append(_m("unread", provisions=", ".join(dict.fromkeys(unread))))
     missing += evidence_gaps(facts, att) + facts.identification_gaps(target)
     if outcome == "met" and missing:
         outcome = "conditional"
-    return Ground(*base, outcome, "; ".join(notes), provisions, tuple(missing))
+    return Ground(*base, outcome, Joined(tuple(notes)), provisions, tuple(missing))
 
 
 def assess(facts: Facts, target: str, kind: str, attributions: Iterable[AttributionView]
@@ -289,22 +312,25 @@ def assess(facts: Facts, target: str, kind: str, attributions: Iterable[Attribut
     findings = []
     for regime in regimes().values():
         if regime.who(kind) is None:
-            findings.append(RegimeFinding(regime, kind, "not_applicable", alternatives=[
-                f"{regime.short} designates only {regime.designates}"]))
+            who = Joined(tuple(Msg.of(f"regime.{regime.key}.targets.{k}")
+                               for k in regime.targets), ", ")
+            findings.append(RegimeFinding(regime, kind, "not_applicable", routes=[
+                _m("designates_only", regime=regime.short, who=who)]))
             continue
         grounds = [_ground(regime, facts, target, att, incident, violation)
                    for att, incident in claims for violation in incident.violations]
         best = max((g.outcome for g in grounds), key=_RANK.__getitem__, default="not_met")
         finding = RegimeFinding(regime, kind, best, grounds)
         if best == "not_met":
-            finding.alternatives = _alternatives(kind, claims, regime)
+            finding.routes = _alternatives(kind, claims, regime)
         findings.append(finding)
     return findings
 
 
 def _alternatives(kind: str, claims: list[tuple[AttributionView, Incident]],
-                  missing: Regime) -> list[str]:
-    """Where a regime does not reach the conduct, which other regimes' words could."""
+                  missing: Regime) -> list[Msg]:
+    """Where a regime does not reach the conduct, which other regimes' words could (one
+    line per regime, naming the violations by their labels)."""
     out = []
     for regime in regimes().values():
         if regime.key == missing.key or regime.who(kind) is None:
@@ -315,11 +341,11 @@ def _alternatives(kind: str, claims: list[tuple[AttributionView, Incident]],
             if mode is None or not hits:
                 continue
             cells = [mode, *[c for v in hits if (c := regime.covers(v))]]
-            how = "directly" if all(c.level == "yes" for c in cells) else \
-                "subject to conditions" if all(c.level != "interpretation" for c in cells) \
-                else "by interpretation"
-            mode_label = vocab.label("modes_of_responsibility", att.mode)
-            out.append(f"{regime.short} could apply {how} "
-                       f"({', '.join(hits)} as '{mode_label}')")
+            how = "how_directly" if all(c.level == "yes" for c in cells) else \
+                "how_conditions" if all(c.level != "interpretation" for c in cells) \
+                else "how_interpretation"
+            labels = Joined(tuple(Msg.of(f"vocab.violation_types.{v}") for v in hits), ", ")
+            out.append(_m("could_apply", regime=regime.short, how=_m(how), violations=labels,
+                          mode=Msg.of(f"vocab.modes_of_responsibility.{att.mode}")))
             break
     return out

@@ -27,7 +27,7 @@ from normality import slugify
 
 from entities.case.case import Case
 from entities.case.levels import AUDIENCES, visible_ids
-from entities.case.model import Actor, Position, Record, Tenure
+from entities.case.model import Actor, Position, Record, Relation, Tenure
 from entities.db.evidence_files import Registered
 from entities.db.judgements import canonical_entities, merged_referents
 from entities.exc import Problem
@@ -192,6 +192,16 @@ class CaseView:
             visible_org = org if isinstance(org, Actor) and org.id in self.shown else None
             out.append(Post(tenure, position, visible_org))
         return out
+
+    def relations(self, actor_id: str) -> list[Relation]:
+        """The ownership, directorship and employment relations of ``actor_id`` (at either
+        end) that this audience may see, in the case's order."""
+        return [r for r in self.case.relations if r.id in self.shown
+                and actor_id in (r.subject, r.organisation)]
+
+    def subsidiaries(self, org_id: str) -> list[Actor]:
+        """The organisations this audience may see whose parent is ``org_id``."""
+        return [o for o in self.case.organisations if o.parent == org_id and o.id in self.shown]
 
     # -- FollowTheMoney ------------------------------------------------------------------
     def raw_id(self, local_id: str) -> str:

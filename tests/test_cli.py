@@ -19,8 +19,8 @@ def test_validate_valid_case(runner: CliRunner, fictional: Path) -> None:
     result = runner.invoke(cli, ["validate", str(fictional)])
     assert result.exit_code == 0
     assert result.output.strip().endswith("valid (3 people, 2 organisations, 1 positions, "
-                                          "1 tenures, 3 sources, 3 evidence, 1 incidents, "
-                                          "2 attributions)")
+                                          "1 tenures, 0 relations, 3 sources, 3 evidence, "
+                                          "1 incidents, 2 attributions)")
     assert not (fictional / ".dossier").exists()
 
 

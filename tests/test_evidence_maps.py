@@ -102,7 +102,7 @@ def test_regime_outcomes(rules: Path) -> None:
     assert [g.reason for g in bank["uk_ghr"].grounds] == [
         "UK GHR does not reach 'Unlawful surveillance'"]
     assert bank["uk_ghr"].alternatives[0] == (
-        "US GloMag could apply by interpretation (unlawful_surveillance as 'Aiding, "
+        "US GloMag could apply by interpretation (Unlawful surveillance as 'Aiding, "
         "abetting or materially assisting')")
     assert bank["us_glomag"].outcome == "interpretation"
 

@@ -21,7 +21,8 @@ def test_example_and_fixture_are_valid(example: Path, fictional: Path) -> None:
     assert load_case(example).count()["attributions"] == 6
     case = load_case(fictional)
     assert case.count() == {"people": 3, "organisations": 2, "positions": 1, "tenures": 1,
-                            "sources": 3, "evidence": 3, "incidents": 1, "attributions": 2}
+                            "relations": 0, "sources": 3, "evidence": 3, "incidents": 1,
+                            "attributions": 2}
 
 
 def test_five_different_mistakes_are_all_reported(tmp_path: Path) -> None:

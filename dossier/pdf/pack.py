@@ -21,12 +21,13 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 from dossier.pdf import sections as s
 from dossier.pdf.blocks import Context, heading, para, table
 from dossier.pdf.document import render, table_of_contents
-from dossier.pdf.text import x
+from dossier.pdf.text import say, x
 from dossier.pdf.wording import human_date, join
 from dossier.pdf.writer import doc_info
 from entities.case import vocab
 from entities.case.model import Incident
 from entities.files import atomic_file
+from entities.i18n import text
 from evidence_maps.submissions import Pack
 from evidence_maps.view import CaseView
 
@@ -45,9 +46,9 @@ def cover(ctx: Context, pack: Pack) -> list[Flowable]:
     regime = pack.finding.regime
     return [
         Spacer(1, 24 * mm),
-        para(x(ctx.t("pack_title", regime=regime.name)), "subtitle"),
+        para(x(ctx.t("pack_title", regime=regime.say("name", ctx.lang))), "subtitle"),
         para(x(ctx.target.name), "title"),
-        para(f"<b>{x(ctx.t('pack_to'))}:</b> {x(pack.rule.address)}"),
+        para(f"<b>{x(ctx.t('pack_to'))}:</b> {x(_sub(ctx, pack, 'address'))}"),
         para(f"<b>{x(ctx.t('pack_from'))}:</b> {x(org.name)}"),
         para(f"<b>{x(ctx.t('date'))}:</b> {x(human_date(ctx.case.meta.date, ctx.lang))}"),
         para(f"<b>{x(ctx.t('pack_outcome'))}:</b> "
@@ -66,18 +67,20 @@ def letter(ctx: Context, pack: Pack) -> list[Flowable]:
     name, lang = ctx.target.name, ctx.lang
     provisions = join(_provisions(pack), lang)
     out: list[Flowable] = [ctx.section("s_letter"),
-                           para(x(ctx.t("letter_to", address=pack.rule.address))),
+                           para(x(ctx.t("letter_to", address=_sub(ctx, pack, "address")))),
                            para(x(ctx.t("letter_request", org=org.name,
-                                         request=pack.rule.request, name=name)))]
+                                         request=_sub(ctx, pack, "request"), name=name)))]
     if pack.finding.outcome == "met":
         out.append(para(x(ctx.t("letter_met", name=name, provisions=provisions,
-                                 measures=join(pack.finding.measures, lang)))))
+                                 measures=join([say(m, lang) for m in
+                                                pack.finding.measure_msgs()], lang)))))
     elif pack.finding.outcome == "interpretation":
-        reasons = [g.reason for g in pack.finding.grounds if g.outcome == "interpretation"]
+        reasons = [say(g.why, lang) for g in pack.finding.grounds
+                   if g.outcome == "interpretation"]
         out.append(para(x(ctx.t("letter_interpretation", name=name, provisions=provisions,
                                 reasons="; ".join(dict.fromkeys(reasons))))))
     else:
-        missing = "; ".join(pack.finding.missing)
+        missing = "; ".join(dict.fromkeys(say(m, lang) for m in pack.finding.needs))
         out.append(para(x(ctx.t("letter_conditional", name=name, provisions=provisions,
                                  missing=missing))))
     out.append(para(x(ctx.t("letter_body", name=name))))
@@ -95,10 +98,12 @@ def basis(ctx: Context, pack: Pack) -> list[Flowable]:
     out: list[Flowable] = [ctx.section("s_basis"),
                            table(["", ""], [[x(ctx.t("instrument")), x(regime.instrument)],
                                             [x(ctx.t("decision_maker")),
-                                             x(regime.decision_maker)]], [1, 3]),
+                                             x(regime.say("decision_maker", ctx.lang))]],
+                                 [1, 3]),
                            heading(ctx.t("criteria_relied"), 2)]
-    rows = [[x(c.provision), x(c.text), x(ctx.t("answer_yes" if c.verified else "answer_no"))]
-            for c in regime.criteria.values() if c.provision in provisions]
+    rows = [[x(c.provision), x(regime.say(f"criterion.{key}", ctx.lang)),
+             x(ctx.t("answer_yes" if c.verified else "answer_no"))]
+            for key, c in regime.criteria.items() if c.provision in provisions]
     out.append(table([ctx.t("provision"), ctx.t("criterion"), ctx.t("text_read")], rows,
                      [2.2, 8, 1.6]))
     if not regime.verified:
@@ -110,7 +115,8 @@ def standard(ctx: Context, pack: Pack) -> list[Flowable]:
     std = pack.finding.regime.standard
     key = "standard_verified" if std.verified else "standard_unread"
     return [ctx.section("s_standard"),
-            para(x(ctx.t(key, provision=std.provision, words=std.words)))]
+            para(x(ctx.t(key, provision=std.provision,
+                         words=pack.finding.regime.say("standard", ctx.lang))))]
 
 
 def submitter(ctx: Context) -> list[Flowable]:
@@ -133,12 +139,13 @@ def argument(ctx: Context, pack: Pack) -> list[Flowable]:
     """The regime's own considerations: every field it asks for (the analyst's text, or
     a plain note that it is missing), then what the case itself can say."""
     out: list[Flowable] = [ctx.section("s_argument")]
-    for key, spec in pack.rule.fields.items():
-        out.append(heading(spec.title, 2))
+    for key in pack.rule.fields:
+        out.append(heading(_sub(ctx, pack, f"field.{key}.title"), 2))
         if key in pack.arguments:
             out += [para(x(p)) for p in pack.arguments[key].split("\n\n")]
         else:
-            out.append(para(x(ctx.t("field_missing", guidance=spec.guidance,
+            out.append(para(x(ctx.t("field_missing",
+                                    guidance=_sub(ctx, pack, f"field.{key}.guidance"),
                                      target=ctx.target.id, regime=pack.regime, field=key)),
                             "gap"))
     if pack.rule.victims:
@@ -170,7 +177,7 @@ def argument(ctx: Context, pack: Pack) -> list[Flowable]:
                           ctx.t("disclosable")], rows, [2.6, 6, 2, 1.6]))
     if pack.rule.notes:
         out.append(heading(ctx.t("procedure_notes"), 2))
-        out += [para(x(note)) for note in pack.rule.notes]
+        out += [para(x(_sub(ctx, pack, f"note.{i}"))) for i in range(len(pack.rule.notes))]
     return out
 
 
@@ -180,8 +187,13 @@ def guidance(ctx: Context, pack: Pack) -> list[Flowable]:
     if g.url:
         out.append(para(x(g.url), "small"))
     key = "guidance_read" if g.read else "guidance_not_read"
-    out.append(para(x(ctx.t(key, what=g.what))))
+    out.append(para(x(ctx.t(key, what=_sub(ctx, pack, "guidance")))))
     return out
+
+
+def _sub(ctx: Context, pack: Pack, field: str) -> str:
+    """A text of the pack's submission rule in the dossier's language."""
+    return text(f"submission.{pack.regime}.{field}", ctx.lang)
 
 
 def _title(ctx: Context, incident_id: str) -> str:

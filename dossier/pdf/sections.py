@@ -12,17 +12,22 @@ from dossier.pdf.blocks import Context, heading, para, table
 from dossier.pdf.designations import designation_section
 from dossier.pdf.document import WIDTH, table_of_contents
 from dossier.pdf.picture import picture
-from dossier.pdf.text import script_of, x
+from dossier.pdf.text import say, script_of, tn, x
+from dossier.pdf.wording import country_name, human_date, language_name, period
 from entities.case import vocab
 from entities.case.model import (
     Actor,
     Attribution,
     Evidence,
+    Identifier,
     Incident,
     OrganisationRecord,
     Person,
+    Position,
+    Relation,
     Source,
 )
+from evidence_maps.identification import checklist
 
 MAX_IMAGE_HEIGHT = 600.0
 
@@ -54,35 +59,123 @@ def summary(ctx: Context) -> list[Flowable]:
 
 
 def identification(ctx: Context) -> list[Flowable]:
+    """Everything the case knows that a listing carries: every name by script and
+    language, and for a person gender, birth, death, nationality, citizenship; for an
+    organisation its country, website, parent and subsidiaries; for both the identifiers
+    with issuer and dates, addresses, posts with dates, ownership, directorships and
+    employment; then the identification checklist."""
     actor = ctx.case.index[ctx.target.id]
     assert isinstance(actor, Actor)
+    lang = ctx.lang
     out: list[Flowable] = [ctx.section("s_identification")]
-    rows = [[x(n.name), x(script_of(n.name)), x(n.lang or "—"), x(n.type)] for n in actor.names]
+    rows = [[x(n.name), x(script_of(n.name, lang)), x(language_name(n.lang, lang) or "—"),
+             x(ctx.t(f"name_type_{n.type}"))] for n in actor.names]
     out.append(table([ctx.t("name"), ctx.t("script"), ctx.t("language"), ctx.t("kind")],
-                     rows, [5, 2.5, 1.5, 2]))
-    facts: list[tuple[str, str]] = []
+                     rows, [5, 2.5, 2, 2]))
+    facts: list[tuple[str, list[str]]] = []
     if isinstance(actor, Person):
-        born = ", ".join(v for v in (actor.birth_date, actor.birth_place) if v)
-        facts += [(ctx.t("birth"), born), (ctx.t("nationality"),
-                                           ", ".join(c.upper() for c in actor.nationality))]
+        born = [v for v in (human_date(actor.birth_date, lang), actor.birth_place) if v]
+        facts += [(ctx.t("gender"), [ctx.t(f"gender_{actor.gender}")] if actor.gender else []),
+                  (ctx.t("birth"), [", ".join(born)] if born else []),
+                  (ctx.t("died"), [human_date(actor.death_date, lang)]
+                   if actor.death_date else []),
+                  (ctx.t("nationality"), [country_name(c, lang) for c in actor.nationality]),
+                  (ctx.t("citizenship"), [country_name(c, lang) for c in actor.citizenship])]
     if isinstance(actor, OrganisationRecord):
-        facts.append((ctx.t("country"), (actor.country or "").upper()))
-    facts.append((ctx.t("identifiers"), "; ".join(
-        f"{i.type}: {i.number}" + (f" ({i.country.upper()})" if i.country else "")
-        for i in actor.identifiers)))
-    posts, orgs = [], []
-    for post in ctx.view.posts(actor.id):
-        posts.append(f"{post.title} ({post.period})")
-        if post.organisation is not None:
-            orgs.append(post.organisation.names[0].name)
-    facts += [(ctx.t("positions"), "; ".join(posts)), (ctx.t("affiliations"),
-                                                     "; ".join(dict.fromkeys(orgs)))]
+        facts += [(ctx.t("country"), [country_name(actor.country, lang)]
+                   if actor.country else []),
+                  (ctx.t("website"), [actor.website] if actor.website else [])]
+    facts.append((ctx.t("identifiers") if isinstance(actor, Person) else ctx.t("registration"),
+                  [_identifier(ctx, i) for i in actor.identifiers]))
+    facts.append((ctx.t("addresses"), list(actor.addresses)))
+    if isinstance(actor, Person):
+        posts = []
+        for post in ctx.view.posts(actor.id):
+            when = period(post.tenure.start, post.tenure.end, lang, ctx.t("since_date"),
+                          ctx.t("until_date"))
+            where = f", {post.organisation.names[0].name}" if post.organisation else ""
+            posts.append(f"{post.title}{where}" + (f" ({when})" if when else ""))
+        facts.append((ctx.t("positions"), posts))
+    else:
+        parent = ctx.case.index.get(actor.parent or "") if isinstance(
+            actor, OrganisationRecord) else None
+        facts.append((ctx.t("parent"), [parent.names[0].name] if isinstance(parent, Actor)
+                      and parent.id in ctx.view.shown else []))
+        facts.append((ctx.t("subsidiaries"),
+                      [o.names[0].name for o in ctx.view.subsidiaries(actor.id)]))
+        facts.append((ctx.t("officers"), _officers(ctx, actor.id)))
+    facts.append((ctx.t("links" if isinstance(actor, Person) else "relations"),
+                  [_relation(ctx, r, actor.id) for r in ctx.view.relations(actor.id)]))
     out.append(Spacer(1, 3 * mm))
-    out.append(table(["", ""], [[x(k), x(v or "—")] for k, v in facts], [1, 3]))
+    out.append(table([ctx.t("field"), ctx.t("details")],
+                     [[x(k), "<br/>".join(x(v) for v in values) or "—"]
+                      for k, values in facts], [1, 3]))
     photo = getattr(actor, "photo", None)
     if photo and (ctx.case.root / photo).is_file():
         out.append(picture(ctx.case.root / photo, 40 * mm, 10_000, max_scale=10_000))
+    out += identification_checklist(ctx)
     return out
+
+
+def _identifier(ctx: Context, ident: Identifier) -> str:
+    bits = [country_name(ident.country, ctx.lang)] if ident.country else []
+    if ident.authority:
+        bits.append(ctx.t("issued_by", authority=ident.authority))
+    if ident.issued:
+        bits.append(ctx.t("issued_on", date=human_date(ident.issued, ctx.lang)))
+    if ident.expires:
+        bits.append(ctx.t("expires_on", date=human_date(ident.expires, ctx.lang)))
+    label = vocab.label("identifier_types", ident.type, ctx.lang)
+    return f"{label}: {ident.number}" + (f" ({', '.join(bits)})" if bits else "")
+
+
+def _officers(ctx: Context, org_id: str) -> list[str]:
+    """The posts at an organisation and who holds them, as the audience may see them."""
+    out = []
+    for tenure in ctx.case.tenures:
+        position = ctx.case.index.get(tenure.position)
+        holder = ctx.case.index.get(tenure.person)
+        if not (isinstance(position, Position) and position.organisation == org_id
+                and isinstance(holder, Actor) and tenure.id in ctx.view.shown):
+            continue
+        when = period(tenure.start, tenure.end, ctx.lang, ctx.t("since_date"),
+                      ctx.t("until_date"))
+        out.append(f"{position.title[0].name}: {holder.names[0].name}"
+                   + (f" ({when})" if when else ""))
+    return out
+
+
+def _relation(ctx: Context, relation: Relation, actor_id: str) -> str:
+    outward = relation.subject == actor_id
+    other = ctx.case.index[relation.organisation if outward else relation.subject]
+    name = other.names[0].name if isinstance(other, Actor) else other.id
+    text = ctx.t(f"rel_{relation.type}_{'out' if outward else 'in'}", org=name, who=name)
+    extra = [v for v in (relation.share, relation.role) if v]
+    when = period(relation.start, relation.end, ctx.lang, ctx.t("since_date"),
+                  ctx.t("until_date"))
+    if when:
+        extra.append(when)
+    return text + (f" ({', '.join(extra)})" if extra else "")
+
+
+def identification_checklist(ctx: Context) -> list[Flowable]:
+    """Which fields listings carry the case gives for the target, and who lists them."""
+    items = checklist(ctx.view, ctx.target.id)
+
+    def carried(value: int | bool | None) -> str:
+        if value is None:
+            return ctx.t("not_known")
+        return ctx.t("reported") if value is True else f"{value}%"
+
+    rows = [[x(ctx.t(f"chk_{item.key}")),
+             x(ctx.t("present" if item.present else "absent")),
+             *[x(carried(v)) for _, v in item.carried]] for item in items]
+    missing = sum(1 for item in items if not item.present)
+    return [heading(ctx.t("checklist"), 2), para(x(ctx.t("checklist_intro")), "small"),
+            table([ctx.t("field"), ctx.t("in_case"), "OFAC", "UK", "EU"], rows,
+                  [5, 2, 1.5, 1.5, 1.5]),
+            para(x(tn("checklist_missing", missing, ctx.lang) if missing
+                   else ctx.t("checklist_complete")))]
 
 
 def incidents(ctx: Context) -> list[Flowable]:
@@ -90,13 +183,15 @@ def incidents(ctx: Context) -> list[Flowable]:
     for incident_id in dict.fromkeys(a.incident for a in ctx.target.attributions):
         incident = ctx.case.index[incident_id]
         assert isinstance(incident, Incident)
-        when = incident.date or ctx.t("undated")
+        when = human_date(incident.date, ctx.lang) or ctx.t("undated")
         if incident.end_date:
-            when += f" – {incident.end_date}"
-        out.append(heading(f"{incident.id}: {incident.title}", 2))
-        place = ", ".join(v for v in (incident.place, (incident.country or "").upper()) if v)
+            when += f" – {human_date(incident.end_date, ctx.lang)}"
+        out.append(heading(incident.title, 2))
+        country = country_name(incident.country, ctx.lang) if incident.country else ""
+        place = ", ".join(v for v in (incident.place, country) if v)
         out.append(para(f"<b>{x(ctx.t('date'))}:</b> {x(when)}; <b>{x(ctx.t('place'))}:</b> "
-                        f"{x(place or '—')}"))
+                        f"{x(place or '—')}; <font size=7>{x(ctx.t('id'))}: "
+                        f"{x(incident.id)}</font>"))
         out.append(para(x(incident.description)))
         labels = [vocab.label("violation_types", v, ctx.lang) for v in incident.violations]
         out.append(para(f"<b>{x(ctx.t('violations'))}:</b> {x('; '.join(labels))}"))
@@ -125,13 +220,13 @@ def role(ctx: Context) -> list[Flowable]:
         if att.status != "reviewed":
             label = f"<b>[{x(ctx.t('draft_watermark'))}]</b> " + label
         out.append(para(label, "h2"))
-        if att.inferred:
-            out.append(para(f"<i>{x(att.explanation)}</i>"))
+        if att.why is not None:
+            out.append(para(f"<i>{x(say(att.why, ctx.lang))}</i>"))
         cited = [*att.evidence, *(ctx.withheld(key) for key in att.withheld)]
         out.append(para(f"<b>{x(ctx.t('evidence'))}:</b> {x(', '.join(cited))} "
                         f"({x(att.id)})"))
-        out.append(para(f"<b>{x(ctx.t('grade'))}:</b> {x(att.grade.level)} — "
-                        f"{x('; '.join(att.grade.reasons))}", "small"))
+        reasons = "; ".join(say(m, ctx.lang) for m in att.grade.why)
+        out.append(para(f"<b>{x(ctx.t('grade'))}:</b> {x(reasons)}", "small"))
     return out
 
 
@@ -184,7 +279,9 @@ def evidence_register(ctx: Context) -> list[Flowable]:
 def legal(ctx: Context) -> list[Flowable]:
     """Per regime: the outcome, the grounds with the provisions relied on, what is still
     missing (or which other regime could apply); then each regime's standard of proof,
-    decision-maker and where to submit, and whether its text was read for this tool."""
+    decision-maker and where to submit, and whether its text was read for this tool.
+    A reason shared by several incidents is printed once, with their titles."""
+    lang = ctx.lang
     out: list[Flowable] = [ctx.section("s_legal")]
     rows = []
     for finding in ctx.target.findings:
@@ -192,11 +289,13 @@ def legal(ctx: Context) -> list[Flowable]:
                  or g.outcome == finding.outcome]
         by_reason: dict[str, list[str]] = {}
         for ground in shown:
-            by_reason.setdefault(ground.reason, []).append(ground.incident)
-        grounds = "<br/>".join(x(f"{reason} ({', '.join(dict.fromkeys(incidents))})")
-                               for reason, incidents in by_reason.items())
-        further = [*finding.missing, *finding.alternatives]
-        rows.append([x(finding.regime.name), x(ctx.t(f"outcome_{finding.outcome}")),
+            by_reason.setdefault(say(ground.why, lang), []).append(
+                _incident_title(ctx, ground.incident))
+        grounds = "<br/>".join(x(f"{reason} ({'; '.join(dict.fromkeys(titles))})")
+                               for reason, titles in by_reason.items())
+        further = list(dict.fromkeys(say(m, lang) for m in [*finding.needs, *finding.routes]))
+        rows.append([x(finding.regime.say("name", lang)),
+                     x(ctx.t(f"outcome_{finding.outcome}")),
                      grounds or "—", "<br/>".join(x(a) for a in further) or "—"])
     out.append(table([ctx.t("regime"), ctx.t("outcome"), ctx.t("grounds"),
                       f"{ctx.t('missing')} / {ctx.t('alternatives')}"], rows,
@@ -206,19 +305,25 @@ def legal(ctx: Context) -> list[Flowable]:
         if finding.outcome == "not_applicable":
             continue
         regime = finding.regime
-        text = ctx.t("standard_line", words=regime.standard.words,
-                     provision=regime.standard.provision, decider=regime.decision_maker,
-                     where=regime.submit_to)
+        words = ctx.t("standard_line", words=regime.say("standard", lang),
+                      provision=regime.standard.provision,
+                      decider=regime.say("decision_maker", lang),
+                      where=regime.say("submit_to", lang))
         if not regime.standard.verified:
-            text += " " + ctx.t("standard_unverified")
+            words += " " + ctx.t("standard_unverified")
         if not regime.verified:
-            text += " " + ctx.t("unverified")
+            words += " " + ctx.t("unverified")
         if regime.unpublished:
-            text += " " + ctx.t("unpublished", text=regime.unpublished)
-        rows.append([x(f"{regime.short}: {regime.instrument}"), x(text)])
+            words += " " + ctx.t("unpublished", text=regime.say("unpublished", lang))
+        rows.append([x(f"{regime.short}: {regime.instrument}"), x(words)])
     if rows:
         out.append(table([ctx.t("regime"), ctx.t("standard")], rows, [5.0, 7.5]))
     return out
+
+
+def _incident_title(ctx: Context, incident_id: str) -> str:
+    incident = ctx.case.index.get(incident_id)
+    return incident.title if isinstance(incident, Incident) else incident_id
 
 
 def contrary(ctx: Context) -> list[Flowable]:

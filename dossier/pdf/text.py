@@ -1,42 +1,44 @@
-"""Fixed text in English or Russian, and small text helpers."""
+"""The PDFs' fixed text through the message catalogue (``pdf.<key>`` of
+:mod:`entities.i18n`, English in ``strings.yml``), and small text helpers."""
 
 from __future__ import annotations
 
 import unicodedata
-from functools import cache
-from importlib import resources
 from xml.sax.saxutils import escape
 
-import yaml
+from entities.i18n import plural, render, text
 
 KAZAKH = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
 
-@cache
-def _strings() -> dict[str, dict[str, str]]:
-    text = resources.files("dossier.pdf").joinpath("strings.yml").read_text("utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
-    return data
-
-
 def t(key: str, lang: str, **values: object) -> str:
-    """The fixed text ``key`` in ``lang`` (en or ru)."""
-    entry = _strings()[key]
-    return entry.get(lang, entry["en"]).format(**values)
+    """The fixed text ``key`` in ``lang`` (values may be catalogue messages)."""
+    return text(f"pdf.{key}", lang, **values)
 
 
-def x(text: object) -> str:
+def tn(key: str, n: int, lang: str, **values: object) -> str:
+    """The plural text ``key`` for ``n`` in ``lang``."""
+    return plural(f"pdf.{key}", n, lang, **values)
+
+
+def say(value: object, lang: str) -> str:
+    """A catalogue message (or plain text) in ``lang``."""
+    return render(value, lang)
+
+
+def x(value: object) -> str:
     """Text escaped for a reportlab Paragraph."""
-    return escape(str(text))
+    return escape(str(value))
 
 
-def script_of(name: str) -> str:
-    """The writing system of a name: Latin, Cyrillic, Cyrillic (Kazakh), or another."""
+def script_of(name: str, lang: str = "en") -> str:
+    """The writing system of a name: Latin, Cyrillic, Cyrillic (Kazakh), or another (by
+    its Unicode name)."""
     if any(ch in KAZAKH for ch in name):
-        return "Cyrillic (Kazakh)"
+        return t("script_kazakh", lang)
     scripts = {unicodedata.name(ch, "").split(" ")[0] for ch in name if ch.isalpha()}
     if "CYRILLIC" in scripts:
-        return "Cyrillic"
+        return t("script_cyrillic", lang)
     if scripts <= {"LATIN"}:
-        return "Latin"
+        return t("script_latin", lang)
     return ", ".join(sorted(s.title() for s in scripts))

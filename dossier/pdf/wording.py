@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
+from babel.lists import format_list
 
 #: our language codes → the Babel locale whose conventions the dossiers follow
 LOCALES = {"en": "en_GB", "ru": "ru", "kk": "kk"}
@@ -45,8 +46,35 @@ def count(n: int, lang: str, forms: dict[str, str], **values: object) -> str:
 
 
 def join(items: list[str], lang: str) -> str:
-    """``a, b and c`` / ``a, b и c``."""
-    last = {"ru": " и ", "kk": " және "}.get(lang, " and ")
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + last + items[-1]
+    """``a, b and c`` / ``a, b и c`` (CLDR list patterns)."""
+    if not items:
+        return ""
+    return format_list(items, locale=_locale(lang))
+
+
+def country_name(code: str, lang: str) -> str:
+    """A country code as the language names the country (``KZ`` → ``Kazakhstan``,
+    ``Казахстан``); an unknown code stays as written."""
+    return str(Locale.parse(_locale(lang)).territories.get(code.upper(), code.upper()))
+
+
+def language_name(code: str | None, lang: str) -> str:
+    """A language code (``rus``, ``kaz``, ``en``) by its name in ``lang``."""
+    if not code:
+        return ""
+    try:
+        language = Locale.parse(code).language
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return str(Locale.parse(_locale(lang)).languages.get(language, code))
+
+
+def period(start: str | None, end: str | None, lang: str, since: str, until: str) -> str:
+    """``13 July 2021 – 2022``; ``since`` / ``until`` (texts with ``{date}``) when one end
+    is open; ``""`` when neither is known."""
+    first, last = human_date(start, lang), human_date(end, lang)
+    if first and last:
+        return f"{first} – {last}"
+    if first:
+        return since.format(date=first)
+    return until.format(date=last) if last else ""

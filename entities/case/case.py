@@ -23,6 +23,7 @@ from entities.case.model import (
     Person,
     Position,
     Record,
+    Relation,
     Source,
     Tenure,
 )
@@ -40,6 +41,7 @@ class Case:
     organisations: list[OrganisationRecord] = field(default_factory=list)
     positions: list[Position] = field(default_factory=list)
     tenures: list[Tenure] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)

@@ -2,10 +2,10 @@
 
 A record is visible to an audience when its sensitivity (or the case default) is at or
 below the audience's level **and** every record it cannot exist without is visible too:
-a tenure needs its person and its post, an evidence item its source, an attribution its
-actor and its incident. :func:`visible_ids` applies the rule to a whole case once; every
-output asks the resulting set (through :class:`evidence_maps.view.CaseView`), never the
-sensitivity of a single record.
+a tenure needs its person and its post, a relation both its ends, an evidence item its
+source, an attribution its actor and its incident. :func:`visible_ids` applies the rule
+to a whole case once; every output asks the resulting set (through
+:class:`evidence_maps.view.CaseView`), never the sensitivity of a single record.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def visible(sensitivity: str, audience: str | None) -> bool:
 
 def visible_ids(case: Case, audience: str | None) -> frozenset[str]:
     """Ids of the records of ``case`` that ``audience`` may see (``None``: every record)."""
-    from entities.case.model import Attribution, Evidence, Tenure
+    from entities.case.model import Attribution, Evidence, Relation, Tenure
 
     own = {r.id for r in case.records() if visible(case.sensitivity(r), audience)}
     shown = set()
@@ -40,6 +40,8 @@ def visible_ids(case: Case, audience: str | None) -> frozenset[str]:
         needs: tuple[str, ...] = ()
         if isinstance(record, Tenure):
             needs = (record.person, record.position)
+        elif isinstance(record, Relation):
+            needs = (record.subject, record.organisation)
         elif isinstance(record, Evidence):
             needs = (record.source,)
         elif isinstance(record, Attribution):

@@ -146,6 +146,7 @@ class Identifier(Strict):
     country: Country | None = None
     authority: Line | None = None
     issued: PartialDate | None = None
+    expires: PartialDate | None = None
 
 
 class Contact(Strict):
@@ -231,6 +232,8 @@ class Person(Actor):
     birth_place: Line | None = None
     death_date: PartialDate | None = None
     nationality: Countries = Field(default_factory=list)
+    #: the states whose citizen the person is (listings carry it beside nationality)
+    citizenship: Countries = Field(default_factory=list)
     statuses: Annotated[list[PersonStatus], BeforeValidator(as_list)] = Field(
         default_factory=list
     )
@@ -261,6 +264,24 @@ class Tenure(Record):
     kind: ClassVar[str] = "tenure"
     person: Ref
     position: Ref
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    evidence: Annotated[Refs, Field(min_length=1)]
+
+
+class Relation(Record):
+    """Who owns, directs or works for an organisation: compiled to FtM ``Ownership``,
+    ``Directorship`` or ``Employment``, on evidence."""
+
+    kind: ClassVar[str] = "relation"
+    type: Literal["ownership", "directorship", "employment"]
+    #: the owner, director or employee (a person or an organisation)
+    subject: Ref
+    #: the organisation owned, directed or employing
+    organisation: Ref
+    role: Line | None = None
+    #: for ownership: the share held, as the source states it ("51%")
+    share: Line | None = None
     start: PartialDate | None = None
     end: PartialDate | None = None
     evidence: Annotated[Refs, Field(min_length=1)]
@@ -362,6 +383,7 @@ SECTIONS: dict[str, type[Record]] = {
     "organisations": OrganisationRecord,
     "positions": Position,
     "tenures": Tenure,
+    "relations": Relation,
     "sources": Source,
     "evidence": Evidence,
     "incidents": Incident,

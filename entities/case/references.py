@@ -14,6 +14,7 @@ from entities.case.model import (
     Person,
     Position,
     Record,
+    Relation,
     Source,
     Tenure,
 )
@@ -28,6 +29,9 @@ REFERENCES: dict[tuple[type[Record], str], tuple[str, ...]] = {
     (Tenure, "person"): ("person",),
     (Tenure, "position"): ("position",),
     (Tenure, "evidence"): ("evidence",),
+    (Relation, "subject"): ("person", "organisation"),
+    (Relation, "organisation"): ("organisation",),
+    (Relation, "evidence"): ("evidence",),
     (Source, "derived_from"): ("source",),
     (Source, "addressees"): ("person", "organisation"),
     (Evidence, "source"): ("source",),
@@ -97,6 +101,7 @@ def check_dates(case: Case) -> list[Problem]:
     problems = []
     periods: list[tuple[Record, str, str | None, str, str | None]] = []
     periods += [(t, "start", t.start, "end", t.end) for t in case.tenures if not t.invalid]
+    periods += [(r, "start", r.start, "end", r.end) for r in case.relations if not r.invalid]
     periods += [(i, "date", i.date, "end_date", i.end_date)
                 for i in case.incidents if not i.invalid]
     for record, first_name, first, last_name, last in periods:

@@ -1,7 +1,8 @@
 """Controlled vocabularies (violation types, modes of responsibility, …).
 
 The terms live in ``vocabulary.yml`` beside this module, so they can be read and
-extended without touching code.
+extended without touching code; their labels in other languages are in the message
+catalogue (:mod:`entities.i18n`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from importlib import resources
 from typing import Any
 
 import yaml
+
+from entities.i18n import text
 
 VOCABULARIES = (
     "violation_types",
@@ -32,14 +35,15 @@ VOCABULARIES = (
 class Term:
     """One term of a vocabulary with its labels and extra attributes."""
 
+    vocab: str
     key: str
     en: str
-    ru: str
     extra: tuple[tuple[str, str], ...] = ()
 
     def label(self, lang: str = "en") -> str:
-        """The human label in ``lang`` (``en`` or ``ru``)."""
-        return self.ru if lang == "ru" else self.en
+        """The human label in ``lang``: the English of ``vocabulary.yml``, or its
+        translation in the message catalogue (``vocab.<vocabulary>.<key>``)."""
+        return self.en if lang == "en" else text(f"vocab.{self.vocab}.{self.key}", lang)
 
     def get(self, name: str) -> str | None:
         """An extra attribute (``basis``, ``schema``, ``topic``, ``prop``)."""
@@ -55,9 +59,9 @@ def _load() -> dict[str, dict[str, Term]]:
         out[vocab] = {}
         for key, attrs in terms.items():
             extra = tuple(
-                sorted((k, str(v)) for k, v in attrs.items() if k not in ("en", "ru"))
+                sorted((k, str(v)) for k, v in attrs.items() if k != "en")
             )
-            out[vocab][str(key)] = Term(str(key), attrs["en"], attrs["ru"], extra)
+            out[vocab][str(key)] = Term(vocab, str(key), attrs["en"], extra)
     return out
 
 

@@ -9,6 +9,8 @@ person            Person
 organisation      PublicBody / Company (banks: topic ``fin.bank``) / Organization
 position          Position (organization → the organisation)
 tenure            Occupancy (holder → Person, post → Position)
+relation          Ownership (owner → asset), Directorship (director → organization),
+                  Employment (employee → employer)
 source            Document (with a file) or Article (published text, no file)
 evidence          Documentation (document → source, entity → what it supports)
 incident          Event
@@ -43,6 +45,7 @@ from entities.case.model import (
     Person,
     Position,
     Record,
+    Relation,
     Source,
     Tenure,
 )
@@ -57,6 +60,12 @@ _NAME_PROPS = {
     "weak_alias": "weakAlias",
     "previous": "previousName",
 }
+
+
+#: relation type → (stock FtM schema, subject property, organisation property)
+RELATIONS = {"ownership": ("Ownership", "owner", "asset"),
+             "directorship": ("Directorship", "director", "organization"),
+             "employment": ("Employment", "employee", "employer")}
 
 
 def case_dataset(case: Case) -> Dataset:
@@ -125,6 +134,8 @@ class Compiler:
             self.put(entity, "deathDate", record.death_date, record, "death_date")
             for i, country in enumerate(record.nationality):
                 self.put(entity, "nationality", country, record, "nationality", i)
+            for i, country in enumerate(record.citizenship):
+                self.put(entity, "citizenship", country, record, "citizenship", i)
             for i, status in enumerate(record.statuses):
                 topic = vocab.term("person_statuses", status).get("topic")
                 self.put(entity, "topics", topic, record, "statuses", i)
@@ -166,6 +177,21 @@ class Compiler:
         if holder is not None and isinstance(position, Position):
             self.put(holder, "position", position.title[0].name, record, "position",
                      lang=position.title[0].lang)
+        self.cite(record, entity, record.evidence, "evidence", "evidence")
+
+    def relation(self, record: Relation) -> None:
+        if not (self.shown(record.subject) and self.shown(record.organisation)):
+            return
+        schema, subject, organisation = RELATIONS[record.type]
+        entity = self.make(schema, self.entity_id(record))
+        self.put(entity, subject, self.ref_id(record.subject), record, "subject")
+        self.put(entity, organisation, self.ref_id(record.organisation), record,
+                 "organisation")
+        self.put(entity, "role", record.role, record, "role")
+        if record.type == "ownership":
+            self.put(entity, "percentage", record.share, record, "share")
+        self.put(entity, "startDate", record.start, record, "start")
+        self.put(entity, "endDate", record.end, record, "end")
         self.cite(record, entity, record.evidence, "evidence", "evidence")
 
     def source(self, record: Source) -> None:
@@ -259,7 +285,7 @@ class Compiler:
     def run(self) -> list[StatementEntity]:
         records: list[Record] = [*self.case.people, *self.case.organisations]
         records += [*self.case.positions, *self.case.sources, *self.case.incidents]
-        records += [*self.case.tenures, *self.case.attributions]
+        records += [*self.case.tenures, *self.case.relations, *self.case.attributions]
         for record in records:
             if record.id in self.skip or not self.shown(record.id):
                 continue
@@ -273,6 +299,8 @@ class Compiler:
                 self.incident(record)
             elif isinstance(record, Tenure):
                 self.tenure(record)
+            elif isinstance(record, Relation):
+                self.relation(record)
             elif isinstance(record, Attribution):
                 self.attribution(record)
         if self.problems:

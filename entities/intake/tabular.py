@@ -86,6 +86,8 @@ SHEETS: dict[str, list[Column]] = {
         _c("death_date", "date", "YYYY-MM-DD, YYYY-MM or YYYY.", "2021"),
         _c("nationality", "codes", "Country codes or names, separated by ;", "KZ",
            "countries"),
+        _c("citizenship", "codes", "Countries of citizenship (codes or names), separated "
+           "by ;", "KZ", "countries"),
         *_ACTOR,
         _c("statuses", "codes", "Statuses separated by ; (victim status matters for some "
            "regimes).", "journalist", "person_statuses"),
@@ -123,6 +125,22 @@ SHEETS: dict[str, list[Column]] = {
         _c("end", "date", "When the person left it (empty if still in post).", "2022-01-06"),
         _c("evidence", "codes", "Ids of evidence items, separated by ; (at least one).",
            "ev-3", required=True),
+        *_COMMON,
+    ],
+    "Relations": [
+        _c("id", "text", "Unique id of the relation.", "rel-1", required=True),
+        _c("type", "text", "ownership, directorship or employment.", "ownership",
+           required=True),
+        _c("subject", "text", "Id of the owner, director or employee.", "official-1",
+           required=True),
+        _c("organisation", "text", "Id of the organisation owned, directed or employing.",
+           "company-1", required=True),
+        _c("role", "text", "The role as the source states it.", "beneficial owner"),
+        _c("share", "text", "For ownership: the share held.", "51%"),
+        _c("start", "date", "When it began.", "2018"),
+        _c("end", "date", "When it ended (empty if it continues).", ""),
+        _c("evidence", "codes", "Ids of evidence items, separated by ; (at least one).",
+           "ev-4", required=True),
         *_COMMON,
     ],
     "Sources": [

@@ -1,0 +1,92 @@
+"""The message catalogue: the template is current, every language translates every
+message (same placeholders, every plural form), and a Russian build and pack contain no
+English text of the catalogue."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from dossier.build import build_case
+from dossier.catalogue import folder, updated
+from dossier.submit import submit_case
+from entities.i18n import LANGUAGES, plural, template, text
+from tests.test_pdf import pdf_text
+
+FIXTURES = Path(__file__).parent / "fixtures"
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def test_the_template_and_translations_are_current() -> None:
+    for name, data in updated().items():
+        assert (folder() / name).read_bytes() == data, \
+            f"{name} is stale: run python -m dossier.catalogue"
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_message_is_translated(lang: str) -> None:
+    catalog = read_po(io.BytesIO((folder() / f"{lang}.po").read_bytes()), locale=lang)
+    english = template()
+    seen = set()
+    for message in catalog:
+        if not message.context:
+            continue
+        seen.add(message.context)
+        assert not message.fuzzy, f"{message.context} is fuzzy (the English changed)"
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(forms), f"{message.context} is not translated"
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        wanted = set(PLACEHOLDER.findall(ids[-1])) - {"{n}"}
+        for form in forms:
+            assert set(PLACEHOLDER.findall(form)) - {"{n}"} == wanted, message.context
+        if isinstance(message.id, tuple):
+            assert len(forms) == catalog.num_plurals, message.context
+    assert seen == set(english)
+
+
+def test_plural_forms_follow_the_language() -> None:
+    forms = [plural("pdf.n_attributed", n, "ru", name="X", list="…") for n in (1, 3, 5, 21)]
+    assert "1 инцидент:" in forms[0] and "3 инцидента" in forms[1]
+    assert "5 инцидентов" in forms[2] and "21 инцидент:" in forms[3]
+    assert plural("pdf.n_attributed", 1, "en", name="X", list="…").startswith(
+        "The case attributes one incident")
+    assert text("vocab.violation_types.torture", "ru").startswith("Пытки")
+
+
+def _english_phrases() -> set[str]:
+    """The fixed parts of every English message that a translation changes: the runs of
+    words between placeholders, of at least two words."""
+    out = set()
+    for context, message in template().items():
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        translated = text(context, "ru") if not isinstance(message.id, tuple) else ""
+        for english in ids:
+            if translated == english:
+                continue  # the same in both languages (codes, SWIFT/BIC)
+            for part in PLACEHOLDER.split(english):
+                part = part.strip(" .,;:()'\"")
+                if len(part.split()) >= 2 and len(part) >= 10:
+                    out.add(part)
+    return out
+
+
+def test_a_russian_build_and_pack_have_no_english_catalogue_text(tmp_path: Path) -> None:
+    case = tmp_path / "legal"
+    shutil.copytree(FIXTURES / "legal", case)
+    build_case(case, tmp_path / "out", "government", lang="ru")
+    submit_case(case, tmp_path / "packs", ["eu_ghr", "uk_ghr"], lang="ru", arguable=True)
+    pdfs = [*sorted((tmp_path / "out" / "dossiers").glob("*.pdf"))[:4],
+            *sorted((tmp_path / "packs").rglob("*.pdf"))[:4]]
+    phrases = _english_phrases()
+    found = {}
+    for path in pdfs:
+        words = " ".join(pdf_text(path).split())
+        hits = sorted(p for p in phrases if p in words)
+        if hits:
+            found[path.name] = hits
+    assert not found, found
