@@ -206,7 +206,7 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
             held.append(HeldBack(att.id, INSUFFICIENT))
             continue
         views[att.id] = AttributionView(att.id, att.actor, att.incident, att.mode, att.status,
-                                        evidence, contrary, False, grade, "", withheld,
+                                        evidence, contrary, False, grade, None, withheld,
                                         withheld_contrary)
     for inf in inferred:
         org_view = views.get(inf.via_attribution)
