@@ -26,8 +26,10 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from babel import Locale, UnknownLocaleError
 
 from entities.db.screening import ScreeningRun
+from entities.i18n import text
 from entities.screening.model import Designation, Match
 
 STATUSES = ("designated", "not_found", "not_screened")
@@ -63,14 +65,29 @@ def label(code: str) -> str:
     return str(registry.country.caption(code) or code.upper())
 
 
-def unlisted_caveat(code: str) -> str | None:
+def unlisted_caveat(code: str, lang: str = "en") -> str | None:
     """Why a list check cannot settle a jurisdiction's designations (US §7031(c) visa
     designations are mostly private), from the regimes data; ``None`` when it can."""
     from evidence_maps.regime_data import regimes
 
-    notes = [f"{r.short}: {r.unpublished}" for r in regimes().values()
+    notes = [f"{r.short}: {r.say('unpublished', lang)}" for r in regimes().values()
              if r.jurisdiction == code and r.unpublished]
     return " ".join(notes) or None
+
+
+def jurisdiction_name(code: str, lang: str = "en") -> str:
+    """A jurisdiction's name in ``lang`` (CLDR territory names: ``eu`` → European Union,
+    Европейский союз); English falls back on ``jurisdictions.yml`` and FtM's names."""
+    locale = {"en": "en_GB"}.get(lang, lang)
+    try:
+        found = Locale.parse(locale).territories.get(code.upper())
+    except (ValueError, UnknownLocaleError):
+        found = None
+    return str(found) if found else label(code)
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return text(f"em.{key}", lang, **values)
 
 
 def jurisdiction_of(designation: Designation) -> str:
@@ -126,23 +143,29 @@ class JurisdictionStatus:
         return sorted({p.strip() for item in self.listings
                        for p in item.designation.program.split(";") if p.strip()})
 
-    def describe(self) -> str:
+    def name(self, lang: str = "en") -> str:
+        """The jurisdiction's name in ``lang``."""
+        return jurisdiction_name(self.code, lang)
+
+    def describe(self, lang: str = "en") -> str:
         """One cell of text: ``designated: GLOMAG, MAGNIT (listed 2017-12-20; match 0.97,
-        unconfirmed)``, ``no listing found`` or ``not screened``."""
+        unconfirmed)``, ``no listing found`` or ``not screened``, in ``lang``."""
         if self.status == "not_screened":
-            return "not screened (no list of this jurisdiction was checked)"
+            return _t("j_not_screened", lang)
         if self.status == "not_found":
-            caveat = unlisted_caveat(self.code)
-            where = f" in {', '.join(self.lists)}" if self.lists else ""
-            return f"no listing found{where}" + (f" ({caveat})" if caveat else "")
+            caveat = unlisted_caveat(self.code, lang)
+            found = _t("j_not_found_in", lang, lists=", ".join(self.lists)) if self.lists \
+                else _t("j_not_found", lang)
+            return found + (f" ({caveat})" if caveat else "")
         dates = sorted({i.designation.listing_date for i in self.listings
                         if i.designation.listing_date})
         best = max(self.listings, key=lambda i: i.match.score)
-        state = "confirmed by a reviewer" if any(i.confirmed for i in self.listings) else \
-            "automated match, unconfirmed"
-        when = f"listed {', '.join(dates)}; " if dates else ""
-        return (f"designated: {', '.join(self.programs) or 'program not stated'} "
-                f"({when}match {best.match.score:.2f}, {state})")
+        state = _t("j_confirmed" if any(i.confirmed for i in self.listings)
+                   else "j_unconfirmed", lang)
+        when = _t("j_listed", lang, dates=", ".join(dates)) if dates else ""
+        return _t("j_designated", lang,
+                  programs=", ".join(self.programs) or _t("j_no_program", lang),
+                  when=when, score=f"{best.match.score:.2f}", state=state)
 
 
 @dataclass
@@ -163,27 +186,32 @@ class TargetDesignations:
     def by_status(self, status: str) -> list[JurisdictionStatus]:
         return [j for j in self.jurisdictions if j.status == status]
 
-    def gap_sentence(self) -> str:
-        """``Designated by the United States (GLOMAG); not designated by the United
-        Kingdom, …; not screened for …``."""
+    def gap_sentence(self, lang: str = "en") -> str:
+        """``Designated by the United States (GLOMAG); no listing found for the United
+        Kingdom, …; not screened for …``, in ``lang``."""
         if not self.screened:
-            return "Not screened against any sanctions list."
+            return _t("gap_unscreened", lang)
         parts = []
         done = self.by_status("designated")
         if done:
-            parts.append("Designated by " + ", ".join(
-                f"{j.label} ({', '.join(j.programs) or 'program not stated'})" for j in done))
+            items = [_t("gap_item", lang, jurisdiction=j.name(lang),
+                        programs=", ".join(j.programs) or _t("j_no_program", lang))
+                     for j in done]
+            parts.append(_t("gap_designated", lang, items=", ".join(items)))
         missing = self.by_status("not_found")
         if missing:
             lists = sorted({name for j in missing for name in j.lists})
-            parts.append("no listing found for " + ", ".join(j.label for j in missing)
-                         + (f" in {'; '.join(lists)}" if lists else ""))
-            parts += [c.rstrip(".") for j in missing if (c := unlisted_caveat(j.code))]
+            names = ", ".join(j.name(lang) for j in missing)
+            parts.append(_t("gap_not_found_in", lang, jurisdictions=names,
+                            lists="; ".join(lists)) if lists
+                         else _t("gap_not_found", lang, jurisdictions=names))
+            parts += [c.rstrip(".") for j in missing if (c := unlisted_caveat(j.code, lang))]
         unknown = self.by_status("not_screened")
         if unknown:
-            parts.append("not screened for " + ", ".join(j.label for j in unknown))
-        text = "; ".join(parts)
-        return text[0].upper() + text[1:] + "."
+            parts.append(_t("gap_not_screened", lang,
+                            jurisdictions=", ".join(j.name(lang) for j in unknown)))
+        sentence = "; ".join(parts)
+        return sentence[0].upper() + sentence[1:] + "."
 
 
 @dataclass

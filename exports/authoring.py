@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from entities.case import vocab
 from entities.case.case import Case
 from entities.files import atomic_file
-from entities.intake.tabular import SECTION_OF, SHEETS, Column, encode
+from entities.intake.tabular import SECTION_OF, SHEETS, Column, encode, labelled
 from exports.cells import set_safe
 
 if TYPE_CHECKING:
@@ -37,7 +37,8 @@ INSTRUCTIONS = """\
 How to fill in this workbook
 
 1. Each sheet holds one kind of record: People, Organisations, Positions, Tenures, \
-Sources, Evidence, Incidents, Attributions. One row is one record.
+Relations (ownership, directorships, employment), Sources, Evidence, Incidents, \
+Attributions. One row is one record.
 2. Every record needs an id (letters, digits, - _ .), unique in the whole case. Other \
 sheets refer to records by these ids (e.g. an attribution's actor is a person's or \
 organisation's id).
@@ -46,9 +47,12 @@ organisation's id).
 (Alt+Enter in Excel, Ctrl+Enter in LibreOffice); ids and codes separated by ;
 5. Names: add the language and, if needed, the kind of name in brackets: \
 "Марат Бекетаев [ru]", "M. Beketayev [en, weak_alias]".
-6. Dates: YYYY-MM-DD. For a partial date type it as text, with an apostrophe: '2020-04 or '2020.
-7. Drop-down lists offer the allowed values (violation types, modes of responsibility, \
-reliability A–F, credibility 1–6, sensitivity, evidence types, countries).
+6. Dates: YYYY-MM-DD, or as much of it as you know: YYYY-MM or YYYY. Date columns are \
+text columns, so 1971-03 stays 1971-03 (it is not turned into a day).
+7. Drop-down lists offer the allowed values with their meaning (violation types, modes \
+of responsibility, reliability A–F, credibility 1–6, sensitivity, evidence types, \
+countries): "torture — Torture or cruel, …". Only the code before the dash is read, so \
+typing the code alone works too.
 8. Import with:  dossier import CASE-FOLDER THIS-FILE.xlsx
    Problems are listed as file:Sheet!row: column: message, and nothing is imported until \
 all are fixed. Importing the same file again only applies what changed.
@@ -56,13 +60,30 @@ all are fixed. Importing the same file again only applies what changed.
 
 _LISTS = {
     "countries": sorted(code.upper() for code in registry.country.names if len(code) == 2),
-    "reliability": list(vocab.terms("reliability")),
-    "credibility": list(vocab.terms("credibility")),
 }
+#: points per line of the default font, for row heights of wrapped text
+LINE_POINTS = 15
+
+
+def _print_setup(sheet: Worksheet) -> None:
+    """A4 landscape, fitted to the page width, header row repeated, gridlines."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_options.gridLines = True
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+
+
+def _lines(text: str, width: float) -> int:
+    room = max(1.0, width * 0.8 - 1)
+    return sum(max(1, -(-len(part) // int(room))) for part in text.split("\n"))
 
 
 def _list_values(name: str) -> list[str]:
-    return _LISTS.get(name) or list(vocab.terms(name))
+    """A drop-down list: codes with their labels (countries: the codes)."""
+    return _LISTS.get(name) or [labelled(name, code) for code in vocab.terms(name)]
 
 
 def _lists_sheet(book: Workbook) -> dict[str, str]:
@@ -114,32 +135,38 @@ def build_workbook(case: Case | None = None) -> Workbook:
     intro = book.active
     intro.title = "Instructions"
     for row, line in enumerate(INSTRUCTIONS.splitlines(), start=1):
-        intro.cell(row=row, column=1, value=line).alignment = Alignment(wrap_text=True)
-    intro.column_dimensions["A"].width = 120
+        intro.cell(row=row, column=1, value=line).alignment = _WRAP
+        intro.row_dimensions[row].height = LINE_POINTS * _lines(line, 100) + 2
+    intro.column_dimensions["A"].width = 100
     intro["A1"].font = Font(bold=True, size=14)
+    intro.row_dimensions[1].height = 24
+    _print_setup(intro)
+    intro.print_title_rows = None
     ranges = _lists_sheet(book)
     for name, columns in SHEETS.items():
         sheet = book.create_sheet(name, index=len(book.sheetnames) - 1)
         _header(sheet, columns)
+        _print_setup(sheet)
+        sheet.print_title_rows = "1:1"
         records = list(getattr(case, SECTION_OF[name])) if case is not None else []
+        last_row = max(TEMPLATE_ROWS, len(records) + 100)
+        for index, column in enumerate(columns, start=1):
+            if column.codec == "date":  # text: what is typed stays as typed
+                for row in range(2, last_row + 1):
+                    sheet.cell(row=row, column=index).number_format = "@"
         for row, record in enumerate(records, start=2):
             lines = 1
             for index, column in enumerate(columns, start=1):
                 cell = sheet.cell(row=row, column=index)
                 value = encode(column, record)
                 set_safe(cell, value)
+                if column.codec == "date" and value is not None:
+                    cell.data_type = "s"
                 cell.alignment = _WRAP
                 if isinstance(value, str):
-                    width = _WIDTHS.get(column.field, 16)
-                    lines = max(lines, sum(1 + len(part) // width
-                                           for part in value.split("\n")))
-            sheet.row_dimensions[row].height = 15 * min(lines, 12)
-        last_row = max(TEMPLATE_ROWS, len(records) + 100)
+                    lines = max(lines, _lines(value, _WIDTHS.get(column.field, 16)))
+            sheet.row_dimensions[row].height = LINE_POINTS * min(lines, 30) + 2
         _validations(sheet, columns, ranges, last_row)
-        for index, column in enumerate(columns, start=1):
-            if column.codec == "date":
-                for row in range(2, last_row + 1):
-                    sheet.cell(row=row, column=index).number_format = "yyyy-mm-dd"
     return book
 
 

@@ -48,6 +48,40 @@ def lines(path: Path) -> tuple[list[Line], list[tuple[int, float, float]]]:
     return out, pages
 
 
+def char_overlaps(path: Path, share: float = 0.25) -> list[str]:
+    """Characters whose boxes overlap by more than ``share`` of the smaller box: text
+    printed over other text (wrapped lines running into the next row, labels on labels),
+    which line grouping alone can miss. Level characters only; spaces ignored."""
+    out = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            chars = [c for c in page.chars if _level(c) and c["text"].strip()]
+            grid: dict[tuple[int, int], list[int]] = {}
+            for index, c in enumerate(chars):
+                for gx in range(int(c["x0"] // 20), int(c["x1"] // 20) + 1):
+                    for gy in range(int(c["top"] // 20), int(c["bottom"] // 20) + 1):
+                        grid.setdefault((gx, gy), []).append(index)
+            seen: set[tuple[int, int]] = set()
+            for members in grid.values():
+                for i, a in enumerate(members):
+                    for b in members[i + 1:]:
+                        if (a, b) in seen:
+                            continue
+                        seen.add((a, b))
+                        ca, cb = chars[a], chars[b]
+                        w = min(ca["x1"], cb["x1"]) - max(ca["x0"], cb["x0"])
+                        h = min(ca["bottom"], cb["bottom"]) - max(ca["top"], cb["top"])
+                        if w <= 0 or h <= 0:
+                            continue
+                        smaller = min((ca["x1"] - ca["x0"]) * (ca["bottom"] - ca["top"]),
+                                      (cb["x1"] - cb["x0"]) * (cb["bottom"] - cb["top"]))
+                        if smaller > 0 and w * h > share * smaller:
+                            out.append(f"page {number}: {ca['text']!r} at "
+                                       f"({ca['x0']:.0f}, {ca['top']:.0f}) overlaps "
+                                       f"{cb['text']!r}")
+    return out
+
+
 def problems(path: Path, margin: float = 14.0, min_size: float = 0.0) -> list[str]:
     """Text off the page's margins (``margin`` points from each edge), overlapping lines,
     and (with ``min_size``) characters smaller than that many points."""
@@ -70,6 +104,7 @@ def problems(path: Path, margin: float = 14.0, min_size: float = 0.0) -> list[st
                     break
                 if min(a.x1, b.x1) - max(a.x0, b.x0) > TOLERANCE:
                     out.append(f"page {page}: {a.text!r} overlaps {b.text!r}")
+    out += char_overlaps(path)[:20]
     if min_size:
         with pdfplumber.open(path) as pdf:
             for number, page in enumerate(pdf.pages, 1):

@@ -23,7 +23,7 @@ from dossier.build import build_case
 from dossier.cli import cli
 from exports.cells import safe_text
 from exports.opensanctions.artefacts import SIMPLE_COLUMNS
-from exports.workbook import EVIDENCE_COLUMNS, add_sheet
+from exports.workbook import EVIDENCE_COLUMNS, GRADE_FILLS, add_sheet
 from tests.conftest import FIXTURES, require_tool
 
 CANARY = "=HYPERLINK(\"http://evil.example\",\"click\")"
@@ -59,7 +59,7 @@ def test_workbook_sheets_styles_and_safety(rules_out: tuple[Path, Path]) -> None
     assert targets.page_setup.orientation == "landscape"
     assert targets.print_title_rows == "$1:$1"
     grades = {row[6].value: row[6].fill.fgColor.rgb for row in targets.iter_rows(min_row=2)}
-    assert grades["strong"].endswith("1E8449")
+    assert grades["strong"].endswith(GRADE_FILLS["strong"])
     incidents = book["Incidents"]
     canary = [c for row in incidents.iter_rows() for c in row if c.value == CANARY]
     assert canary and canary[0].data_type == "s"          # stored as text, not a formula

@@ -5,7 +5,7 @@ from __future__ import annotations
 from reportlab.platypus import Flowable
 
 from dossier.pdf.blocks import Context, heading, para, table
-from dossier.pdf.text import t, x
+from dossier.pdf.text import t, tn, x
 from evidence_maps.designations import DesignationReport, TargetDesignations
 
 
@@ -35,12 +35,13 @@ def designation_section(ctx: Context) -> list[Flowable]:
     out.append(heading(ctx.t("lists_screened"), 2))
     out += [para(x(line), "small") for line in _lists(report, target, ctx.lang)]
     out.append(heading(ctx.t("gap_table"), 2))
-    rows = [[x(j.label), x(ctx.t(f"status_{j.status}")),
-             x(j.describe() if j.status == "designated" else ", ".join(j.lists) or "—")]
+    rows = [[x(j.name(ctx.lang)), x(ctx.t(f"status_{j.status}")),
+             x(j.describe(ctx.lang) if j.status == "designated"
+               else ", ".join(j.lists) or "—")]
             for j in target.jurisdictions]
     out.append(table([ctx.t("jurisdiction"), ctx.t("status"), ctx.t("details")], rows,
                      [2.5, 2, 7]))
-    out.append(para(x(target.gap_sentence())))
+    out.append(para(x(target.gap_sentence(ctx.lang))))
     out.append(heading(ctx.t("matches"), 2))
     if not target.matches:
         out.append(para(x(ctx.t("no_matches"))))
@@ -59,7 +60,7 @@ def designation_section(ctx: Context) -> list[Flowable]:
                           ctx.t("conflicts"), ctx.t("designations"), ctx.t("review")], rows,
                          [3, 1, 3.5, 2.5, 3, 2], wrap_anywhere=frozenset({0})))
     if target.rejected:
-        out.append(para(x(ctx.t("rejected_note", n=target.rejected)), "small"))
+        out.append(para(x(tn("rejected_note", target.rejected, ctx.lang)), "small"))
     out.append(para(x(ctx.t("automated_caveat")), "small"))
     return out
 

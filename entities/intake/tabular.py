@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from entities.case import vocab
 from entities.case.fields import normalise_text
 from entities.case.model import (
     SECTIONS,
@@ -282,6 +283,25 @@ def _decode_identifier(text: str) -> dict[str, Any]:
     return out
 
 
+#: between a code and its label in a drop-down list value (``torture — Torture or …``)
+LABEL_SEPARATOR = " — "
+
+
+def _code(column: Column, text: str) -> str:
+    """A vocabulary cell's code: what comes before the label of a drop-down value."""
+    if column.vocab is None:
+        return text
+    return text.split(LABEL_SEPARATOR, 1)[0].strip()
+
+
+def labelled(vocab_name: str, code: str) -> str:
+    """A drop-down value: the code, then its English label (``B — Usually reliable``);
+    a code outside the controlled vocabularies (a country) stays as it is."""
+    if vocab_name not in vocab.VOCABULARIES:
+        return code
+    return f"{code}{LABEL_SEPARATOR}{vocab.label(vocab_name, code)}"
+
+
 def decode(column: Column, value: Any) -> Any:
     """The field value for a cell (``None`` for an empty cell)."""
     if value is None:
@@ -299,7 +319,9 @@ def decode(column: Column, value: Any) -> Any:
             return False
         return text  # let validation explain
     if column.codec == "codes":
-        return _split(text)
+        return [_code(column, part) for part in _split(text)]
+    if column.vocab is not None:
+        text = _code(column, text)
     if column.codec == "lines":
         return _split(text, lines_only=True)
     if column.codec == "names":
@@ -318,7 +340,8 @@ def _encode_name(name: Name) -> str:
 def _encode_identifier(ident: Identifier) -> str:
     tokens = [f"country={ident.country.upper()}" if ident.country else None,
               f"authority={ident.authority}" if ident.authority else None,
-              f"issued={ident.issued}" if ident.issued else None]
+              f"issued={ident.issued}" if ident.issued else None,
+              f"expires={ident.expires}" if ident.expires else None]
     extra = [t for t in tokens if t]
     text = f"{ident.type}: {ident.number}"
     return f"{text} [{', '.join(extra)}]" if extra else text
@@ -330,8 +353,7 @@ def encode(column: Column, record: Record) -> Any:
     if value is None or value == []:
         return None
     if column.codec == "date":
-        text = str(value)
-        return dt.date.fromisoformat(text) if len(text) == 10 else text
+        return str(value)  # text, as the template's date columns are: partial stays partial
     if column.codec == "bool":
         if value:
             return "yes"
@@ -349,4 +371,6 @@ def encode(column: Column, record: Record) -> Any:
         return "\n".join(_encode_identifier(i) for i in value)
     if column.vocab == "countries":
         return str(value).upper()
+    if column.vocab is not None:
+        return labelled(column.vocab, str(value))
     return value
