@@ -42,8 +42,10 @@ def test_template_structure(tmp_path: Path) -> None:
     lists = book["Lists"]
     values = {lists.cell(row=1, column=i).value: [c.value for c in col[1:] if c.value]
               for i, col in enumerate(lists.iter_cols(), start=1)}
-    assert "torture" in values["violation_types"] and "KZ" in values["countries"]
-    assert values["reliability"] == ["A", "B", "C", "D", "E", "F"]
+    assert "torture — Torture or cruel, inhuman or degrading treatment" in \
+        values["violation_types"] and "KZ" in values["countries"]
+    assert [v.split(" — ")[0] for v in values["reliability"]] == ["A", "B", "C", "D", "E", "F"]
+    assert values["reliability"][1] == "B — Usually reliable"
 
 
 def test_round_trip_of_a_yaml_case_changes_nothing(example: Path, fictional: Path,
