@@ -68,7 +68,7 @@ def submit_case(root: Path, out: Path, regimes: list[str] | None = None,
         drawn: set[str] = set()
         for pack in chosen:
             if pack.target.id not in drawn:
-                write_target_pictures(maps, view, pack.target)
+                write_target_pictures(maps, view, pack.target, lang)
                 drawn.add(pack.target.id)
             folder = staging / pack.regime
             folder.mkdir(exist_ok=True)

@@ -106,7 +106,7 @@ def _outputs_of(out: Path, stem: str) -> list[Path]:
 
 def write_target(view: CaseView, target: TargetView, out: Path, lang: str) -> int:
     """Write one target's pictures and dossier under ``out``; return the picture count."""
-    pictures = write_target_pictures(out / "maps", view, target)
+    pictures = write_target_pictures(out / "maps", view, target, lang)
     write_target_pdf(out / "dossiers" / f"{view.target_stem(target.id)}.pdf", view, target,
                      lang, out / "maps")
     return len(pictures)

@@ -52,8 +52,8 @@ LINE_POINTS = 15.0
 PAGE_CHARACTERS = 220
 
 
-def _x(name: str, lang: str, **values: object) -> str:
-    return text(f"x.{name}", lang, **values)
+def _x(message: str, lang: str, **values: object) -> str:
+    return text(f"x.{message}", lang, **values)
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,11 @@ from entities.case.model import (
     Source,
 )
 from evidence_maps.identification import checklist
+from exports.pictures import POINTS_PER_PIXEL
 
-MAX_IMAGE_HEIGHT = 600.0
+#: the tallest a picture may print: a page's frame less its heading (a taller evidence
+#: map, of a target with very many incidents or sources, prints smaller)
+MAX_IMAGE_HEIGHT = 680.0
 
 
 def cover(ctx: Context) -> list[Flowable]:
@@ -392,8 +395,9 @@ def annex(ctx: Context) -> list[Flowable]:
         for key, suffix in (("map", "map"), ("timeline", "timeline")):
             path = ctx.pictures / f"{stem}-{suffix}.png"
             if path.is_file():
+                # point for point where it fits: the pictures are drawn at this width
                 out += [heading(ctx.t(key), 2),
-                        picture(path, WIDTH, MAX_IMAGE_HEIGHT, max_scale=0.5)]
+                        picture(path, WIDTH, MAX_IMAGE_HEIGHT, max_scale=POINTS_PER_PIXEL)]
     return out
 
 
