@@ -147,13 +147,14 @@ def submit(directory: Path, out: Path, regimes: tuple[str, ...], audience: str, 
                                  ) from None
     click.echo(f"audience: {audience}")
     for pack, path in result.packs:
+        todo = len(pack.missing)
         click.echo(f"wrote {path} ({pack.finding.regime.short}: "
                    f"{pack.finding.summary.split(': ', 1)[1]}"
-                   + (f"; {len(pack.missing)} argument(s) to write" if pack.missing else "")
+                   + (f"; {todo} argument{'' if todo == 1 else 's'} to write" if todo else "")
                    + ")")
     given = {pack.regime for pack, _ in result.packs}
     for key in result.considered:
         if key not in given:
-            click.echo(f"no pack under {key}: no target meets its criteria, even subject "
-                       "to conditions" + ("" if arguable else " (--arguable adds those met "
-                                          "by interpretation)"))
+            click.echo(f"no pack under {key}: no target meets its criteria, even "
+                       + ("by interpretation" if arguable else "subject to conditions "
+                          "(--arguable adds those met by interpretation)"))
