@@ -6,10 +6,15 @@ from pathlib import Path
 
 import click
 
-from dossier.cli.group import CASE_DIR, audience_option, cli, drafts_option
+from dossier.cli.group import (
+    CASE_DIR,
+    audience_option,
+    cli,
+    drafts_option,
+    lang_option,
+    replace_option,
+)
 from exports.registry import EXPORTERS, names
-
-LANGUAGES = ["en", "ru"]
 
 
 @cli.command()
@@ -18,11 +23,9 @@ LANGUAGES = ["en", "ru"]
               help="Folder for the outputs (created if missing).")
 @audience_option("Who the outputs are for; withholds what they may not see.")
 @drafts_option("Include draft attributions for the public and parliament audiences too.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="Language of the headings and fixed text of the PDFs.")
-@click.option("--replace", is_flag=True,
-              help="OUT holds the outputs of another audience or case: delete them and "
-                   "start afresh (without it, such a folder is refused).")
+@lang_option("Language of every fixed and generated text of the outputs.")
+@replace_option("OUT holds the outputs of another audience or case: delete them and "
+                "start afresh (without it, such a folder is refused).")
 @click.option("--accept-changes", is_flag=True,
               help="Accept evidence files that changed since they were registered: record "
                    "their new SHA-256 (in the audit log) instead of stopping.")
@@ -77,11 +80,9 @@ FORMATS_HELP = "; ".join(f"{e.name}: {e.title}" for e in EXPORTERS) + "."
 @audience_option("Who the export is for (not for authoring-xlsx, which is the full case "
                  "for its editors).")
 @drafts_option("Include draft attributions for the public and parliament audiences.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="Language of the fixed text, where the format has any.")
-@click.option("--replace", is_flag=True,
-              help="For a folder format: the folder holds outputs of another audience or "
-                   "case; delete them and start afresh.")
+@lang_option("Language of the fixed text, where the format has any.")
+@replace_option("For a folder format: the folder holds outputs of another audience or "
+                "case; delete them and start afresh.")
 def export(directory: Path, fmt: str, out: Path, audience: str,
            include_drafts: bool | None, lang: str, replace: bool) -> None:
     """Write the case in one format.
@@ -107,17 +108,14 @@ def export(directory: Path, fmt: str, out: Path, audience: str,
               help="Only this regime (repeat for several): "
                    "us_glomag, us_7031c, uk_ghr, uk_gac, eu_ghr, ca_jvcfoa, ca_sema, "
                    "au_magnitsky. Default: every regime.")
-@click.option("--audience", type=click.Choice(["public", "parliament", "government"]),
-              default="government", show_default=True,
-              help="Who the packs are for; a submission usually goes to a government.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
-              help="Language of the fixed and generated text of the packs.")
+@audience_option("Who the packs are for; a submission usually goes to a government.",
+                 "government")
+@lang_option("Language of the fixed and generated text of the packs.")
 @click.option("--arguable", is_flag=True,
               help="Also write packs where the criteria are met only by interpretation "
                    "(the pack then argues the reading, and says so).")
-@click.option("--replace", is_flag=True,
-              help="OUT holds outputs of another audience or case: delete them and start "
-                   "afresh.")
+@replace_option("OUT holds outputs of another audience or case: delete them and start "
+                "afresh.")
 def submit(directory: Path, out: Path, regimes: tuple[str, ...], audience: str, lang: str,
            arguable: bool, replace: bool) -> None:
     """Write submission packs: one PDF per target and regime whose criteria the target

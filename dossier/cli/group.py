@@ -56,10 +56,23 @@ def cli() -> None:
     """
 
 
-def audience_option(help: str) -> Decorator[Any]:
+def audience_option(help: str, default: str = "public") -> Decorator[Any]:
     """``--audience public|parliament|government`` (default: public)."""
-    return click.option("--audience", type=click.Choice(list(AUDIENCES)), default="public",
+    return click.option("--audience", type=click.Choice(list(AUDIENCES)), default=default,
                         show_default=True, help=help)
+
+
+def lang_option(help: str) -> Decorator[Any]:
+    """``--lang`` with the languages the message catalogue has (default: en)."""
+    from entities.i18n.messages import LANGUAGES
+
+    return click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en",
+                        show_default=True, help=help)
+
+
+def replace_option(help: str) -> Decorator[Any]:
+    """``--replace``: start an output folder afresh."""
+    return click.option("--replace", is_flag=True, help=help)
 
 
 def user_option(name: str, help: str) -> Decorator[Any]:
