@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from entities.case.case import Case
 from entities.case.model import Evidence, OrganisationRecord, Person
+from entities.i18n import Joined, Msg, text
 from evidence_maps.corroboration import corroboration, group_reasons
 from evidence_maps.inference import Gap, Inferred
 
@@ -35,17 +36,29 @@ class Finding:
     level: str
     code: str
     record: str
-    message: str
+    #: what it says, as a catalogue message (``message``: in English)
+    msg: Msg
+
+    @property
+    def message(self) -> str:
+        return str(self.msg)
 
     def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+        return {"level": self.level, "code": self.code, "record": self.record,
+                "message": self.message}
+
+    def render(self, lang: str) -> str:
+        """The finding in ``lang``: its level, code (as the README lists it), record and
+        message."""
+        return (f"{text('em.level_' + self.level, lang)}: {self.code}: {self.record}: "
+                f"{self.msg.render(lang)}")
 
     def __str__(self) -> str:
         return f"{self.level}: {self.code}: {self.record}: {self.message}"
 
 
-def _finding(code: str, record: str, message: str) -> Finding:
-    return Finding(LEVELS[code], code, record, message)
+def _finding(code: str, record: str, key: str, **values: object) -> Finding:
+    return Finding(LEVELS[code], code, record, Msg.of(f"em.chk_{key}", **values))
 
 
 def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
@@ -64,46 +77,36 @@ def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
     attributed = {a.incident for a in case.attributions}
     for att in case.attributions:
         if not att.evidence:
-            found.append(_finding("attribution_without_evidence", att.id,
-                                  f"links {att.actor} to {att.incident} without evidence; "
-                                  "it is left out of every output until evidence is cited"))
+            found.append(_finding("attribution_without_evidence", att.id, "no_evidence",
+                                  actor=att.actor, incident=att.incident))
         elif corroboration(case, visible(att.evidence), groups).independent == 1:
-            found.append(_finding("single_source", att.id,
-                                  "rests on a single independent source; look for a second"))
+            found.append(_finding("single_source", att.id, "single"))
         if att.contrary_evidence:
             listed = visible(att.contrary_evidence)
-            what = ", ".join(listed) if listed else "withheld from this version"
-            found.append(_finding("contrary_evidence", att.id,
-                                  f"contrary evidence: {what}; address it in the dossier"))
+            what: object = ", ".join(listed) if listed else Msg.of("em.chk_withheld")
+            found.append(_finding("contrary_evidence", att.id, "contrary", what=what))
         if att.status == "draft":
-            found.append(_finding("draft_attribution", att.id,
-                                  "draft: held back from public and parliament outputs "
-                                  "until reviewed (dossier review)"))
+            found.append(_finding("draft_attribution", att.id, "draft"))
     found += _credibility_findings(case, groups, visible)
     for group, (members, why) in group_reasons(case, groups).items():
         if shown is None or all(m in shown for m in members):
-            found.append(_finding("independence_group", group,
-                                  f"{', '.join(members)} count as one independent source: "
-                                  f"{why}"))
+            found.append(_finding("independence_group", group, "group",
+                                  members=", ".join(members), why=why))
     inferred_incidents = {i.incident for i in inferred}
     for incident in case.incidents:
         if incident.evidence and corroboration(case, visible(incident.evidence), groups
                                                ).independent == 1:
-            found.append(_finding("single_source", incident.id,
-                                  "the incident rests on a single independent source"))
+            found.append(_finding("single_source", incident.id, "incident_single"))
         if incident.id not in attributed and incident.id not in inferred_incidents:
-            found.append(_finding("incident_without_actor", incident.id,
-                                  "no person or organisation is attributed this incident"))
+            found.append(_finding("incident_without_actor", incident.id, "no_actor"))
     for gap in gaps:
-        found.append(_finding(gap.code, gap.tenure,
-                              f"{gap.person} is not linked to the incident of {gap.attribution}"
-                              f" by the post held: {gap.reason}"))
+        found.append(_finding(gap.code, gap.tenure, "post_gap", person=gap.person,
+                              attribution=gap.attribution, why=gap.why))
     for target in _targets(case, inferred):
         missing = _missing_identifiers(case, target)
         if missing:
-            found.append(_finding("target_missing_identifiers", target,
-                                  f"missing {', '.join(missing)}, which sanctions lists "
-                                  "publish to identify a designated person"))
+            found.append(_finding("target_missing_identifiers", target, "identifiers",
+                                  missing=Joined(tuple(missing), ", ")))
     return sorted(found, key=lambda f: (f.code, f.record))
 
 
@@ -122,9 +125,7 @@ def _credibility_findings(case: Case, groups: dict[str, str],
             item = case.index.get(evidence_id)
             if isinstance(item, Evidence) and item.credibility == 1:
                 flagged.setdefault(evidence_id, claim)
-    return [_finding("unconfirmed_credibility", evidence_id,
-                     f"credibility 1 (confirmed by other sources), but no other independent "
-                     f"source confirms it in {claim}; it counts as 2 until one does")
+    return [_finding("unconfirmed_credibility", evidence_id, "unconfirmed", claim=claim)
             for evidence_id, claim in flagged.items()]
 
 
@@ -135,12 +136,12 @@ def _targets(case: Case, inferred: list[Inferred]) -> list[str]:
     return [a.id for a in [*case.people, *case.organisations] if a.id in linked or a.target]
 
 
-def _missing_identifiers(case: Case, local_id: str) -> list[str]:
+def _missing_identifiers(case: Case, local_id: str) -> list[Msg]:
     record = case.index[local_id]
     missing = []
     if isinstance(record, Person):
         if not record.birth_date:
-            missing.append("birth date")
+            missing.append("birth_date")
         if not record.nationality:
             missing.append("nationality")
         if not any(t.person == local_id for t in case.tenures):
@@ -149,8 +150,8 @@ def _missing_identifiers(case: Case, local_id: str) -> list[str]:
         if not record.country:
             missing.append("country")
         if not record.identifiers:
-            missing.append("registration number or other identifier")
-    return missing
+            missing.append("registration")
+    return [Msg.of(f"em.missing_{m}") for m in missing]
 
 
 def findings_for(case: Case, findings: list[Finding], shown: frozenset[str]) -> list[Finding]:

@@ -18,6 +18,7 @@ from normality import normalize
 
 from entities.case.case import Case
 from entities.case.model import Evidence, Source
+from entities.i18n import Joined, Msg
 
 
 def _issuers(source: Source) -> set[str]:
@@ -55,7 +56,7 @@ def source_groups(case: Case) -> dict[str, str]:
     return {key: find(key) for key in parent}
 
 
-def group_reasons(case: Case, groups: dict[str, str]) -> dict[str, tuple[list[str], str]]:
+def group_reasons(case: Case, groups: dict[str, str]) -> dict[str, tuple[list[str], Joined]]:
     """For each group of two or more sources: its member ids and why they count once."""
     members: dict[str, list[Source]] = {}
     for source in case.sources:
@@ -64,17 +65,17 @@ def group_reasons(case: Case, groups: dict[str, str]) -> dict[str, tuple[list[st
     for group, sources in members.items():
         if len(sources) < 2:
             continue
-        why = []
+        why: list[Msg] = []
         ids = {s.id for s in sources}
         if any(set(s.derived_from) & ids for s in sources):
-            why.append("one repeats another (derived_from)")
+            why.append(Msg.of("em.group_derived"))
         shared = _shared_issuers(sources)
         if shared:
             names = sorted({name for s in sources if not s.independent
                             for name in [s.publisher, s.author, *s.co_publishers]
                             if name and normalize(name) in shared})
-            why.append(f"the same publisher, co-publisher or author ({', '.join(names)})")
-        out[group] = ([s.id for s in sources], "; ".join(why))
+            why.append(Msg.of("em.group_issuer", names=", ".join(names)))
+        out[group] = ([s.id for s in sources], Joined(tuple(why)))
     return out
 
 

@@ -54,9 +54,14 @@ class Gap:
     attribution: str
     tenure: str
     person: str
-    reason: str
+    #: why, as a catalogue message
+    why: Msg
     #: the check code: ``post_not_leadership`` or ``inference_outside_tenure``
     code: str = "inference_outside_tenure"
+
+    @property
+    def reason(self) -> str:
+        return str(self.why)
 
 
 def _position_title(position: Position) -> str:
@@ -80,9 +85,8 @@ def infer(case: Case) -> tuple[list[Inferred], list[Gap]]:
                 continue
             if not position.leadership:
                 gaps.append(Gap(att.id, tenure.id, tenure.person,
-                                f"the post '{_position_title(position)}' is not a leadership "
-                                "post, so nothing is inferred from it (mark leadership: true "
-                                "on a head, deputy head, commander or board member's post)",
+                                Msg.of("em.gap_not_leadership",
+                                       position=_position_title(position)),
                                 "post_not_leadership"))
                 continue
             reason = _why_not(tenure, incident, case.meta.date)
@@ -100,13 +104,14 @@ def infer(case: Case) -> tuple[list[Inferred], list[Gap]]:
     return inferred, gaps
 
 
-def _why_not(tenure: Tenure, incident: Incident, case_date: str | None) -> str | None:
+def _why_not(tenure: Tenure, incident: Incident, case_date: str | None) -> Msg | None:
     if incident.date is None:
-        return "the incident has no date, so no post can be placed at it"
+        return Msg.of("em.gap_undated_incident")
     if tenure.start is None:
-        return "the tenure has no start date"
+        return Msg.of("em.gap_no_start")
     if covers(tenure.start, tenure.end, incident.date, incident.end_date, case_date):
         return None
-    span = f"{tenure.start} – {tenure.end or 'open'}"
     when = incident.date + (f" – {incident.end_date}" if incident.end_date else "")
-    return f"the tenure ({span}) does not cover the incident's date ({when})"
+    if tenure.end:
+        return Msg.of("em.gap_not_covered", span=f"{tenure.start} – {tenure.end}", when=when)
+    return Msg.of("em.gap_not_covered_open", start=tenure.start, when=when)

@@ -16,6 +16,7 @@ import string
 
 from entities.case.case import Case
 from entities.case.model import Person
+from entities.i18n import text
 
 ROLES = ("witness", "victim", "organisation")
 
@@ -36,25 +37,27 @@ def pseudonyms(case: Case, shown: frozenset[str]) -> dict[str, str]:
     return out
 
 
-def label(role: str, number: int) -> str:
-    """The pseudonym of the ``number``-th protected record of ``role`` in a document."""
+def label(role: str, number: int, lang: str = "en") -> str:
+    """The pseudonym of the ``number``-th protected record of ``role`` in a document, in
+    ``lang`` ("Witness A", "Victim 1", "Protected organisation 1")."""
     if role == "witness":
         letters = string.ascii_uppercase
-        text = ""
+        mark = ""
         while number:
             number, rest = divmod(number - 1, 26)
-            text = letters[rest] + text
-        return f"Witness {text}"
+            mark = letters[rest] + mark
+        return text("em.pseudonym_witness", lang, mark=mark)
     if role == "organisation":
-        return f"Protected organisation {number}"
-    return f"Victim {number}"
+        return text("em.pseudonym_organisation", lang, n=number)
+    return text("em.pseudonym_victim", lang, n=number)
 
 
 class Numbering:
     """Pseudonyms (and withheld-evidence labels) numbered within one document, in the
     order it names them."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
+        self.lang = lang
         self._seen: dict[str, str] = {}
         self._counts: dict[str, int] = {}
 
@@ -62,12 +65,13 @@ class Numbering:
         """The label of ``key`` in this document (the same each time it is named)."""
         if key not in self._seen:
             self._counts[role] = self._counts.get(role, 0) + 1
-            self._seen[key] = label(role, self._counts[role])
+            self._seen[key] = label(role, self._counts[role], self.lang)
         return self._seen[key]
 
     def withheld(self, key: str) -> str:
         """"Withheld item N" for a withheld evidence item of this document."""
         if key not in self._seen:
             self._counts["withheld"] = self._counts.get("withheld", 0) + 1
-            self._seen[key] = f"Withheld item {self._counts['withheld']}"
+            self._seen[key] = text("em.withheld_item", self.lang,
+                                   n=self._counts["withheld"])
         return self._seen[key]

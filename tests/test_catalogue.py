@@ -80,7 +80,9 @@ def test_a_russian_build_and_pack_have_no_english_catalogue_text(tmp_path: Path)
     shutil.copytree(FIXTURES / "legal", case)
     build_case(case, tmp_path / "out", "government", lang="ru")
     submit_case(case, tmp_path / "packs", ["eu_ghr", "uk_ghr"], lang="ru", arguable=True)
-    pdfs = [*sorted((tmp_path / "out" / "dossiers").glob("*.pdf"))[:4],
+    dossiers = tmp_path / "out" / "dossiers"
+    pdfs = [dossiers / "overview.pdf",  # with the government's check findings
+            *sorted(p for p in dossiers.glob("*.pdf") if p.name != "overview.pdf")[:4],
             *sorted((tmp_path / "packs").rglob("*.pdf"))[:4]]
     phrases = _english_phrases()
     found = {}
@@ -90,3 +92,17 @@ def test_a_russian_build_and_pack_have_no_english_catalogue_text(tmp_path: Path)
         if hits:
             found[path.name] = hits
     assert not found, found
+    overview = " ".join(pdf_text(dossiers / "overview.pdf").split())
+    assert "предупреждение: single_source:" in overview
+
+
+def test_the_running_header_is_shortened_at_a_word_boundary() -> None:
+    from dossier.pdf.document import fit_text
+    from dossier.pdf.fonts import register_fonts
+
+    font = register_fonts()
+    title = "Kazakhstan 2020–2021: surveillance, data handover and reprisals"
+    short = fit_text(title, font, 7.5, 150)
+    assert short.endswith(" …") and title.startswith(short[:-2])
+    assert short[:-2].split()[-1] in [w.strip(",;:") for w in title.split()]  # whole words
+    assert fit_text("Unbreakablewordthatistoolong", font, 7.5, 40).endswith("…")

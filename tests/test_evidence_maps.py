@@ -214,7 +214,7 @@ def test_one_publisher_or_a_joint_statement_is_one_independent_source(rules: Pat
     assert corroboration(case, ["e2", "e1"], groups).independent == 2
     members, why = group_reasons(case, groups)[groups["s-b"]]
     assert members == ["s-b", "s-e", "s-f"]
-    assert why == "the same publisher, co-publisher or author (FICT watch., Fict Watch)"
+    assert str(why) == "the same publisher, co-publisher or author (FICT watch., Fict Watch)"
     found = [f for f in CaseView.build(case, "government").checks
              if f.code == "independence_group"]
     assert any("s-b, s-e, s-f count as one independent source" in f.message for f in found)

@@ -37,6 +37,7 @@ class Context:
     def __post_init__(self) -> None:
         """Number the withheld items in the order the dossier first shows them (role and
         responsibility, attribution by attribution), whatever section asks first."""
+        self.numbering.lang = self.lang
         for att in self.target.attributions:
             for key in (*att.withheld, *att.withheld_contrary):
                 self.numbering.withheld(key)

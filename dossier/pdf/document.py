@@ -45,12 +45,20 @@ class DocInfo:
 
 
 def fit_text(text: str, font: str, size: float, width: float) -> str:
-    """``text`` shortened with an ellipsis to fit ``width`` points."""
+    """``text`` shortened with an ellipsis to fit ``width`` points, at a word boundary
+    (a single word longer than the width is cut inside it)."""
     if stringWidth(text, font, size) <= width:
         return text
-    while text and stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    words = text.split()
+    while len(words) > 1 and stringWidth(" ".join(words) + " …", font, size) > width:
+        words.pop()
+    shortened = " ".join(words).rstrip(",;:–—-") + " …"
+    if stringWidth(shortened, font, size) <= width:
+        return shortened
+    cut = words[0] if words else text
+    while cut and stringWidth(cut + "…", font, size) > width:
+        cut = cut[:-1]
+    return cut + "…"
 
 
 class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]

@@ -91,7 +91,7 @@ def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
                         t("violations", lang)], rows, [2, 1.5, 5, 4]))
     # the team's checks are internal: only the government version (and dossier check)
     # carries them, never the public or parliamentary overview
-    notes = [str(f) for f in view.findings if f.level != "info"] \
+    notes = [f.render(lang) for f in view.findings if f.level != "info"] \
         if audience == "government" else []
     if notes:
         story.append(heading(t("s_checks", lang)))
