@@ -62,7 +62,7 @@ class Prepared:
 
 def prepare(db: CaseDatabase, root: Path, audience: str = "public",
             include_drafts: bool | None = None, accept_changes: bool = False,
-            progress: Progress = QUIET) -> Prepared:
+            progress: Progress = QUIET, lang: str = "en") -> Prepared:
     """Validate the case and its evidence files, compile it, and make its view for
     ``audience``, writing nothing: every check that can fail runs here, so that a build
     that fails changes nothing anywhere.
@@ -79,7 +79,7 @@ def prepare(db: CaseDatabase, root: Path, audience: str = "public",
     progress.step("compiling the case")
     statements = compile_case(case)
     progress.step("grading attributions and applying identity judgements")
-    view = CaseView.build(case, audience, include_drafts, db, files)
+    view = CaseView.build(case, audience, include_drafts, db, files, lang)
     problems = [*view.protected_names, *submission_problems(case)]
     if problems:
         raise InvalidCase(problems)
@@ -122,7 +122,8 @@ def build_case(root: Path, out: Path, audience: str = "public",
     """
     check_place(out, Path(root))
     with CaseDatabase.for_case(Path(root)) as db:
-        prepared = prepare(db, root, audience, include_drafts, accept_changes, progress)
+        prepared = prepare(db, root, audience, include_drafts, accept_changes, progress,
+                           lang)
         view = prepared.view
         progress.step("linking the previous outputs")
         with staged_folder(out, view.case.meta.id, audience, replace) as staging:
@@ -184,7 +185,7 @@ def export_case(root: Path, fmt: str, out: Path, audience: str = "public",
         view = CaseView.build(open_case(root), "government", include_drafts=True)
     else:
         with CaseDatabase.for_case(Path(root)) as db:
-            view = prepare(db, root, audience, include_drafts).view
+            view = prepare(db, root, audience, include_drafts, lang=lang).view
     if item.folder:
         with staged_folder(out, view.case.meta.id, audience, replace) as staging:
             item.write(view, staging, lang)

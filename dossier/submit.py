@@ -51,7 +51,7 @@ def submit_case(root: Path, out: Path, regimes: list[str] | None = None,
             raise KeyError(key)
     check_place(out, Path(root))
     with CaseDatabase.for_case(Path(root)) as db:
-        view = prepare(db, root, audience, progress=progress).view
+        view = prepare(db, root, audience, progress=progress, lang=lang).view
     chosen = packs(view, regimes, arguable)
     result = SubmitResult(considered={k: len(view.targets) for k in regimes or known})
     progress.step("writing the submission packs")

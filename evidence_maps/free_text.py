@@ -29,6 +29,7 @@ from typing import Any
 from entities.case.case import Case
 from entities.case.model import Actor, CaseMeta, Name, Person, Record
 from entities.exc import Problem
+from entities.i18n import text as translate
 from entities.resolution.names import parse_person, skeleton
 from entities.resolution.orgnames import org_tokens
 
@@ -297,13 +298,13 @@ def find_protected_names(case: Case, shown: frozenset[str],
     return hits
 
 
-def scrub(text: str, matcher: Matcher) -> str:
+def scrub(text: str, matcher: Matcher, lang: str = "en") -> str:
     """``text`` with every protected name replaced by its :func:`placeholder`."""
     for _ in range(100):  # each round replaces one name; a text holds few
         found = matcher.first(text, set())
         if found is None:
             break
-        text = text.replace(found[0], placeholder(found[1].role))
+        text = text.replace(found[0], placeholder(found[1].role, lang))
     return text
 
 
@@ -322,9 +323,9 @@ def problems(case: Case, hits: list[Hit]) -> list[Problem]:
     return out
 
 
-def placeholder(role: str) -> str:
-    """What replaces a protected name in free text."""
-    return f"[protected {role}]"
+def placeholder(role: str, lang: str = "en") -> str:
+    """What replaces a protected name in free text ("[protected witness]")."""
+    return translate(f"em.placeholder_{role}", lang)
 
 
 def _update_meta(meta: CaseMeta, update: dict[str, Any], path: tuple[str | int, ...],
@@ -345,7 +346,8 @@ def _update_meta(meta: CaseMeta, update: dict[str, Any], path: tuple[str | int, 
     update["organisation"] = org.model_copy(update={"partners": partners})
 
 
-def redacted(case: Case, hits: list[Hit], patterns: list[Pattern]) -> Case:
+def redacted(case: Case, hits: list[Hit], patterns: list[Pattern], lang: str = "en"
+             ) -> Case:
     """A copy of ``case`` in which every field ``hits`` found a protected name in is
     scrubbed (:func:`scrub`) (every record keeps its location, for messages)."""
     from dataclasses import replace
@@ -362,7 +364,7 @@ def redacted(case: Case, hits: list[Hit], patterns: list[Pattern]) -> Case:
         texts = dict(free_text(record))
         update: dict[str, Any] = {}
         for path in sorted(paths, key=str):
-            text = scrub(texts[path], matcher)
+            text = scrub(texts[path], matcher, lang)
             if len(path) == 1:
                 update[str(path[0])] = text
                 continue

@@ -111,12 +111,13 @@ class CaseView:
     @classmethod
     def build(cls, case: Case, audience: str, include_drafts: bool | None = None,
               db: CaseDatabase | None = None,
-              files: dict[str, Registered] | None = None) -> CaseView:
+              files: dict[str, Registered] | None = None, lang: str = "en") -> CaseView:
         """The view of ``case`` for ``audience`` (``public``, ``parliament`` or
         ``government``). Drafts count for the government unless ``include_drafts`` is
         False, for the others only when it is True. With ``db``, the identity judgements,
         the screening results and (unless ``files`` is given) the evidence-file register
-        are read from it; without, the view has none of them.
+        are read from it; without, the view has none of them. ``lang``: the language
+        of what replaces a protected name in free text (``pseudonymise_free_text``).
         """
         if audience not in AUDIENCES:
             raise ValueError(f"unknown audience {audience!r}")
@@ -127,7 +128,7 @@ class CaseView:
         roles = pseudonyms(case, shown)
         hits = find_protected_names(case, shown, roles)
         if hits and case.meta.pseudonymise_free_text:
-            case = redacted(case, hits, protected_patterns(case, shown, roles))
+            case = redacted(case, hits, protected_patterns(case, shown, roles), lang)
         analysis = analyse(case, shown, drafts, groups, inferred,
                            omit_withheld=audience == "public")
         # an attribution held back (a draft, no evidence, or only withheld evidence) does

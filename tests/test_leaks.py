@@ -442,8 +442,9 @@ def _assert_shown(texts: dict[str, str], audience: str) -> None:
         assert "[withheld: confidential material]" in everything or \
             "[скрыто: конфиденциально]" in everything
     if audience != "government":
-        assert "[protected witness]" in everything
-        assert "[protected organisation]" in everything
+        assert "[protected witness]" in everything or "[защищённый свидетель]" in everything
+        assert "[protected organisation]" in everything or \
+            "[защищённая организация]" in everything
     assert "photo png fictionalperson" in everything  # the photo targets are there
 
 
