@@ -78,9 +78,11 @@ def test_workers_stop_when_the_build_is_killed(tmp_path: Any) -> None:
               "from dossier.workers import run_jobs\n"
               "def work(n):\n"
               "    return os.getpid()\n"
+              "seen = []\n"
               "def done(job, pid):\n"
               "    print(pid, flush=True)\n"
-              "    if job == 3: time.sleep(600)\n"
+              "    seen.append(job)\n"
+              "    if len(seen) == 4: time.sleep(600)\n"  # after every result, whatever order
               "run_jobs(list(range(4)), work, done, 4)\n")
     build = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert build.stdout is not None
