@@ -123,3 +123,24 @@ def test_real_ofac_slice_imports(fictional: Path, tmp_path: Path) -> None:
         path.write_text("".join(next(fh) for _ in range(2000)), encoding="utf-8")
     report = import_ftm(fictional, path)
     assert report.datasets.keys() == {"us_ofac_sdn"} and report.entities > 1000
+
+
+def test_one_id_of_two_incompatible_kinds_is_a_located_error(fictional: Path,
+                                                              tmp_path: Path) -> None:
+    """One id as a Person and as a Company (as in an OFAC conversion): nomenklatura could
+    not merge them, so the import says where, and stores nothing."""
+    path = tmp_path / "mixed.ftm.json"
+    lines = [{"id": "ofac-2677", "schema": "Person", "properties": {"name": ["Fiktiv A"]}},
+             {"id": "other", "schema": "Company", "properties": {"name": ["Fiktiv Ltd"]}},
+             {"id": "ofac-2677", "schema": "Company", "properties": {"name": ["Fiktiv B"]}},
+             {"id": "fine", "schema": "LegalEntity", "properties": {"name": ["Fine"]}},
+             {"id": "fine", "schema": "Company", "properties": {"name": ["Fine Ltd"]}}]
+    path.write_text(_lines(*lines), encoding="utf-8")
+    with pytest.raises(InvalidInput) as info:
+        import_ftm(fictional, path)
+    assert [str(p) for p in info.value.problems] == [
+        "mixed.ftm.json:1: id 'ofac-2677': is a Person at line 1; a Company at line 3; "
+        "one id must be one kind of entity (merge or rename one of them in the file)"]
+    store = CaseDatabase.for_case(fictional).statements
+    assert store.count_origin("mixed.ftm.json:") == 0
+    store.db.close()

@@ -97,6 +97,25 @@ class StatementStore:
         return self._entities_per_dataset(self.table.c.origin.startswith(prefix,
                                                                          autoescape=True))
 
+    def schemata_of_origin(self, prefix: str) -> dict[str, dict[str, list[str]]]:
+        """For each entity id of the statements whose origin starts with ``prefix`` that
+        has statements of more than one schema anywhere in the database: schema → the
+        origins that state it."""
+        table = self.table
+        mine = select(table.c.entity_id).where(
+            table.c.origin.startswith(prefix, autoescape=True)).distinct()
+        mixed = (select(table.c.entity_id).where(table.c.entity_id.in_(mine))
+                 .group_by(table.c.entity_id)
+                 .having(func.count(func.distinct(table.c.schema)) > 1))
+        query = (select(table.c.entity_id, table.c.schema, table.c.origin)
+                 .where(table.c.entity_id.in_(mixed)).distinct())
+        out: dict[str, dict[str, list[str]]] = {}
+        with self.db.transaction("read the case database") as conn:
+            for entity_id, schema, origin in conn.execute(query):
+                out.setdefault(str(entity_id), {}).setdefault(str(schema), []).append(
+                    str(origin or ""))
+        return out
+
     def _entities_per_dataset(self, condition: Any) -> dict[str, int]:
         table = self.table
         query = (select(table.c.dataset, func.count(func.distinct(table.c.entity_id)))

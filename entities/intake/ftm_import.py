@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from followthemoney import Dataset, Statement, StatementEntity
+from followthemoney import Dataset, Statement, StatementEntity, model
+from followthemoney.exc import InvalidData
 from followthemoney.schema import Schema
 
 from entities.case.loader import load_case
@@ -100,6 +101,41 @@ class _Importer:
                 yield stmt
 
 
+def _first(origins: list[str]) -> tuple[str, int]:
+    """The earliest ``file:line`` of a list of origins, as (file, line)."""
+    def key(origin: str) -> tuple[str, int]:
+        name, _, line = origin.rpartition(":")
+        return (name, int(line)) if line.isdigit() else (origin, 0)
+    return min(key(o) for o in origins)
+
+
+def schema_conflicts(mixed: dict[str, dict[str, list[str]]], label: str) -> list[Problem]:
+    """One located problem per entity id whose statements give schemata that no one
+    schema can hold (a ``Person`` and a ``Company``): nomenklatura could not merge them."""
+    problems = []
+    for entity_id, schemata in sorted(mixed.items()):
+        try:
+            _common(list(schemata))
+            continue
+        except InvalidData:
+            pass
+        places = sorted((_first(origins), schema) for schema, origins in schemata.items())
+        (file, line), schema = places[0]
+        where = "; ".join(f"a {s} at {f}:{n}" if f != label else f"a {s} at line {n}"
+                          for (f, n), s in places)
+        problems.append(Problem(label, line if file == label else 0, f"id '{entity_id}'",
+                                f"is {where}; one id must be one kind of entity (merge "
+                                "or rename one of them in the file)"))
+    return problems
+
+
+def _common(schemata: list[str]) -> None:
+    """Raise ``InvalidData`` when no one schema can hold all of ``schemata``."""
+    found = model.get(schemata[0])
+    for name in schemata[1:]:
+        found = model.common_schema(found, name)
+
+
 def import_ftm(root: Path, path: Path, progress: Progress = QUIET) -> FtmImportReport:
     """Stream the FtM JSON-lines file ``path`` into the database of the case at ``root``,
     with its audit entry, in one transaction.
@@ -116,6 +152,9 @@ def import_ftm(root: Path, path: Path, progress: Progress = QUIET) -> FtmImportR
     with CaseDatabase.for_case(case.root) as db, db.transaction("import the file", write=True):
         store = db.statements
         store.replace_origin(prefix, importer.statements())
+        problems = schema_conflicts(store.schemata_of_origin(prefix), importer.label)
+        if problems:  # raised inside the transaction: nothing is stored
+            raise InvalidCase(problems)
         report.statements = store.count_origin(prefix)
         report.datasets = store.datasets_of_origin(prefix)
         report.entities = sum(report.datasets.values())
