@@ -152,19 +152,21 @@ def _screen_local(targets: list[Target], path: Path, threshold: float,
 
 
 def _screen_remote(targets: list[Target], client: YenteClient, threshold: float,
-                   progress: Progress) -> ListOutcome:
+                   progress: Progress, exclude: dict[str, list[str]] | None = None
+                   ) -> ListOutcome:
     started = time.perf_counter()
     countries = sorted({c for c in (jurisdiction_of_dataset([d])
                                     for d in client.source_datasets()) if c})
     run = ScreeningRun(client.label, "", "yente", 0, countries, threshold, now(),
                        [t.id for t in targets])
     progress.step("asking yente", len(targets))
-    run.matches = dict(client.match({t.id: t.entity for t in targets}, threshold, progress))
+    run.matches = dict(client.match({t.id: t.entity for t in targets}, threshold, progress,
+                                    exclude))
     return ListOutcome(run, seconds=time.perf_counter() - started)
 
 
 def screen(source: Path, against: list[Path], threshold: float = DEFAULT_THRESHOLD,
-           yente: str | None = None, yente_dataset: str = "default",
+           yente: str | None = None, yente_dataset: str = "sanctions",
            send_confidential: bool = False, progress: Progress = QUIET,
            store: bool = True, client: YenteClient | None = None,
            audience: str = "government") -> ScreenReport:
@@ -211,9 +213,15 @@ def _screen_case(case: Case, against: list[Path], threshold: float, yente: str |
                 CaseView.build(case, "parliament", include_drafts=True, db=db))
             sent = {t.id for t in sendable}
             report.skipped = [t for t in targets if t.id not in sent]
+            # a match a reviewer rejected is not asked for again (yente excludes it)
+            rejected: dict[str, list[str]] = {}
+            for (target, match_id), decision in db.screening.decisions(case.meta.id).items():
+                if decision["decision"] == "rejected" and target in sent:
+                    rejected.setdefault(target, []).append(match_id)
             with client or YenteClient(str(yente), yente_dataset,
                                        api_key=yente_api_key()) as remote:
-                report.lists.append(_screen_remote(sendable, remote, threshold, progress))
+                report.lists.append(_screen_remote(sendable, remote, threshold, progress,
+                                                   rejected))
         if store:
             for outcome in report.lists:
                 db.screening.save_run(case.meta.id, outcome.run)

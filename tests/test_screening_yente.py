@@ -87,7 +87,8 @@ def test_remote_screening_of_a_case(fictional: Path, tmp_path: Path) -> None:
     assert [(d.country, d.program) for d in matches[1].sanctions] == [("us", "GLOMAG")]
     assert "birth date agrees (1968-03-02)" in matches[0].agreed
     match_calls = [r for r in fake.requests if r.url.path == "/match/sanctions"]
-    assert match_calls and match_calls[0].url.params["algorithm"] == "logic-v2"
+    params = match_calls[0].url.params if match_calls else {}
+    assert params["algorithm"] == "best" and params["limit"] == "10"  # yente's default; > 5
     sent = json.dumps([json.loads(r.content) for r in match_calls], ensure_ascii=False)
     assert "Quiet Witness" not in sent and "Aru Testova" not in sent
     run = report.lists[0].run
@@ -135,3 +136,60 @@ def test_unreachable_server(fictional: Path) -> None:
     client = YenteClient("http://yente.test", transport=httpx.MockTransport(refuse))
     with pytest.raises(RemoteError, match="cannot reach the yente server"):
         screen(fictional, [], client=client)
+
+
+def _linked(entity_id: str, topics: list[str]) -> dict[str, Any]:
+    """A result with no Sanction entity: a company linked to a sanctioned one, or a PEP."""
+    return {"id": entity_id, "caption": "Fiktiv Holdings", "schema": "Company",
+            "score": 0.91, "match": True, "datasets": ["us_ofac_sdn"],
+            "properties": {"name": ["Fiktiv Holdings"], "topics": topics},
+            "explanations": {"name_match": {"score": 0.91, "detail": None,
+                                            "query": "fiktiv holdings",
+                                            "candidate": "fiktiv holdings ltd"}}}
+
+
+def test_a_result_without_a_sanction_is_no_designation() -> None:
+    """A sanction-linked company in the OFAC dataset, a PEP: never "designated" by the
+    name of the dataset they come from; their topics say what they are."""
+    from followthemoney import model
+
+    def fake(request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/match/"):
+            body = json.loads(request.content)
+            key = next(iter(body["queries"]))
+            return httpx.Response(200, json={"responses": {key: {"results": [
+                _linked("L-1", ["sanction.linked"]), _linked("P-1", ["role.pep"]),
+                {**_linked("X-1", ["sanction"]), "match": False, "score": 0.95}]}}})
+        return httpx.Response(200, json={"id": "L-1", "properties": {}})
+
+    client = YenteClient("http://yente.test", transport=httpx.MockTransport(fake))
+    query = model.make_entity("Company")
+    query.add("name", "Fiktiv Holdings")
+    matches = client.match({"q": query}, 0.7)["q"]
+    assert [m.id for m in matches] == ["L-1", "P-1"]  # X-1: yente said match: false
+    assert all(not m.sanctions and not m.designated for m in matches)
+    assert matches[0].topics == ["sanction.linked"] and matches[1].topics == ["role.pep"]
+    assert any("fiktiv holdings≈fiktiv holdings ltd" in a for a in matches[0].agreed)
+
+
+def test_rejected_matches_are_excluded_and_sent_alone() -> None:
+    from followthemoney import model
+
+    seen: list[httpx.Request] = []
+
+    def fake(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        body = json.loads(request.content)
+        return httpx.Response(200, json={"responses": {k: {"results": []}
+                                                       for k in body["queries"]}})
+
+    client = YenteClient("http://yente.test", transport=httpx.MockTransport(fake))
+    queries = {}
+    for key in ("a", "b", "c"):
+        entity = model.make_entity("Person")
+        entity.add("name", f"Fiktiv {key}")
+        queries[key] = entity
+    client.match(queries, 0.7, exclude={"b": ["NK-9", "NK-10"]})
+    sent = [(sorted(json.loads(r.content)["queries"]),
+             r.url.params.get_list("exclude_entity_ids")) for r in seen]
+    assert sent == [(["a", "c"], []), (["b"], ["NK-9", "NK-10"])]

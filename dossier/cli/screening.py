@@ -18,8 +18,9 @@ DEFAULT_THRESHOLD = 0.70  # as entities.screening.model.DEFAULT_THRESHOLD (teste
               type=click.Path(dir_okay=False, path_type=Path),
               help="A sanctions list as FtM JSON lines (OpenSanctions format); repeatable.")
 @click.option("--yente", metavar="URL", help="Also ask a running yente server's /match API.")
-@click.option("--yente-dataset", default="default", show_default=True,
-              help="The yente dataset (collection) to match against.")
+@click.option("--yente-dataset", default="sanctions", show_default=True,
+              help="The yente dataset (collection) to match against; 'sanctions' holds "
+                   "the designations the gap analysis is about.")
 @click.option("--send-confidential", is_flag=True,
               help="Let --yente send targets marked confidential (they are held back "
                    "otherwise).")
@@ -52,7 +53,7 @@ def screen(source: Path, against: tuple[Path, ...], yente: str | None, yente_dat
       dossier screen my-case --against us_ofac_sdn.ftm.json
       dossier screen my-case --against us_ofac_sdn.ftm.json --against gb_hmt.ftm.json --json
       dossier screen people.ftm.json --against us_ofac_sdn.ftm.json
-      dossier screen my-case --yente http://localhost:8000 --yente-dataset sanctions
+      dossier screen my-case --yente http://localhost:8000 --yente-dataset default
       dossier screen my-case --confirm person-1=ofac-23343
     """
     from dossier.progress import StepProgress

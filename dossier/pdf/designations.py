@@ -24,6 +24,19 @@ def _lists(report: DesignationReport, target: TargetDesignations, lang: str) -> 
     return lines
 
 
+#: what a listed entity without a Sanction is, by its FtM topic (most telling first)
+_TOPICS = ("sanction.linked", "sanction.counter", "debarment", "role.pep", "role.rca",
+           "crime", "poi")
+
+
+def _not_designated(topics: list[str], lang: str) -> str:
+    """Words for a match that is no designation: "listed as linked to a sanctioned
+    entity", "politically exposed person" — never a designation."""
+    known = [t for t in _TOPICS if t in topics]
+    key = known[0].replace(".", "_") if known else "other"
+    return t(f"topic_{key}", lang)
+
+
 def designation_section(ctx: Context) -> list[Flowable]:
     out: list[Flowable] = [ctx.section("s_designations")]
     report = ctx.screening
@@ -51,7 +64,7 @@ def designation_section(ctx: Context) -> list[Flowable]:
             designations = "<br/>".join(
                 x(f"{d.authority or d.country.upper() or '?'}: {d.program or '—'}"
                   + (f" ({d.listing_date})" if d.listing_date else ""))
-                for d in match.sanctions) or "—"
+                for d in match.sanctions) or x(_not_designated(match.topics, ctx.lang))
             rows.append([f"{x(match.name)}<br/>{x(match.id)} ({x(match.source_list)})",
                          f"{match.score:.2f}", "<br/>".join(x(a) for a in match.agreed) or "—",
                          "<br/>".join(x(c) for c in match.conflicts) or "—", designations,

@@ -8,6 +8,7 @@ from typing import Any
 from followthemoney import EntityProxy, registry
 
 from entities.screening.keys import identifier_key
+from entities.screening.model import Feature
 
 _PAIR = re.compile(r"'([^']*)'≈'([^']*)'")
 _LITERAL = re.compile(r"'([^']*)' literalMatch")
@@ -41,18 +42,23 @@ def _dates(query: set[str], other: set[str]) -> tuple[str | None, str | None]:
 
 
 def explain(query: EntityProxy, result: EntityProxy,
-            features: dict[str, tuple[float, str]]) -> tuple[list[str], list[str]]:
+            features: dict[str, Feature]) -> tuple[list[str], list[str]]:
     """(agreed, conflicts): short sentences about names, birth date, nationality or
-    country, identifiers and gender."""
+    country, identifiers and gender. Names come from the feature's compared values
+    (``query``/``candidate``) where the matcher gives them; else from its detail text."""
     agreed: list[str] = []
     conflicts: list[str] = []
     name = features.get("name_match")
-    if name is not None and name[0] > 0:
-        pairs = [f"{a}≈{b}" for a, b in _PAIR.findall(name[1])]
-        pairs += [f"{a} (same)" for a in _LITERAL.findall(name[1])]
-        agreed.append(f"names agree ({name[0]:.2f}: {', '.join(pairs) or name[1]})")
+    if name is not None and name.score > 0:
+        if name.query and name.candidate:
+            pairs = [f"{name.query}≈{name.candidate}" if name.query != name.candidate
+                     else f"{name.query} (same)"]
+        else:
+            pairs = [f"{a}≈{b}" for a, b in _PAIR.findall(name.detail)]
+            pairs += [f"{a} (same)" for a in _LITERAL.findall(name.detail)]
+        agreed.append(f"names agree ({name.score:.2f}: {', '.join(pairs) or name.detail})")
     weak = features.get("weak_alias_match")
-    if weak is not None and weak[0] > 0:
+    if weak is not None and weak.score > 0:
         agreed.append("a weak alias (nickname) agrees")
     good, bad = _dates(_prop_values(query, "birthDate"), _prop_values(result, "birthDate"))
     agreed += [good] if good else []

@@ -10,7 +10,7 @@ from nomenklatura.matching import LogicV2
 
 from entities.screening.explain import explain
 from entities.screening.index import ListIndex
-from entities.screening.model import DEFAULT_THRESHOLD, Designation, Match
+from entities.screening.model import DEFAULT_THRESHOLD, Designation, Feature, Match
 
 #: How many index candidates are scored per query.
 CANDIDATES = 100
@@ -34,16 +34,17 @@ def query_entity(schema: str, properties: dict[str, list[str]]) -> ValueEntity:
     return entity
 
 
-def score(query: EntityProxy, result: EntityProxy) -> tuple[float, dict[str, tuple[float, str]]]:
-    """logic-v2's score and its features (name → (score, detail))."""
+def score(query: EntityProxy, result: EntityProxy) -> tuple[float, dict[str, Feature]]:
+    """logic-v2's score and its features (name → score, detail, the values compared)."""
     outcome = LogicV2.compare(query, result, _CONFIG)
-    features = {name: (float(exp.score), str(exp.detail))
+    features = {name: Feature(float(exp.score), str(exp.detail or ""), exp.query,
+                              exp.candidate)
                 for name, exp in outcome.explanations.items()}
     return float(outcome.score), features
 
 
 def scored_match(query: EntityProxy, entity: EntityProxy, original_id: str, value: float,
-                 features: dict[str, tuple[float, str]], sanctions: list[Designation],
+                 features: dict[str, Feature], sanctions: list[Designation],
                  source_list: str, datasets: list[str]) -> Match:
     agreed, conflicts = explain(query, entity, features)
     return Match(original_id, entity.caption, entity.schema.name, value, agreed, conflicts,
@@ -67,7 +68,9 @@ def screen_entity(index: ListIndex, query: EntityProxy, threshold: float = DEFAU
         if value < threshold:
             continue
         sanctions = [Designation.from_sanction(s, source) for s in index.sanctions(number)]
-        out.append(scored_match(query, entity, original, value, features, sanctions, source,
-                                list(record.get("datasets", []))))
+        found = scored_match(query, entity, original, value, features, sanctions, source,
+                             list(record.get("datasets", [])))
+        found.topics = [str(t) for t in (record.get("properties") or {}).get("topics", [])]
+        out.append(found)
     out.sort(key=lambda m: (-m.score, m.id))
     return out

@@ -5,7 +5,7 @@ no matching code, so that readers of stored results load nothing heavy."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 #: Scores at or above this are reported as matches (the same default as yente's).
 DEFAULT_THRESHOLD = 0.70
@@ -50,6 +50,16 @@ class Designation:
                    data.get("id", ""), tuple(data.get("datasets", ())))
 
 
+class Feature(NamedTuple):
+    """One feature of a matcher's score: the score, the matcher's detail text, and the
+    query's and candidate's values it compared (when the matcher says)."""
+
+    score: float
+    detail: str = ""
+    query: str | None = None
+    candidate: str | None = None
+
+
 @dataclass
 class Match:
     """A list entry scoring at or above the threshold for a query."""
@@ -63,16 +73,25 @@ class Match:
     sanctions: list[Designation]
     source_list: str
     datasets: list[str] = field(default_factory=list)
+    #: the listed entity's FtM topics (``sanction``, ``sanction.linked``, ``role.pep``…)
+    topics: list[str] = field(default_factory=list)
+
+    @property
+    def designated(self) -> bool:
+        """Whether the entry is a designation: it has a ``Sanction``."""
+        return bool(self.sanctions)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "schema": self.schema,
                 "score": round(self.score, 4), "list": self.source_list,
                 "agreed": self.agreed, "conflicts": self.conflicts,
-                "datasets": self.datasets, "sanctions": [s.to_json() for s in self.sanctions]}
+                "datasets": self.datasets, "sanctions": [s.to_json() for s in self.sanctions],
+                "topics": self.topics}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Match:
         return cls(data["id"], data["name"], data.get("schema", ""), float(data["score"]),
                    list(data.get("agreed", [])), list(data.get("conflicts", [])),
                    [Designation.from_json(s) for s in data.get("sanctions", [])],
-                   data.get("list", ""), list(data.get("datasets", [])))
+                   data.get("list", ""), list(data.get("datasets", [])),
+                   list(data.get("topics", [])))

@@ -1,11 +1,15 @@
 """Remote screening: ask a running yente server (OpenSanctions' matching API).
 
-``POST {url}/match/{dataset}`` with the query entities in batches; each result's
-designations come from its nested ``sanctions`` (fetched with
-``GET {url}/entities/{id}?nested=true`` when the match response leaves them out), and,
-failing those, from the names of the datasets that list it (``gb_hmt_sanctions`` → UK).
-Only what the caller passes is sent: the command line never sends confidential targets
-unless told to.
+``POST {url}/match/{dataset}`` (default dataset ``sanctions``) with the query entities in
+batches, sending ``threshold``, ``limit`` (default 10, above yente's 5) and ``algorithm``
+(default yente's own, ``best``); a query whose earlier matches a reviewer rejected goes
+alone, with them as ``exclude_entity_ids``. A result is a match when yente says so
+(``results[].match``). Its designations come only from its ``Sanction`` entities (nested,
+or fetched with ``GET {url}/entities/{id}?nested=true``): a result without one — a
+sanction-linked entity, a PEP, a debarment — is no designation, whatever list it comes
+from, and keeps its topics so that outputs say what it is. The explanations are yente's
+structured ones (the ``query`` and ``candidate`` values of each feature). Only what the
+caller passes is sent: the command line never sends confidential targets unless told to.
 """
 
 from __future__ import annotations
@@ -18,22 +22,29 @@ from followthemoney import EntityProxy, ValueEntity, model
 from entities.exc import RemoteError
 from entities.progress import QUIET, Progress
 from entities.screening.match import scored_match
-from entities.screening.model import Designation, Match
+from entities.screening.model import Designation, Feature, Match
 
 BATCH = 20
 TIMEOUT = 60.0
+#: results asked for per query (yente's own default is 5)
+LIMIT = 10
+#: yente's default algorithm ("best": its best scoring system, logic-v2 today)
+ALGORITHM = "best"
+#: the most ids yente takes in ``exclude_entity_ids``
+MAX_EXCLUDED = 50
 
 
 class YenteClient:
     """A small client of yente's ``/match``, ``/entities`` and ``/catalog`` endpoints."""
 
-    def __init__(self, url: str, dataset: str = "default", algorithm: str = "logic-v2",
+    def __init__(self, url: str, dataset: str = "sanctions", algorithm: str = ALGORITHM,
                  transport: httpx.BaseTransport | None = None,
-                 api_key: str | None = None):
+                 api_key: str | None = None, limit: int = LIMIT):
         headers = {"Authorization": f"ApiKey {api_key}"} if api_key else {}
         self.url = url.rstrip("/")
         self.dataset = dataset
         self.algorithm = algorithm
+        self.limit = limit
         self.client = httpx.Client(base_url=self.url, timeout=TIMEOUT, transport=transport,
                                    headers=headers)
 
@@ -87,24 +98,35 @@ class YenteClient:
         return sorted(out)
 
     def match(self, queries: dict[str, EntityProxy], threshold: float,
-              progress: Progress = QUIET) -> dict[str, list[Match]]:
-        """Matches at or above ``threshold`` for each query key, best first."""
+              progress: Progress = QUIET, exclude: dict[str, list[str]] | None = None
+              ) -> dict[str, list[Match]]:
+        """Matches for each query key, best first; ``exclude``: per query key, the ids of
+        entities a reviewer rejected (that query is then sent alone, since yente applies
+        ``exclude_entity_ids`` to a whole request)."""
+        exclude = exclude or {}
         out: dict[str, list[Match]] = {}
-        keys = list(queries)
-        for start in range(0, len(keys), BATCH):
+        plain = [k for k in queries if not exclude.get(k)]
+        batches = [plain[i:i + BATCH] for i in range(0, len(plain), BATCH)]
+        batches += [[k] for k in queries if exclude.get(k)]
+        done = 0
+        for keys in batches:
+            params: dict[str, Any] = {"threshold": threshold, "algorithm": self.algorithm,
+                                      "limit": self.limit}
+            if len(keys) == 1 and exclude.get(keys[0]):
+                params["exclude_entity_ids"] = exclude[keys[0]][:MAX_EXCLUDED]
             batch = {k: {"schema": queries[k].schema.name,
                          "properties": {p: list(v) for p, v in queries[k].properties.items()}}
-                     for k in keys[start:start + BATCH]}
-            data = self._call("POST", f"/match/{self.dataset}",
-                              params={"threshold": threshold, "algorithm": self.algorithm},
+                     for k in keys}
+            data = self._call("POST", f"/match/{self.dataset}", params=params,
                               json={"queries": batch})
             responses = data.get("responses", {}) if isinstance(data, dict) else {}
             for key in batch:
                 results = (responses.get(key) or {}).get("results") or []
                 found = [self._match(queries[key], r) for r in results
-                         if isinstance(r, dict) and float(r.get("score", 0)) >= threshold]
+                         if isinstance(r, dict) and _is_match(r, threshold)]
                 out[key] = sorted(found, key=lambda m: (-m.score, m.id))
-            progress.update(min(start + BATCH, len(keys)))
+            done += len(keys)
+            progress.update(done)
         return out
 
     def _sanctions(self, result: dict[str, Any]) -> list[dict[str, Any]]:
@@ -126,9 +148,10 @@ class YenteClient:
             props["id"] = sanction.get("id", "")
             props["datasets"] = sanction.get("datasets") or []
             designations.append(Designation.from_sanction(props, self.label))
-        if not designations:
-            designations = [Designation("", ds, "", source_list=self.label, datasets=(ds,))
-                            for ds in datasets]
+        # no Sanction entity, no designation: the dataset a result comes from says
+        # nothing about whether it is sanctioned (a PEP, a sanction-linked company…)
+        topics = [t for t in (result.get("properties") or {}).get("topics") or []
+                  if isinstance(t, str)]
         schema = model.get(str(result.get("schema") or "")) or model["LegalEntity"]
         flat = {p: [v for v in values if isinstance(v, str)]
                 for p, values in (result.get("properties") or {}).items()
@@ -137,14 +160,29 @@ class YenteClient:
         for prop, values in flat.items():
             for value in values:
                 entity.add(prop, value, quiet=True)
-        features: dict[str, tuple[float, str]] = {}
+        features: dict[str, Feature] = {}
         for name, exp in (result.get("explanations") or {}).items():
             if isinstance(exp, dict):
-                features[name] = (float(exp.get("score", 0)), str(exp.get("detail", "")))
+                features[name] = Feature(float(exp.get("score") or 0),
+                                         str(exp.get("detail") or ""),
+                                         _text(exp.get("query")), _text(exp.get("candidate")))
         for name, value in (result.get("features") or {}).items():
-            features.setdefault(name, (float(value), ""))
+            features.setdefault(name, Feature(float(value)))
         match = scored_match(query, entity, str(result.get("id")),
                              float(result.get("score", 0)), features, designations,
                              self.label, datasets)
         match.name = str(result.get("caption") or match.name)
+        match.topics = topics
         return match
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _is_match(result: dict[str, Any], threshold: float) -> bool:
+    """yente's own verdict (``match``), or, from a server that sends none, the score."""
+    verdict = result.get("match")
+    if isinstance(verdict, bool):
+        return verdict
+    return float(result.get("score", 0)) >= threshold
