@@ -70,8 +70,10 @@ def target_digest(view: CaseView, target: TargetView, lang: str) -> str:
             ids.update(item.victims)
             ids.update(item.evidence)
     for tenure in case.tenures:
-        if tenure.person == target.id:
-            ids.update([tenure.id, tenure.position, *tenure.evidence])
+        position = index.get(tenure.position)
+        at_target = isinstance(position, Position) and position.organisation == target.id
+        if tenure.person == target.id or at_target:  # its posts; the posts at it
+            ids.update([tenure.id, tenure.person, tenure.position, *tenure.evidence])
     for relation in case.relations:
         if target.id in (relation.subject, relation.organisation):
             ids.update([relation.id, relation.subject, relation.organisation,

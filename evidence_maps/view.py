@@ -232,6 +232,7 @@ class CaseView:
     def _entities(self) -> tuple[list[StatementEntity], list[StatementEntity]]:
         held = frozenset(h.attribution for h in self.analysis.held_back)
         records = compile_case(self.case, self.shown, skip=held, provenance="external")
+        self._mark_targets(records)
         listings = proposal_entities(self.case, self.targets)
         listings += designation_entities(self.case, self.targets, self.screening)
         listed = {str(e.id) for e in listings}
@@ -240,6 +241,19 @@ class CaseView:
                                     self.linker, extra)
         return ([e for e in merged if str(e.id) not in listed],
                 [e for e in merged if str(e.id) in listed])
+
+    def _mark_targets(self, records: list[StatementEntity]) -> None:
+        """Give each target the risk topic ``poi`` (person of interest), as zavod and yente
+        read ``target`` from the risk topics: a target on a reviewed attribution, or one
+        the case marks ``target: true``; never one on drafts alone (nor ``sanction``,
+        which only a designation earns)."""
+        by_id = {str(e.id): e for e in records}
+        for target in self.targets:
+            record = self.case.index[target.id]
+            reviewed = any(a.status == "reviewed" for a in target.attributions)
+            entity = by_id.get(self.raw_id(target.id))
+            if entity is not None and (reviewed or getattr(record, "target", False)):
+                entity.add("topics", "poi", origin=f"{self.case.meta.id}:target")
 
     @property
     def record_entities(self) -> list[StatementEntity]:

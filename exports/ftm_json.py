@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from followthemoney import StatementEntity
+from followthemoney import StatementEntity, registry
 
 from entities.files import atomic_file
 
@@ -24,9 +24,15 @@ if TYPE_CHECKING:
 _LISTS = ("datasets", "referents", "origin")
 
 
+def is_target(entity: StatementEntity) -> bool:
+    """zavod's and yente's rule: an entity is a target when it has a risk topic."""
+    return bool(set(entity.get("topics", quiet=True)) & registry.topic.RISKS)
+
+
 def stable_dict(entity: StatementEntity) -> dict[str, Any]:
-    """``entity.to_dict()`` with every list sorted."""
+    """``entity.to_dict()`` with every list sorted, and ``target`` as zavod writes it."""
     data: dict[str, Any] = entity.to_dict()
+    data["target"] = is_target(entity)
     for key in _LISTS:
         if key in data:
             data[key] = sorted(data[key])

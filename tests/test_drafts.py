@@ -112,8 +112,13 @@ def test_a_target_on_insufficient_grounds_alone_is_in_no_output(tmp_path: Path,
     view = CaseView.build(load_case(case), audience)
     assert "p-rumoured" not in {t.id for t in view.targets}
     assert not (out / "dossiers" / f"{view.target_stem('p-rumoured')}.pdf").exists()
-    for name in ("targets.simple.csv", "names.txt", "targets.nested.json"):
+    for name in ("targets.simple.csv", "targets.nested.json"):
         assert "Rumour Targetov" not in (out / "opensanctions" / name).read_text("utf-8")
+    # the person is a record of the case (names.txt, as upstream, names every entity),
+    # but no target: no risk topic, "target": false
+    lines = (out / "opensanctions" / "entities.ftm.json").read_text("utf-8").splitlines()
+    rumoured = [json.loads(line) for line in lines if "Rumour Targetov" in line]
+    assert rumoured and not any(e["target"] for e in rumoured)
     assert "a-rumour" not in (out / "evidence_map.json").read_text("utf-8")
     # the team still hears of it
     assert any(f.record == "a-rumour" for f in CaseView.build(load_case(case), audience).checks)

@@ -11,18 +11,19 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from followthemoney import StatementEntity
+from followthemoney import Statement, StatementEntity
 from followthemoney.statement.serialize import CSV_COLUMNS
 from followthemoney.types import registry
+from normality import squash_spaces
 
 from exports.cells import safe_text
-from exports.ftm_json import entity_line, stable_dict
+from exports.ftm_json import entity_line, is_target, stable_dict
 
 if TYPE_CHECKING:
     from evidence_maps.view import CaseView
@@ -65,7 +66,9 @@ class Dataset:
 
     @property
     def targets(self) -> list[StatementEntity]:
-        return [e for e in self.entities if str(e.id) in self.target_ids]
+        """The entities zavod would export as targets: those with a risk topic (the case's
+        targets, topic ``poi``; officials, ``role.pep``)."""
+        return [e for e in self.entities if is_target(e)]
 
     @cached_property
     def entities_bytes(self) -> bytes:
@@ -118,24 +121,36 @@ def nested(entity: StatementEntity, by_id: dict[str, StatementEntity],
     return data
 
 
+def cell_values(values: Iterable[str]) -> str:
+    """Several values in one cell as upstream writes them: sorted, ``;``-separated, a
+    value holding ``;`` or a quote quoted (a CSV row of its own)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, dialect=csv.unix_dialect, delimiter=";", lineterminator="",
+               quoting=csv.QUOTE_MINIMAL).writerow(sorted(values))
+    return buffer.getvalue()
+
+
+def _sanction_text(sanction: StatementEntity) -> str:
+    parts = [*sanction.get("program"), *sanction.get("reason"), *sanction.get("status"),
+             *sanction.get("startDate"), *sanction.get("endDate")]
+    return " - ".join(p for p in parts if p)
+
+
 def simple_row(entity: StatementEntity, dataset_title: str,
                sanctions: list[StatementEntity]) -> list[str]:
-    """One row of targets.simple.csv (multi-values joined with ``;``)."""
-    def join(values: list[str]) -> str:
-        return ";".join(values)
-
-    sanction_texts = [" - ".join(v for v in (s.first("program") or "", s.first("reason") or "",
-                                             s.first("status") or "",
-                                             s.first("startDate") or "",
-                                             s.first("endDate") or "")) for s in sanctions]
-    return [str(entity.id), entity.schema.name, entity.caption,
-            join([n for n in _values(entity, "name", "alias", "weakAlias")
-                  if n != entity.caption]),
-            join(_values(entity, "birthDate")),
-            join(_values(entity, "nationality", "citizenship", "country", "jurisdiction")),
-            join(_values(entity, "address")), join(_values(entity, *IDENTIFIER_PROPS)),
-            join(sanction_texts), join(_values(entity, "phone")), join(_values(entity, "email")),
-            join(_values_of(sanctions, "programId")), dataset_title, "", "", ""]
+    """One row of targets.simple.csv: values from the property types (every name but the
+    caption, every country and identifier), several values per cell as upstream."""
+    names = set(entity.get_type_values(registry.name)) - {entity.caption}
+    return [str(entity.id), entity.schema.name, entity.caption, cell_values(names),
+            cell_values(entity.get("birthDate", quiet=True)),
+            cell_values(entity.get_type_values(registry.country)),
+            cell_values(entity.get("address", quiet=True)),
+            cell_values(entity.get_type_values(registry.identifier)),
+            cell_values({_sanction_text(s) for s in sanctions} - {""}),
+            cell_values(entity.get_type_values(registry.phone)),
+            cell_values(entity.get_type_values(registry.email)),
+            cell_values(_values_of(sanctions, "programId")), dataset_title,
+            entity.first_seen or "", entity.last_seen or "", entity.last_change or ""]
 
 
 def delta(previous: Path, current: Sequence[StatementEntity]) -> list[dict[str, Any]]:
@@ -171,9 +186,10 @@ def targets_nested(dataset: Dataset) -> bytes:
 
 
 def targets_simple(dataset: Dataset) -> bytes:
-    """``targets.simple.csv``: OpenSanctions' sixteen columns, a row per target."""
+    """``targets.simple.csv``: OpenSanctions' columns (and ``program_ids``), a row per
+    target, written as zavod writes it (unix dialect)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, dialect=csv.unix_dialect)
     writer.writerow(SIMPLE_COLUMNS)
     title = dataset.view.case.meta.title
     for entity in dataset.targets:
@@ -188,7 +204,8 @@ def statements_file(dataset: Dataset) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect=csv.unix_dialect)
     writer.writerow(CSV_COLUMNS)
-    stmts = sorted((s for e in dataset.entities for s in e.statements),
+    # the base "id" rows are not data (zavod leaves them out)
+    stmts = sorted((s for e in dataset.entities for s in e.statements if s.prop != Statement.BASE),
                    key=lambda s: (str(s.canonical_id), str(s.entity_id), s.prop, s.value,
                                   str(s.id)))
     for stmt in stmts:
@@ -198,9 +215,17 @@ def statements_file(dataset: Dataset) -> bytes:
 
 
 def names_file(dataset: Dataset) -> bytes:
-    """``names.txt``: the targets' names longer than three characters."""
-    names = sorted({n for e in dataset.targets for n in e.get("name", quiet=True) if len(n) > 3})
-    return "".join(f"{safe_text(n)}\n" for n in names).encode("utf-8")
+    """``names.txt``: every name-type value of every entity, spaces squashed, longer than
+    three characters, once each whatever its case (the first spelling met, in id order)."""
+    seen: set[str] = set()
+    lines = []
+    for entity in dataset.entities:
+        for name in sorted(entity.get_type_values(registry.name)):
+            text = squash_spaces(name)
+            if len(text) > 3 and text.lower() not in seen:
+                seen.add(text.lower())
+                lines.append(f"{safe_text(text)}\n")
+    return "".join(lines).encode("utf-8")
 
 
 def delta_file(dataset: Dataset) -> bytes:
