@@ -41,7 +41,7 @@ def main(source: str, target: str, entries: list[str]) -> int:
         resolver = local.ServiceManager.createInstanceWithContext(
             "com.sun.star.bridge.UnoUrlResolver", local)
         context = None
-        for _ in range(120):
+        for _ in range(360):  # a first start in a fresh profile can be slow on a busy machine
             try:
                 context = resolver.resolve(
                     f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
@@ -49,7 +49,7 @@ def main(source: str, target: str, entries: list[str]) -> int:
             except Exception:  # noqa: BLE001 - office still starting
                 time.sleep(0.5)
         if context is None:
-            print("LibreOffice did not start", file=sys.stderr)
+            print("LibreOffice did not answer on its pipe within 180 s", file=sys.stderr)
             return 1
         desktop = context.ServiceManager.createInstanceWithContext(
             "com.sun.star.frame.Desktop", context)

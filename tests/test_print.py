@@ -85,8 +85,10 @@ def test_partial_dates_typed_in_libreoffice_stay_partial(tmp_path: Path) -> None
     cells = {"id": "p-typed", "names": "Fiktiv Typov", "birth_date": "1971-03",
              "death_date": "2021-07-13"}
     entries = [f"People!{_column('People', k)}2={v}" for k, v in cells.items()]
-    subprocess.run([SYSTEM_PYTHON, str(Path(__file__).parent / "lo_type.py"), str(template),
-                    str(typed), *entries], check=True, capture_output=True, timeout=240)
+    typing = subprocess.run([SYSTEM_PYTHON, str(Path(__file__).parent / "lo_type.py"),
+                             str(template), str(typed), *entries], capture_output=True,
+                            text=True, timeout=300)
+    assert typing.returncode == 0, typing.stderr + typing.stdout
     case = write_case(tmp_path / "case", {"case.yml": CASE_YML})
     import_table(case, typed)
     person = load_case(case).people[0]
