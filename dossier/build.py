@@ -100,7 +100,8 @@ def store(db: CaseDatabase, prepared: Prepared) -> int:
 def build_case(root: Path, out: Path, audience: str = "public",
                include_drafts: bool | None = None, lang: str = "en",
                progress: Progress = QUIET, accept_changes: bool = False,
-               workers: int | None = None, replace: bool = False) -> BuildResult:
+               workers: int | None = None, replace: bool = False,
+               base_url: str | None = None) -> BuildResult:
     """Build every output of the case at ``root`` into ``out`` (on ``workers`` processes;
     default: one per core).
 
@@ -125,6 +126,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
         prepared = prepare(db, root, audience, include_drafts, accept_changes, progress,
                            lang)
         view = prepared.view
+        view.publish_url = _publish_url(base_url)
         progress.step("linking the previous outputs")
         with staged_folder(out, view.case.meta.id, audience, replace) as staging:
             result = write_outputs(view, staging, lang, progress, workers)
@@ -134,6 +136,14 @@ def build_case(root: Path, out: Path, audience: str = "public",
     result.outputs = {name: out / path.relative_to(staging)
                       for name, path in result.outputs.items()}
     return result
+
+
+def _publish_url(base_url: str | None) -> str | None:
+    """The dataset folder's published address: ``base_url``, else ``DOSSIER_PUBLISH_URL``
+    (``None``: the exporter's local default)."""
+    from entities.settings import publish_url
+
+    return base_url or publish_url()
 
 
 def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUIET,
@@ -169,7 +179,7 @@ def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUI
 
 def export_case(root: Path, fmt: str, out: Path, audience: str = "public",
                 include_drafts: bool | None = None, lang: str = "en",
-                replace: bool = False) -> Path:
+                replace: bool = False, base_url: str | None = None) -> Path:
     """Write one output (any format of :mod:`exports.registry`) at ``out``: for an
     audience, from the same view a build makes; ``authoring-xlsx`` takes the whole case.
     A folder format is staged and swapped like a build's folder, and, like it, belongs
@@ -186,6 +196,7 @@ def export_case(root: Path, fmt: str, out: Path, audience: str = "public",
     else:
         with CaseDatabase.for_case(Path(root)) as db:
             view = prepare(db, root, audience, include_drafts, lang=lang).view
+    view.publish_url = _publish_url(base_url)
     if item.folder:
         with staged_folder(out, view.case.meta.id, audience, replace) as staging:
             item.write(view, staging, lang)

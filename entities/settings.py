@@ -8,6 +8,10 @@
 ``DOSSIER_USER``           who is making a change (audit log, reviews, judgements,
                            screening decisions); default: the login name
 ``DOSSIER_YENTE_API_KEY``  the API key sent to a yente server (``dossier screen --yente``)
+``DOSSIER_PUBLISH_URL``    where a build's OpenSanctions dataset folder is published (the
+                           base of the URLs in its ``index.json``); ``--base-url`` overrides
+                           it; default: ``http://localhost:8080/`` (the folder served
+                           locally with ``python -m http.server``)
 =========================  ==================================================================
 
 Each is read when it is needed (not at import), so a test or a long-running process sees
@@ -53,6 +57,11 @@ def cache_dir() -> Path:
         return Path(configured)
     base = _env("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / CACHE_NAME
+
+
+def publish_url() -> str | None:
+    """``DOSSIER_PUBLISH_URL``, the published address of a build's dataset folder."""
+    return _env("DOSSIER_PUBLISH_URL") or None
 
 
 def current_user() -> str:

@@ -107,6 +107,9 @@ class CaseView:
     #: free text that names someone this audience may not see (a build stops on these,
     #: unless the case pseudonymises free text: then the view's case says so instead)
     protected_names: list[Problem] = field(default_factory=list)
+    #: where the build's dataset folder will be published (``--base-url``); the URLs in
+    #: its index start here (``None``: the folder's own ``file://`` address)
+    publish_url: str | None = None
 
     @classmethod
     def build(cls, case: Case, audience: str, include_drafts: bool | None = None,

@@ -138,7 +138,7 @@ def test_opensanctions_dataset_reads_back(rules_out: tuple[Path, Path]) -> None:
     assert index["entity_count"] == len(lines) and index["target_count"] == len(nested)
     for item in index["resources"]:
         data = (ds / item["name"]).read_bytes()
-        assert item["sha1"] == hashlib.sha1(data).hexdigest()
+        assert item["checksum"] == hashlib.sha1(data).hexdigest()  # zavod: checksum
         assert item["size"] == len(data)
 
 

@@ -13,7 +13,8 @@ from dossier.build import build_case
 from tests import synthetic_case
 
 pytestmark = pytest.mark.slow
-HISTORY = {"opensanctions/delta.json", "opensanctions/index.json"}  # depend on the last build
+HISTORY = {"opensanctions/delta.json", "opensanctions/index.json",
+                 "opensanctions/catalog.json"}  # depend on the last build
 
 
 def _files(out: Path) -> dict[str, str]:

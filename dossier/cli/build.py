@@ -29,8 +29,12 @@ from exports.registry import EXPORTERS, names
 @click.option("--accept-changes", is_flag=True,
               help="Accept evidence files that changed since they were registered: record "
                    "their new SHA-256 (in the audit log) instead of stopping.")
+@click.option("--base-url", metavar="URL",
+              help="Where OUT/opensanctions/ will be published: the start of the URLs in "
+                   "its index.json and catalog.json (default: DOSSIER_PUBLISH_URL, else "
+                   "http://localhost:8080/ for the folder served locally).")
 def build(directory: Path, out: Path, audience: str, include_drafts: bool | None,
-          lang: str, replace: bool, accept_changes: bool) -> None:
+          lang: str, replace: bool, accept_changes: bool, base_url: str | None) -> None:
     """Validate the case, store it, and write its outputs.
 
     Writes OUT/entities.ftm.json (FollowTheMoney JSON lines), OUT/evidence_map.json
@@ -51,7 +55,7 @@ def build(directory: Path, out: Path, audience: str, include_drafts: bool | None
 
     with StepProgress() as progress:
         result = build_case(directory, out, audience, include_drafts or None, lang, progress,
-                            accept_changes, replace=replace)
+                            accept_changes, replace=replace, base_url=base_url)
     click.echo(f"audience: {audience}")
     for name, path in result.outputs.items():
         unit = result.units.get(name)
@@ -83,8 +87,12 @@ FORMATS_HELP = "; ".join(f"{e.name}: {e.title}" for e in EXPORTERS) + "."
 @lang_option("Language of the fixed text, where the format has any.")
 @replace_option("For a folder format: the folder holds outputs of another audience or "
                 "case; delete them and start afresh.")
+@click.option("--base-url", metavar="URL",
+              help="For opensanctions: where the folder will be published (the start of "
+                   "its URLs; default: DOSSIER_PUBLISH_URL, else http://localhost:8080/).")
 def export(directory: Path, fmt: str, out: Path, audience: str,
-           include_drafts: bool | None, lang: str, replace: bool) -> None:
+           include_drafts: bool | None, lang: str, replace: bool,
+           base_url: str | None) -> None:
     """Write the case in one format.
 
     \b
@@ -96,7 +104,8 @@ def export(directory: Path, fmt: str, out: Path, audience: str,
     """
     from dossier.build import export_case
 
-    export_case(directory, fmt, out, audience, include_drafts or None, lang, replace)
+    export_case(directory, fmt, out, audience, include_drafts or None, lang, replace,
+                base_url)
     click.echo(f"wrote {out} ({fmt})")
 
 

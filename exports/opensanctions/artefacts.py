@@ -71,6 +71,17 @@ class Dataset:
         return [e for e in self.entities if is_target(e)]
 
     @cached_property
+    def last_change(self) -> str:
+        """When the dataset last changed, ``YYYY-MM-DDTHH:MM:SS``: the latest statement's
+        first sighting (kept in the case database), else the case's date."""
+        stamps = [str(e.last_change) for e in self.entities if e.last_change]
+        if stamps:
+            return max(stamps)[:19]
+        parts = (self.view.case.meta.date or "2000").split("-")
+        parts += ["01"] * (3 - len(parts))
+        return "-".join(parts) + "T00:00:00"
+
+    @cached_property
     def entities_bytes(self) -> bytes:
         return b"".join(entity_line(e) for e in self.entities)
 

@@ -3,26 +3,29 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from entities.files import atomic_file
 from exports.opensanctions.artefacts import ARTEFACTS, Dataset
-from exports.opensanctions.index import index_json
+from exports.opensanctions.index import LOCAL_URL, metadata
 
 if TYPE_CHECKING:
     from evidence_maps.view import CaseView
 
+
 def write_dataset(view: CaseView, out: Path) -> dict[str, Any]:
-    """Write the dataset folder of ``view``; return the ``index.json`` data."""
+    """Write the dataset folder of ``view`` (the artefacts, then the metadata); return
+    the ``index.json`` data. URLs start at ``view.publish_url``, else at
+    :data:`~exports.opensanctions.index.LOCAL_URL`."""
     dataset = Dataset.of(view, out)
     files = {name: make(dataset) for name, make in ARTEFACTS.items()}
-    for name, data in sorted(files.items()):
+    described = metadata(dataset, files, view.publish_url or LOCAL_URL)
+    for name, data in sorted({**files, **described}.items()):
         with atomic_file(out / name) as fh:
             fh.write(data)
-    index, data = index_json(dataset, files)
-    with atomic_file(out / "index.json") as fh:
-        fh.write(data)
+    index: dict[str, Any] = json.loads(described["index.json"])
     return index
 
 

@@ -1,0 +1,106 @@
+"""The OpenSanctions dataset folder, read through the upstream code: ``index.json`` as a
+followthemoney ``Dataset``, ``catalog.json`` as a followthemoney ``DataCatalog`` (the
+class yente's catalog extends) with the entities resource found by MIME type as the
+manifest's ``resource_type`` makes yente find it; ``target`` by the risk topics, as zavod
+and yente derive it; the simple CSV, names and statements as upstream writes them."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from followthemoney.dataset import DataCatalog, Dataset
+from followthemoney.types import registry
+
+from dossier.build import build_case
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("exchange")
+    case = root / "legal"
+    shutil.copytree(FIXTURES / "legal", case)
+    out = root / "out"
+    build_case(case, out, "government", base_url="https://ngo.example.org/data/")
+    return out / "opensanctions"
+
+
+def _lines(folder: Path) -> list[dict]:
+    return [json.loads(line) for line in
+            (folder / "entities.ftm.json").read_text("utf-8").splitlines()]
+
+
+def test_index_and_catalog_load_in_followthemoney(published: Path) -> None:
+    index = json.loads((published / "index.json").read_text("utf-8"))
+    dataset = Dataset.make(index)
+    assert dataset.name == "legal_case" and dataset.model.version
+    assert dataset.model.last_export is not None
+    for resource in dataset.model.resources:
+        assert str(resource.url).startswith("https://ngo.example.org/data/")
+        body = (published / resource.name).read_bytes()
+        assert resource.checksum == hashlib.sha1(body).hexdigest()
+        assert resource.size == len(body)
+    assert dataset.model.coverage is not None and "kz" in dataset.model.coverage.countries
+    catalog = DataCatalog(Dataset, json.loads((published / "catalog.json").read_text("utf-8")))
+    loaded = catalog.require("legal_case")
+    manifest = json.loads((published / "yente-manifest.json").read_text("utf-8"))
+    assert yaml.safe_load((published / "yente-manifest.json").read_text("utf-8")) == manifest
+    (entry,) = manifest["catalogs"]
+    assert entry["url"] == "https://ngo.example.org/data/catalog.json"
+    assert entry["scope"] == "legal_case"
+    chosen = [r for r in loaded.model.resources if r.mime_type == entry["resource_type"]]
+    assert [r.name for r in chosen] == ["entities.ftm.json"]
+    deltas = json.loads((published / "delta-index.json").read_text("utf-8"))
+    assert deltas["versions"] == {index["version"]:
+                                  "https://ngo.example.org/data/delta.json"}
+
+
+def test_target_means_what_upstream_means(published: Path) -> None:
+    lines = _lines(published)
+    for entity in lines:
+        topics = set(entity["properties"].get("topics", []))
+        assert entity["target"] == bool(topics & registry.topic.RISKS), entity["id"]
+        assert "sanction" not in topics or entity["schema"] != "Person" or \
+            entity["target"]  # only a designation earns sanction
+    names = {n for e in lines if e["target"] for n in e["properties"].get("name", [])}
+    assert "Yerzhan Kulakov" in names          # a reviewed attribution: poi
+    assert "Nurlan Chernovikov" not in names   # drafts only: not a target
+    rows = list(csv.reader(io.StringIO((published / "targets.simple.csv").read_text("utf-8"))))
+    assert {r[0] for r in rows[1:]} == {e["id"] for e in lines if e["target"]}
+    nested = [json.loads(x) for x in
+              (published / "targets.nested.json").read_text("utf-8").splitlines()]
+    assert {e["id"] for e in nested} == {e["id"] for e in lines if e["target"]}
+
+
+def test_names_statements_and_cells_as_upstream(published: Path) -> None:
+    lines = _lines(published)
+    names = (published / "names.txt").read_text("utf-8").splitlines()
+    assert len({n.lower() for n in names}) == len(names)
+    every = {n for e in lines for n in e["properties"].get("name", []) if len(n) > 3}
+    assert {n.lower() for n in every} <= {n.lower() for n in names}
+    statements = list(csv.DictReader(io.StringIO(
+        (published / "statements.csv").read_text("utf-8"))))
+    assert statements and not [s for s in statements if s["prop"] == "id"]
+    from exports.opensanctions.artefacts import cell_values
+
+    assert cell_values(["b", "a;c"]) == '"a;c";b'  # sorted; a value holding ; is quoted
+
+
+def test_an_unchanged_case_republishes_byte_for_byte(tmp_path: Path) -> None:
+    case = tmp_path / "legal"
+    shutil.copytree(FIXTURES / "legal", case)
+    out = tmp_path / "out"
+    build_case(case, out, "public")
+    first = {p.name: p.read_bytes() for p in (out / "opensanctions").iterdir()}
+    build_case(case, out, "public")
+    again = {p.name: p.read_bytes() for p in (out / "opensanctions").iterdir()}
+    assert first == again
+    assert json.loads(first["index.json"])["resources"][0]["url"].startswith(
+        "http://localhost:8080/")  # the documented local default
