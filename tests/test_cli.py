@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +114,41 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: str)
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
     assert "Example" in result.output and f"dossier {command}" in result.output
+
+
+def test_validate_and_show_speak_json(fictional: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["validate", str(fictional), "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["counts"]["people"] == 3
+    broken = tmp_path / "broken"
+    shutil.copytree(fictional, broken)
+    (broken / "data" / "bad.yml").write_text("people:\n  - {id: x, names: [X], "
+                                             "birth_date: 31.02.1980}\n", "utf-8")
+    result = runner.invoke(cli, ["validate", str(broken), "--json"])
+    problems = json.loads(result.output)["problems"]
+    assert result.exit_code == 1 and problems[0]["file"] == "data/bad.yml"
+    assert problems[0]["line"] == 2 and "birth_date" in problems[0]["field"]
+    shown = json.loads(runner.invoke(cli, ["show", str(fictional), "--json"]).output)
+    assert shown["case"]["id"] and len(shown["people"]) == 3
+
+
+def test_dash_means_standard_input_and_output(fictional: Path) -> None:
+    runner = CliRunner()
+    exported = runner.invoke(cli, ["export", str(fictional), "--format", "ftm", "--out", "-"])
+    assert exported.exit_code == 0
+    lines = [json.loads(x) for x in exported.stdout.splitlines()]
+    assert lines and all("schema" in e for e in lines)
+    xref = runner.invoke(cli, ["xref", "-", "--json"], input=exported.stdout)
+    assert xref.exit_code == 0 and "pairs" in json.loads(xref.stdout)
+    folder = runner.invoke(cli, ["export", str(fictional), "--format", "opensanctions",
+                                 "--out", "-"])
+    assert folder.exit_code == 2 and "writes a folder" in folder.output
+    judged = runner.invoke(cli, ["judgements", str(fictional), "--export", "-"])
+    assert judged.exit_code == 0 and judged.stdout == ""  # none yet; the count on stderr
+
+
+def test_debug_shows_the_traceback(tmp_path: Path) -> None:
+    plain = CliRunner().invoke(cli, ["validate", str(tmp_path / "none")])
+    assert plain.exit_code == 1 and "Traceback" not in plain.output
+    debug = CliRunner().invoke(cli, ["--debug", "validate", str(tmp_path / "none")])
+    assert debug.exit_code == 1 and "Traceback" in debug.output

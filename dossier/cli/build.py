@@ -13,6 +13,7 @@ from dossier.cli.group import (
     drafts_option,
     lang_option,
     replace_option,
+    writing,
 )
 from exports.registry import EXPORTERS, names
 
@@ -79,8 +80,9 @@ FORMATS_HELP = "; ".join(f"{e.name}: {e.title}" for e in EXPORTERS) + "."
 @click.argument("directory", type=CASE_DIR)
 @click.option("--format", "fmt", required=True, type=click.Choice(names()),
               help=FORMATS_HELP)
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="File (or, for opensanctions, folder) to write.")
+@click.option("--out", "out", required=True, type=click.Path(allow_dash=True, path_type=Path),
+              help="File (or, for opensanctions, folder) to write; - for standard output "
+                   "(a file format).")
 @audience_option("Who the export is for (not for authoring-xlsx, which is the full case "
                  "for its editors).")
 @drafts_option("Include draft attributions for the public and parliament audiences.")
@@ -103,10 +105,15 @@ def export(directory: Path, fmt: str, out: Path, audience: str,
       dossier export my-case --format gexf --out graph.gexf
     """
     from dossier.build import export_case
+    from exports.registry import exporter
 
-    export_case(directory, fmt, out, audience, include_drafts or None, lang, replace,
-                base_url)
-    click.echo(f"wrote {out} ({fmt})")
+    if str(out) == "-" and exporter(fmt).folder:
+        raise click.BadParameter(f"{fmt} writes a folder; give a folder, not -",
+                                 param_hint="--out")
+    with writing(out, Path(exporter(fmt).path).name) as target:
+        export_case(directory, fmt, target, audience, include_drafts or None, lang, replace,
+                    base_url)
+    click.echo(f"wrote {out} ({fmt})", err=str(out) == "-")
 
 
 @cli.command()

@@ -29,40 +29,69 @@ def init(directory: Path) -> None:
 
 @cli.command()
 @click.argument("directory", type=CASE_DIR)
-def validate(directory: Path) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print {valid, counts} or {valid, problems: [{file, line, field, "
+                   "message}]} as JSON.")
+def validate(directory: Path, as_json: bool) -> None:
     """Check a case and list every mistake as file:line: field: message.
 
     Exits 0 with a one-line summary when the case is valid, 1 otherwise.
     Writes nothing.
 
     \b
-    Example:
+    Examples:
       dossier validate examples/kazakhstan-2020-2021
+      dossier validate my-case --json
     """
-    from entities.db.changes import open_case
+    from dataclasses import asdict
 
-    case = open_case(directory)
+    from entities.db.changes import open_case
+    from entities.exc import InvalidCase
+
+    try:
+        case = open_case(directory)
+    except InvalidCase as exc:
+        if not as_json:
+            raise
+        click.echo(json.dumps({"valid": False, "problems": [asdict(p) for p in exc.problems]},
+                              ensure_ascii=False, indent=1))
+        raise SystemExit(1) from None
+    if as_json:
+        click.echo(json.dumps({"valid": True, "counts": case.count()}, indent=1))
+        return
     counts = ", ".join(f"{n} {k}" for k, n in case.count().items())
     click.echo(f"{directory}: valid ({counts})")
 
 
 @cli.command()
 @click.argument("directory", type=CASE_DIR)
-def show(directory: Path) -> None:
+@click.option("--json", "as_json", is_flag=True,
+              help="Print every record, section by section, as JSON.")
+def show(directory: Path, as_json: bool) -> None:
     """Show the case's targets, incidents, evidence and attributions as tables.
 
     For the case team: it shows every record, whatever its sensitivity.
 
     \b
-    Example:
+    Examples:
       dossier show examples/kazakhstan-2020-2021
+      dossier show my-case --json
     """
+    from entities.case.model import SECTIONS
+    from entities.db.changes import open_case
+
+    case = open_case(directory)
+    if as_json:
+        data = {"case": case.meta.model_dump(mode="json", exclude_none=True),
+                **{name: [r.model_dump(mode="json", exclude_none=True)
+                          for r in case.section(name)] for name in SECTIONS}}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
     from rich.console import Console
 
     from dossier.show import show_case
-    from entities.db.changes import open_case
 
-    show_case(open_case(directory), Console())
+    show_case(case, Console())
 
 
 @cli.command()

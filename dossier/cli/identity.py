@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dossier.cli.group import CASE_DIR, cli, user_option
+from dossier.cli.group import CASE_DIR, cli, reading, user_option, writing
 
 BLOCKERS = {"auto": None, "both": True, "skeleton": False}
 BLOCKER_HELP = ("Candidates from nomenklatura's index and our transliteration skeletons "
@@ -15,7 +15,8 @@ BLOCKER_HELP = ("Candidates from nomenklatura's index and our transliteration sk
 
 
 @cli.command()
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True,
+                                        path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: {pairs, clusters}.")
 @click.option("--all", "include_distinct", is_flag=True,
               help="With --json, list candidate pairs decided distinct too.")
@@ -25,11 +26,12 @@ def xref(file: Path, as_json: bool, include_distinct: bool, blocker: str) -> Non
     """Find duplicate people and organisations in any FollowTheMoney file.
 
     Each candidate pair is decided merge (strong agreement), review (plausible, for a
-    person to judge) or distinct. Nothing is stored.
+    person to judge) or distinct. Nothing is stored. FILE - reads standard input.
 
     \b
-    Example:
+    Examples:
       dossier xref partner-data.ftm.json --json
+      ftm validate < partner.ftm.json | dossier xref - --json
     """
     from rich.console import Console
 
@@ -39,8 +41,8 @@ def xref(file: Path, as_json: bool, include_distinct: bool, blocker: str) -> Non
     from entities.resolution.xref import xref as run_xref
 
     console = Console(stderr=True)
-    with console.status("reading entities…"):
-        entities = read_ftm_file(file)
+    with console.status("reading entities…"), reading(file) as path:
+        entities = read_ftm_file(path)
     with console.status(f"resolving {len(entities)} entities…"):
         result = run_xref(entities, aliases=alias_table(), scorer=LogicV2Scorer(),
                           use_index=BLOCKERS[blocker], keep_distinct=include_distinct)
@@ -101,11 +103,14 @@ def dedupe(directory: Path, as_json: bool, review: bool, user: str, blocker: str
 
 @cli.command()
 @click.argument("directory", type=CASE_DIR)
-@click.option("--export", "export_to", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write every judgement to this file (JSON lines).")
+@click.option("--export", "export_to", type=click.Path(dir_okay=False, allow_dash=True,
+                                                       path_type=Path),
+              help="Write every judgement to this file (JSON lines; - for standard "
+                   "output).")
 @click.option("--import", "import_from", type=click.Path(exists=True, dir_okay=False,
-                                                           path_type=Path),
-              help="Add the judgements of a file written by --export.")
+                                                           allow_dash=True, path_type=Path),
+              help="Add the judgements of a file written by --export (- reads standard "
+                   "input).")
 def judgements(directory: Path, export_to: Path | None, import_from: Path | None) -> None:
     """Share identity judgements: export them to a plain file or import one.
 
@@ -123,6 +128,10 @@ def judgements(directory: Path, export_to: Path | None, import_from: Path | None
     case = open_case(directory)
     with CaseDatabase.for_case(case.root) as db:
         if import_from is not None:
-            click.echo(f"imported {Judgements(db).load(import_from)} judgements")
+            with reading(import_from) as path:
+                loaded = Judgements(db).load(path)
+            click.echo(f"imported {loaded} judgements", err=str(export_to) == "-")
         if export_to is not None:
-            click.echo(f"exported {Judgements(db).dump(export_to)} judgements to {export_to}")
+            with writing(export_to, "judgements.jsonl") as path:
+                count = Judgements(db).dump(path)
+            click.echo(f"exported {count} judgements to {export_to}", err=True)
