@@ -9,6 +9,7 @@ They are written into a staging folder that replaces the output folder only when
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,10 @@ def prepare(db: CaseDatabase, root: Path, audience: str = "public",
     statements = compile_case(case)
     progress.step("grading attributions and applying identity judgements")
     view = CaseView.build(case, audience, include_drafts, db, files, lang)
+    # when each statement was first seen: the dataset's first_seen, last_change and
+    # version (a statement new in this build is seen now, and recorded by store())
+    view.seen = db.statements.first_seen(case.meta.id)
+    view.now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
     problems = [*view.protected_names, *submission_problems(case)]
     if problems:
         raise InvalidCase(problems)
@@ -94,6 +99,7 @@ def store(db: CaseDatabase, prepared: Prepared) -> int:
     case = prepared.view.case
     with db.transaction("store the case", write=True):
         FileRegistry(db, case).save(prepared.file_changes)
+        db.statements.remember_seen(case.meta.id, prepared.view.new_sightings())
         return db.statements.replace(case.meta.id, prepared.statements)
 
 

@@ -108,8 +108,14 @@ class CaseView:
     #: unless the case pseudonymises free text: then the view's case says so instead)
     protected_names: list[Problem] = field(default_factory=list)
     #: where the build's dataset folder will be published (``--base-url``); the URLs in
-    #: its index start here (``None``: the folder's own ``file://`` address)
+    #: its index start here (``None``: the exporter's local default)
     publish_url: str | None = None
+    #: when each statement id was first seen (from the case database), and the time a
+    #: statement seen for the first time in this view gets; ``None``: no times at all
+    seen: dict[str, str] | None = None
+    now: str = ""
+    #: the first sighting given to every statement id of this view (``_date``)
+    _stamps: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, case: Case, audience: str, include_drafts: bool | None = None,
@@ -240,10 +246,46 @@ class CaseView:
         listings += designation_entities(self.case, self.targets, self.screening)
         listed = {str(e.id) for e in listings}
         extra = [s.clone(origin=s.dataset) for s in self.extra]  # no partner file, no line
+        self._date([*records, *listings], extra)
         merged = canonical_entities(case_dataset(self.case), [*records, *listings],
                                     self.linker, extra)
         return ([e for e in merged if str(e.id) not in listed],
                 [e for e in merged if str(e.id) in listed])
+
+    def _date(self, entities: list[StatementEntity], extra: list[Statement]) -> None:
+        """Give every statement its first sighting (``seen``, else ``now``), also as its
+        last sighting (a statement is only ever recorded when it appears: an unchanged
+        entity keeps every time, and every byte, it had, and the delta holds only what
+        changed). An entity's
+        ``last_change`` is its id statement's first sighting: that statement's id is a
+        checksum of all the others, so it is new exactly when the entity changed."""
+        if self.seen is None:
+            return
+        seen, now = self.seen, self.now
+        stamps: dict[str, str] = {}
+        for entity in entities:
+            statements = list(entity.statements)
+            for stmt in statements:
+                key = str(stmt.id)
+                stamps[key] = seen.get(key, now)
+                if stmt.prop == Statement.BASE:
+                    entity.last_change = stamps[key]
+                else:
+                    stmt.first_seen = stmt.last_seen = stamps[key]
+        for stmt in extra:
+            stamp = stamps.setdefault(str(stmt.id), seen.get(str(stmt.id), now))
+            stmt.first_seen = stmt.last_seen = stamp
+        self._stamps = stamps
+
+    def new_sightings(self) -> dict[str, str]:
+        """The statement ids of this view seen for the first time, with ``now`` (what the
+        build records once every output is written)."""
+        if self.seen is None:
+            return {}
+        self.entities  # noqa: B018 - the times are given while the entities are made
+        merged = {str(s.id): self.now for e in self.entities for s in e.statements}
+        every = {**merged, **self._stamps}
+        return {key: self.now for key in every if key not in self.seen}
 
     def _mark_targets(self, records: list[StatementEntity]) -> None:
         """Give each target the risk topic ``poi`` (person of interest), as zavod and yente

@@ -104,3 +104,30 @@ def test_an_unchanged_case_republishes_byte_for_byte(tmp_path: Path) -> None:
     assert first == again
     assert json.loads(first["index.json"])["resources"][0]["url"].startswith(
         "http://localhost:8080/")  # the documented local default
+
+
+def test_times_are_first_sightings_kept_in_the_case_database(tmp_path: Path) -> None:
+    import time
+
+    case = tmp_path / "legal"
+    shutil.copytree(FIXTURES / "legal", case)
+    out = tmp_path / "out"
+    build_case(case, out, "public")
+    first = {e["id"]: e for e in _lines(out / "opensanctions")}
+    index = json.loads((out / "opensanctions" / "index.json").read_text("utf-8"))
+    assert all(e["first_seen"] and e["last_change"] for e in first.values())
+    time.sleep(1.1)
+    data = case / "data" / "case.yml"
+    data.write_text(data.read_text("utf-8").replace(
+        "{id: p-thug, names: [Yerzhan Kulakov], birth_date: 1985",
+        "{id: p-thug, names: [Yerzhan Kulakov], birth_date: 1985-02", 1), "utf-8")
+    build_case(case, out, "public")
+    again = {e["id"]: e for e in _lines(out / "opensanctions")}
+    later = json.loads((out / "opensanctions" / "index.json").read_text("utf-8"))
+    changed = [i for i in again if again[i]["last_change"] != first.get(i, {}).get(
+        "last_change")]
+    kulakov = next(i for i, e in again.items() if "Yerzhan Kulakov" in e["caption"])
+    assert kulakov in changed
+    assert again[kulakov]["first_seen"] == first[kulakov]["first_seen"]  # seen before
+    assert len(changed) < len(again) / 2  # the rest keep their times
+    assert later["version"] > index["version"] and later["last_change"] > index["last_change"]

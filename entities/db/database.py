@@ -103,6 +103,13 @@ SCREENING_DECISIONS = Table(
     Column("decided_by", String(255), nullable=False),
     Column("decided_at", String(32), nullable=False),
 )
+#: When each statement of a case's outputs was first seen (first_seen, last_change).
+STATEMENT_SEEN = Table(
+    "statement_seen", METADATA,
+    Column("case_id", String(255), primary_key=True),
+    Column("statement_id", String(255), primary_key=True),
+    Column("first_seen", String(32), nullable=False),
+)
 #: The name of nomenklatura's resolver table (identity judgements).
 RESOLVER_TABLE = "resolver"
 #: Every table, in the order a copy must fill them (referenced tables first).

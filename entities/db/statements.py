@@ -15,7 +15,7 @@ from followthemoney import Dataset, Statement, StatementEntity
 from nomenklatura.db import dialect_insert
 from sqlalchemy import delete, func, select
 
-from entities.db.database import STATEMENTS
+from entities.db.database import STATEMENT_SEEN, STATEMENTS
 
 if TYPE_CHECKING:
     from entities.db.database import CaseDatabase
@@ -96,6 +96,24 @@ class StatementStore:
         """Entities per dataset among statements whose origin starts with ``prefix``."""
         return self._entities_per_dataset(self.table.c.origin.startswith(prefix,
                                                                          autoescape=True))
+
+    def first_seen(self, case_id: str) -> dict[str, str]:
+        """When each statement id of the case's outputs was first seen."""
+        table = STATEMENT_SEEN
+        query = select(table.c.statement_id, table.c.first_seen).where(
+            table.c.case_id == case_id)
+        with self.db.transaction("read when statements were first seen") as conn:
+            return {str(i): str(t) for i, t in conn.execute(query)}
+
+    def remember_seen(self, case_id: str, seen: dict[str, str]) -> int:
+        """Record statement ids first seen now (an id already recorded keeps its time)."""
+        insert = dialect_insert(self.db.engine.dialect, STATEMENT_SEEN).on_conflict_do_nothing()
+        rows = [{"case_id": case_id, "statement_id": i, "first_seen": t}
+                for i, t in sorted(seen.items())]
+        with self.db.transaction("record when statements were first seen", write=True) as conn:
+            for start in range(0, len(rows), BATCH):
+                conn.execute(insert, rows[start:start + BATCH])
+        return len(rows)
 
     def schemata_of_origin(self, prefix: str) -> dict[str, dict[str, list[str]]]:
         """For each entity id of the statements whose origin starts with ``prefix`` that

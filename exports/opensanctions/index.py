@@ -10,8 +10,9 @@ manifest (``YENTE_MANIFEST``) that points a yente server at that catalog,
 ``statistics.json`` the counts by schema and ``issues.json`` the (empty) issue log zavod's
 model asks for.
 
-Every time in them is the dataset's last change (no clock is read), so an unchanged case
-rebuilds them byte for byte and a yente server sees no new version to index. URLs start
+Every time in them is the dataset's last change (when its newest statement was first
+seen, kept in the case database), so an unchanged case rebuilds them byte for byte and a
+yente server sees no new version to index. URLs start
 at the folder's published address: ``--base-url`` (or ``DOSSIER_PUBLISH_URL``), else
 :data:`LOCAL_URL`, where ``python -m http.server 8080 --directory OUT/opensanctions``
 serves it on the same machine (followthemoney accepts only http and https addresses).
