@@ -42,6 +42,9 @@ class CaseDedupe:
     result: XrefResult
     entities: dict[str, EntityProxy]
     recorded: int
+    #: review pairs stored as nomenklatura suggestions (``Resolver.suggest``), so that
+    #: nomenklatura's own review screen can judge them too
+    suggested: int = 0
 
 
 def case_entities(db: CaseDatabase, case_id: str, entities: list[StatementEntity]
@@ -65,14 +68,18 @@ def dedupe_case(root: Path, use_index: bool | None = None) -> CaseDedupe:
         result = xref(entities, aliases=alias_table(case.root), scorer=LogicV2Scorer(),
                       judge=judgements.judgement_of, use_index=use_index,
                       skip_same_dataset=external)
-        recorded = 0
+        recorded = suggested = 0
         with db.transaction("record the automatic merges", write=True):  # all of them, or none
             for pair in result.pairs:
                 if pair.decision == "merge" and judgements.judgement_of(
                         pair.left, pair.right) is None:
                     judgements.record(pair.left, pair.right, "same", AUTO_USER)
                     recorded += 1
-    return CaseDedupe(result, {str(e.id): e for e in entities}, recorded)
+                elif pair.decision == "review" and not judgements.judged(pair.left,
+                                                                        pair.right):
+                    db.resolver.suggest(pair.left, pair.right, pair.score, user=AUTO_USER)
+                    suggested += 1
+    return CaseDedupe(result, {str(e.id): e for e in entities}, recorded, suggested)
 
 
 def result_json(result: XrefResult, include_distinct: bool = False) -> str:

@@ -192,6 +192,19 @@ def test_dedupe_records_merges_and_build_uses_canonical_entities(duplicated: Pat
     assert data["clusters"][0][0] not in ids
 
 
+def test_review_pairs_are_nomenklatura_suggestions(duplicated: Path) -> None:
+    """The review pairs are stored as the resolver's suggestions, which nomenklatura's own
+    review screen (``nomenklatura dedupe``) reads as its candidates."""
+    from entities.db.database import CaseDatabase
+
+    result = CliRunner().invoke(cli, ["dedupe", str(duplicated), "--json"])
+    pairs = [p for p in json.loads(result.stdout)["pairs"] if p["decision"] == "review"]
+    assert pairs
+    with CaseDatabase.for_case(duplicated) as db, db.transaction():
+        candidates = {frozenset((a, b)) for a, b, _ in db.resolver.get_candidates()}
+    assert {frozenset((p["left"], p["right"])) for p in pairs} <= candidates
+
+
 def test_review_records_judgements_and_does_not_ask_again(duplicated: Path,
                                                           tmp_path: Path) -> None:
     runner = CliRunner()
