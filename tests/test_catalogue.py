@@ -94,6 +94,8 @@ def test_a_russian_build_and_pack_have_no_english_catalogue_text(tmp_path: Path)
     assert not found, found
     overview = " ".join(pdf_text(dossiers / "overview.pdf").split())
     assert "предупреждение: single_source:" in overview
+    for word in (" person ", " organisation ", " strong ", " weak "):  # labels, translated
+        assert word not in overview, word
 
 
 def test_the_running_header_is_shortened_at_a_word_boundary() -> None:

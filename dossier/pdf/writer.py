@@ -14,6 +14,7 @@ from dossier.pdf.text import t, x
 from entities.case import vocab
 from entities.case.case import Case
 from entities.files import atomic_file
+from entities.i18n import text
 from evidence_maps.analysis import TargetView
 from evidence_maps.regimes import OUTCOME_MARKS
 from evidence_maps.view import CaseView
@@ -73,11 +74,13 @@ def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:
     for target in analysis.targets:
         regimes = [f.regime.short + OUTCOME_MARKS[f.outcome] for f in target.findings
                    if f.outcome in OUTCOME_MARKS]
-        rows.append([x(target.name), x(target.kind), str(len(target.attributions)),
-                     x(target.strongest), x(", ".join(regimes) or t("none", lang))])
+        rows.append([x(target.name), x(text(f"x.kind_{target.kind}", lang)),
+                     str(len(target.attributions)),
+                     x(text(f"em.grade_{target.strongest}", lang)),
+                     x(", ".join(regimes) or t("none", lang))])
     story.append(table([t("target", lang), t("kind", lang), t("incidents_count", lang),
                         t("strongest", lang), t("regimes_met", lang)], rows,
-                       [4, 1.5, 1, 1.5, 4]))
+                       [3.6, 1.7, 1.5, 1.6, 4]))
     story += overview_gaps(view.screening, [target.id for target in analysis.targets], lang)
     story.append(heading(t("ov_incidents", lang)))
     rows = []
