@@ -9,7 +9,6 @@ They are written into a staging folder that replaces the output folder only when
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from entities.db.evidence_files import Change, FileRegistry
 from entities.exc import InvalidCase
 from entities.ftm.compile import compile_case
 from entities.progress import QUIET, Progress
+from entities.settings import build_time
 from evidence_maps.analysis import HeldBack
 from evidence_maps.checks import Finding
 from evidence_maps.submissions import submission_problems
@@ -84,7 +84,7 @@ def prepare(db: CaseDatabase, root: Path, audience: str = "public",
     # when each statement was first seen: the dataset's first_seen, last_change and
     # version (a statement new in this build is seen now, and recorded by store())
     view.seen = db.statements.first_seen(case.meta.id)
-    view.now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+    view.now = build_time()
     problems = [*view.protected_names, *submission_problems(case)]
     if problems:
         raise InvalidCase(problems)

@@ -8,6 +8,9 @@
 ``DOSSIER_USER``           who is making a change (audit log, reviews, judgements,
                            screening decisions); default: the login name
 ``DOSSIER_YENTE_API_KEY``  the API key sent to a yente server (``dossier screen --yente``)
+``SOURCE_DATE_EPOCH``      the reproducible-builds convention: a build records this time
+                           (seconds since 1970, UTC) as the first sighting of new
+                           statements instead of the clock's; default: the clock
 ``DOSSIER_PUBLISH_URL``    where a build's OpenSanctions dataset folder is published (the
                            base of the URLs in its ``index.json``); ``--base-url`` overrides
                            it; default: ``http://localhost:8080/`` (the folder served
@@ -57,6 +60,16 @@ def cache_dir() -> Path:
         return Path(configured)
     base = _env("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / CACHE_NAME
+
+
+def build_time() -> str:
+    """``YYYY-MM-DDTHH:MM:SS`` (UTC): ``SOURCE_DATE_EPOCH`` if set, else now."""
+    import datetime as dt
+
+    epoch = _env("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else \
+        dt.datetime.now(dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def publish_url() -> str | None:

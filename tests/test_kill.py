@@ -23,6 +23,7 @@ DELAYS = [0.2, 0.6, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0]
 
 def _build(case: Path, out: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if k != "DOSSIER_DATABASE_URL"}
+    env["SOURCE_DATE_EPOCH"] = "1700000000"  # every build records the same first sightings
     return subprocess.Popen([sys.executable, "-c", "from dossier.cli import main; main()",
                              "build", str(case), "--out", str(out)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
