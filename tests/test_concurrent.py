@@ -21,6 +21,9 @@ pytestmark = pytest.mark.slow
 
 def _build(case: Path, out: Path) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "DOSSIER_DATABASE_URL"}
+    # racing builds read no sightings yet: one first-sighting time for all (else two
+    # clocks a second apart stamp new statements differently)
+    env["SOURCE_DATE_EPOCH"] = "1700000000"
     return subprocess.Popen([sys.executable, "-m", "dossier.cli", "build", str(case),
                              "--out", str(out)], env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -137,7 +137,8 @@ def test_two_imports_at_the_same_time_lose_nothing(fictional: Path, tmp_path: Pa
 
 def test_two_builds_at_the_same_time_agree(fictional: Path, tmp_path: Path,
                                           pg_url: str) -> None:
-    env = {**os.environ, "DOSSIER_DATABASE_URL": pg_url}
+    # the same first-sighting time for both (two clocks a second apart would differ)
+    env = {**os.environ, "DOSSIER_DATABASE_URL": pg_url, "SOURCE_DATE_EPOCH": "1700000000"}
     processes = [subprocess.Popen(
         [sys.executable, "-c", "from dossier.cli import main; main()", "build",
          str(fictional), "--out", str(tmp_path / name), "--audience", "government"],
