@@ -1,4 +1,9 @@
-"""Organisation names: legal forms stripped, and an alias table across languages."""
+"""Organisation names: legal forms stripped, and an alias table across languages.
+
+Legal forms go through rigour's ``remove_org_types`` (the maintained list, many
+languages) and then our Russian and Kazakh phrases and abbreviations, which rigour does
+not know; function words through rigour's stopwords, and the state's names through ours.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from pathlib import Path
 
 import yaml
 from followthemoney.types import registry
+from rigour.names import remove_org_types
+from rigour.text import is_stopword
 
 from entities.resolution.names import latinize, skeleton
 
@@ -24,15 +31,15 @@ _LEGAL_PHRASES = [
 _LEGAL_FORMS = {"ao", "too", "oao", "zao", "pao", "ooo", "ip", "ak", "jshs", "rgu", "rgp",
                 "jsc", "llp", "llc", "ltd", "limited", "co", "inc", "plc", "corp", "gmbh",
                 "ag", "sa", "ojsc", "cjsc", "pjsc"}
-#: Words left out when comparing: function words and the name of the state.
-_FILLER = {"the", "of", "and", "for", "in", "on", "i", "v", "po", "pri", "republic",
-           "respubliki", "respublikasi", "respublikasinin", "rk", "kazakhstan", "kazahstan",
-           "kazakstannin", "kr", "rf"}
+#: Words left out when comparing beside rigour's stopwords: Russian prepositions as they
+#: latinize, and the name of the state.
+_FILLER = {"i", "v", "po", "pri", "republic", "respubliki", "respublikasi",
+           "respublikasinin", "rk", "kazakhstan", "kazahstan", "kazakstannin", "kr", "rf"}
 _WORD = re.compile(r"[^\w.]+|(?<!\w)\.|\.(?!\w)")
 
 
 def _words(name: str) -> list[str]:
-    text = name.lower()
+    text = remove_org_types(name).lower()
     for phrase in _LEGAL_PHRASES:
         text = text.replace(phrase, " ")
     return [w for w in _WORD.split(text) if w]
@@ -56,7 +63,7 @@ def org_tokens(name: str) -> frozenset[str]:
     out = set()
     for word in _words(name):
         latin = re.sub(r"[^a-z0-9]", "", latinize(word))
-        if not latin or latin in _LEGAL_FORMS or latin in _FILLER:
+        if not latin or latin in _LEGAL_FORMS or latin in _FILLER or is_stopword(word):
             continue
         key = skeleton(latin) or latin
         if key not in _FILLER:
