@@ -12,13 +12,13 @@ import unicodedata
 from typing import Annotated, Any
 
 from followthemoney.types import registry
+from normality import squash_spaces
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from entities.case import vocab
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,99}$")
-_SPACES = re.compile(r"\s+")
 
 
 #: Control characters no output can hold (a PDF, a workbook or a CSV would break or
@@ -58,7 +58,7 @@ def clean_line(value: Any) -> Any:
     """Like :func:`clean_text`, and collapse runs of spaces (for names and titles)."""
     value = clean_text(value)
     if isinstance(value, str):
-        value = _SPACES.sub(" ", value)
+        value = squash_spaces(value)
     return value
 
 
