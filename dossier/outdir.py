@@ -110,17 +110,19 @@ def claim(out: Path, case: str, audience: str, replace: bool = False) -> bool:
 
 
 @contextmanager
-def staged_folder(out: Path, case: str, audience: str, replace: bool = False
-                  ) -> Iterator[Path]:
+def staged_folder(out: Path, case: str, audience: str, replace: bool = False,
+                  fresh: bool = False) -> Iterator[Path]:
     """Yield a staging folder to write into for ``case`` and ``audience``; on success it
-    becomes ``out`` (see :func:`claim` for a folder that holds other outputs)."""
+    becomes ``out`` (see :func:`claim` for a folder that holds other outputs). The
+    staging folder starts with ``out``'s files (for an incremental build) unless
+    ``fresh``: then it starts empty, and what the new outputs leave out is gone."""
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         recover(out)
         keep = claim(out, case, audience, replace)
         staging = out.parent / f".{out.name}.building-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
-        if keep:
+        if keep and not fresh:
             shutil.copytree(out, staging, copy_function=_link_copy)
         else:
             staging.mkdir()

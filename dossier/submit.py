@@ -10,12 +10,11 @@ case database. The folder is staged and replaced whole, like a build's
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.build import prepare
-from dossier.outdir import MARKER, check_place, staged_folder
+from dossier.outdir import check_place, staged_folder
 from dossier.pdf.pack import write_pack_pdf
 from entities.db.database import CaseDatabase
 from entities.progress import QUIET, Progress
@@ -26,11 +25,11 @@ from exports.pictures import write_target_pictures
 
 @dataclass
 class SubmitResult:
-    """The packs written, and the regimes asked for that gave none (with why)."""
+    """The packs written, and the regimes asked about (one with no pack: no target met
+    its criteria)."""
 
     packs: list[tuple[Pack, Path]] = field(default_factory=list)
-    #: regime key → targets considered (a regime with no pack: no target met it)
-    considered: dict[str, int] = field(default_factory=dict)
+    regimes: list[str] = field(default_factory=list)
 
 
 def submit_case(root: Path, out: Path, regimes: list[str] | None = None,
@@ -53,16 +52,10 @@ def submit_case(root: Path, out: Path, regimes: list[str] | None = None,
     with CaseDatabase.for_case(Path(root)) as db:
         view = prepare(db, root, audience, progress=progress, lang=lang).view
     chosen = packs(view, regimes, arguable)
-    result = SubmitResult(considered={k: len(view.targets) for k in regimes or known})
+    result = SubmitResult(regimes=list(regimes or known))
     progress.step("writing the submission packs")
-    with staged_folder(out, view.case.meta.id, audience, replace) as staging:
-        for child in staging.iterdir():  # a pack that no longer applies must go
-            if child.name == MARKER:
-                continue
-            if child.is_dir():
-                shutil.rmtree(child)
-            else:
-                child.unlink()
+    # fresh: a pack that no longer applies must go
+    with staged_folder(out, view.case.meta.id, audience, replace, fresh=True) as staging:
         maps = staging / "maps"
         maps.mkdir()
         drawn: set[str] = set()

@@ -42,7 +42,8 @@ def code_version() -> str:
     for package in ("entities", "evidence_maps", "exports", "dossier"):
         root = Path(str(resources.files(package)))
         for path in sorted(root.rglob("*")):
-            if path.suffix in (".py", ".yml", ".yaml") and path.is_file():
+            # the catalogue too: a mended translation must remake the outputs
+            if path.suffix in (".py", ".yml", ".yaml", ".po", ".pot") and path.is_file():
                 digest.update(path.relative_to(root.parent).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -26,10 +26,10 @@ from importlib import resources
 from typing import Any
 
 import yaml
-from babel import Locale, UnknownLocaleError
 
 from entities.db.screening import ScreeningRun
 from entities.i18n import text
+from entities.i18n.words import territory_name
 from entities.screening.model import Designation, Match
 
 STATUSES = ("designated", "not_found", "not_screened")
@@ -78,12 +78,7 @@ def unlisted_caveat(code: str, lang: str = "en") -> str | None:
 def jurisdiction_name(code: str, lang: str = "en") -> str:
     """A jurisdiction's name in ``lang`` (CLDR territory names: ``eu`` → European Union,
     Европейский союз); English falls back on ``jurisdictions.yml`` and FtM's names."""
-    locale = {"en": "en_GB"}.get(lang, lang)
-    try:
-        found = Locale.parse(locale).territories.get(code.upper())
-    except (ValueError, UnknownLocaleError):
-        found = None
-    return str(found) if found else label(code)
+    return territory_name(code, lang) or label(code)
 
 
 def _t(key: str, lang: str, **values: object) -> str:

@@ -27,7 +27,6 @@ from typing import Any
 import matplotlib
 import networkx as nx
 import numpy as np
-from babel.dates import format_date, format_skeleton
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -38,6 +37,7 @@ from entities.case import vocab
 from entities.case.model import Actor, Incident, Position, Source
 from entities.files import atomic_file
 from entities.i18n import text
+from entities.i18n.words import day_words, human_date
 from evidence_maps.analysis import TargetView
 from evidence_maps.dates import earliest, latest
 from evidence_maps.graph import COLUMNS, target_graph
@@ -57,27 +57,10 @@ TITLE_FONT = 10.0
 
 _COLOURS = {"target": "#c0392b", "post": "#8e44ad", "organisation": "#2c3e50",
             "incident": "#d35400", "source": "#16a085"}
-_LOCALES = {"en": "en_GB"}
 
 
 def _x(message: str, lang: str, **values: object) -> str:
     return text(f"x.{message}", lang, **values)
-
-
-def _day(value: dt.date, lang: str, skeleton: str) -> str:
-    return str(format_skeleton(skeleton, value, locale=_LOCALES.get(lang, lang)))
-
-
-def _human(partial: str | None, lang: str) -> str:
-    if not partial:
-        return ""
-    parts = [int(p) for p in partial.split("-")]
-    locale = _LOCALES.get(lang, lang)
-    if len(parts) == 3:
-        return str(format_date(dt.date(*parts), "medium", locale=locale))
-    if len(parts) == 2:
-        return _day(dt.date(parts[0], parts[1], 1), lang, "yMMM")
-    return str(parts[0])
 
 
 class _Canvas(FigureCanvasAgg):
@@ -145,11 +128,11 @@ def _node_lines(view: CaseView, graph: nx.DiGraph, node: str, lang: str) -> list
         lines = textwrap.wrap(record.title[0].name, _WRAP)
         for _, _, data in graph.in_edges(node, data=True):
             tenure = case.index.get(data.get("tenure", ""))
-            start = _human(getattr(tenure, "start", None), lang) or "?"
-            end = _human(getattr(tenure, "end", None), lang)
+            start = human_date(getattr(tenure, "start", None), lang, short=True) or "?"
+            end = human_date(getattr(tenure, "end", None), lang, short=True)
             lines += textwrap.wrap(f"{start} – {end}", _WRAP)
     elif kind == "incident" and isinstance(record, Incident):
-        when = _human(record.date, lang) or text("pdf.undated", lang)
+        when = human_date(record.date, lang, short=True) or text("pdf.undated", lang)
         lines = textwrap.wrap(f"{record.title} ({when})", _WRAP)
         for _, _, data in graph.in_edges(node, data=True):
             for att in data.get("attributions", []):
@@ -163,7 +146,7 @@ def _node_lines(view: CaseView, graph: nx.DiGraph, node: str, lang: str) -> list
     elif kind == "source" and isinstance(record, Source):
         words = record.title + (f" — {record.publisher}" if record.publisher else "")
         if record.published:
-            words += f" ({_human(record.published, lang)})"
+            words += f" ({human_date(record.published, lang, short=True)})"
         lines = textwrap.wrap(words, _WRAP)
         cited = list(dict.fromkeys(e for _, _, d in graph.in_edges(node, data=True)
                                    for e in d.get("evidence", [])))
@@ -253,7 +236,7 @@ def time_ticks(first: dt.date, last: dt.date, lang: str) -> tuple[list[dt.date],
     if span <= 62:
         every = max(1, math.ceil(span / 7))
         days = [first + dt.timedelta(days=d) for d in range(0, span + 1, every)]
-        return days, [_day(d, lang, "dMMM") for d in days]
+        return days, [day_words(d, lang, "dMMM") for d in days]
     if span <= 3 * 366:
         months = (last.year - first.year) * 12 + last.month - first.month
         every = next(m for m in (1, 2, 3, 4, 6, 12) if months / m <= 7)
@@ -263,7 +246,7 @@ def time_ticks(first: dt.date, last: dt.date, lang: str) -> tuple[list[dt.date],
                 out.append(dt.date(year, month, 1))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         out = [d for d in out if first <= d <= last] or [dt.date(first.year, first.month, 1)]
-        return out, [_day(d, lang, "yMMM") for d in out]
+        return out, [day_words(d, lang, "yMMM") for d in out]
     every = max(1, math.ceil((last.year - first.year) / 7))
     years = [dt.date(y, 1, 1) for y in range(first.year, last.year + 1)
              if (y - first.year) % every == 0]

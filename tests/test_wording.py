@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from dossier.pdf.narrative import statement_of_reasons, summary
-from dossier.pdf.wording import count, human_date, join
 from entities.case.loader import load_case
+from entities.i18n.words import count, human_date, join
 from evidence_maps.view import CaseView
 from tests.conftest import EXAMPLE, FIXTURES
 

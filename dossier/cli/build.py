@@ -167,7 +167,7 @@ def submit(directory: Path, out: Path, regimes: tuple[str, ...], audience: str, 
                    + (f"; {todo} argument{'' if todo == 1 else 's'} to write" if todo else "")
                    + ")")
     given = {pack.regime for pack, _ in result.packs}
-    for key in result.considered:
+    for key in result.regimes:
         if key not in given:
             click.echo(f"no pack under {key}: no target meets its criteria, even "
                        + ("by interpretation" if arguable else "subject to conditions "

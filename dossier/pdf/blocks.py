@@ -73,6 +73,10 @@ class Context:
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
+    def title(self, record_id: str) -> str:
+        """An incident's or source's title (else the id), for prose and tables."""
+        return str(getattr(self.case.index.get(record_id), "title", record_id))
+
     def section(self, key: str) -> Paragraph:
         """The heading of the next numbered section, titled by the text ``key``."""
         self.sections += 1

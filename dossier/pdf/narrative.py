@@ -1,7 +1,7 @@
 """Paragraphs generated from the data: the summary and the draft statement of reasons.
 
 Written as an analyst would write them: plurals and dates through Babel
-(:mod:`dossier.pdf.wording`), no record ids (those belong in the registers and annexes),
+(:mod:`entities.i18n.words`), no record ids (those belong in the registers and annexes),
 one paragraph per incident in the statement of reasons (what happened, when, where, who,
 in what role, on what evidence), and the wording follows the grade: a single weak source
 is reported as what the source says, never asserted.
@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from dossier.pdf.text import t, tn
-from dossier.pdf.wording import human_date, join
 from entities.case import vocab
 from entities.case.case import Case
 from entities.case.model import Evidence, Incident, Source
 from entities.i18n import render, text
+from entities.i18n.words import human_date, join
 from evidence_maps.analysis import AttributionView, TargetView
 from evidence_maps.view import CaseView
 

@@ -20,14 +20,14 @@ from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from dossier.pdf import sections as s
 from dossier.pdf.blocks import Context, heading, para, table
-from dossier.pdf.document import render, table_of_contents
-from dossier.pdf.text import say, x
-from dossier.pdf.wording import human_date, join
+from dossier.pdf.document import render as render_pdf
+from dossier.pdf.document import table_of_contents
+from dossier.pdf.text import x
 from dossier.pdf.writer import doc_info
 from entities.case import vocab
-from entities.case.model import Incident
 from entities.files import atomic_file
-from entities.i18n import text
+from entities.i18n import render, text
+from entities.i18n.words import human_date, join
 from evidence_maps.submissions import Pack
 from evidence_maps.view import CaseView
 
@@ -72,15 +72,15 @@ def letter(ctx: Context, pack: Pack) -> list[Flowable]:
                                          request=_sub(ctx, pack, "request"), name=name)))]
     if pack.finding.outcome == "met":
         out.append(para(x(ctx.t("letter_met", name=name, provisions=provisions,
-                                 measures=join([say(m, lang) for m in
+                                 measures=join([render(m, lang) for m in
                                                 pack.finding.measure_msgs()], lang)))))
     elif pack.finding.outcome == "interpretation":
-        reasons = [say(g.why, lang) for g in pack.finding.grounds
+        reasons = [render(g.why, lang) for g in pack.finding.grounds
                    if g.outcome == "interpretation"]
         out.append(para(x(ctx.t("letter_interpretation", name=name, provisions=provisions,
                                 reasons="; ".join(dict.fromkeys(reasons))))))
     else:
-        missing = "; ".join(dict.fromkeys(say(m, lang) for m in pack.finding.needs))
+        missing = "; ".join(dict.fromkeys(render(m, lang) for m in pack.finding.needs))
         out.append(para(x(ctx.t("letter_conditional", name=name, provisions=provisions,
                                  missing=missing))))
     out.append(para(x(ctx.t("letter_body", name=name))))
@@ -151,7 +151,7 @@ def argument(ctx: Context, pack: Pack) -> list[Flowable]:
     if pack.rule.victims:
         out.append(heading(ctx.t("victims_status"), 2))
         for incident_id, statuses in pack.victims.items():
-            title = _title(ctx, incident_id)
+            title = ctx.title(incident_id)
             if statuses:
                 labels = [vocab.label("person_statuses", v, ctx.lang) for v in statuses]
                 out.append(para(x(ctx.t("victims_line", incident=title,
@@ -169,7 +169,7 @@ def argument(ctx: Context, pack: Pack) -> list[Flowable]:
         out.append(para(x(text)))
     if pack.rule.disclosure:
         out += [heading(ctx.t("disclosure_title"), 2), para(x(ctx.t("disclosure_intro")))]
-        rows = [[x(d.evidence), x(_source_title(ctx, d.source)),
+        rows = [[x(d.evidence), x(ctx.title(d.source)),
                  x(vocab.label("sensitivities", d.level, ctx.lang)),
                  x(ctx.t("answer_yes" if d.disclosable else "answer_no"))]
                 for d in pack.disclosure]
@@ -196,16 +196,6 @@ def _sub(ctx: Context, pack: Pack, field: str) -> str:
     return text(f"submission.{pack.regime}.{field}", ctx.lang)
 
 
-def _title(ctx: Context, incident_id: str) -> str:
-    incident = ctx.case.index[incident_id]
-    return incident.title if isinstance(incident, Incident) else incident_id
-
-
-def _source_title(ctx: Context, source_id: str) -> str:
-    source = ctx.case.index.get(source_id)
-    return str(getattr(source, "title", source_id))
-
-
 def pack_story(ctx: Context, pack: Pack) -> list[Flowable]:
     story = [*cover(ctx, pack), *letter(ctx, pack), *basis(ctx, pack),
              *standard(ctx, pack), *submitter(ctx), *s.identification(ctx),
@@ -222,7 +212,7 @@ def write_pack_pdf(path: Path, view: CaseView, pack: Pack, lang: str,
     title = f"{ctx.t('pack_title', regime=pack.finding.regime.short)}: {pack.target.name}"
     info = doc_info(view.case, title, view.case.meta.title, view.audience, lang,
                  any(a.status != "reviewed" for a in pack.target.attributions))
-    data = render(info, pack_story(ctx, pack))
+    data = render_pdf(info, pack_story(ctx, pack))
     with atomic_file(path) as fh:
         fh.write(data)
     return path

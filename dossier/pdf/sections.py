@@ -12,8 +12,7 @@ from dossier.pdf.blocks import Context, heading, para, table
 from dossier.pdf.designations import designation_section
 from dossier.pdf.document import WIDTH, table_of_contents
 from dossier.pdf.picture import picture
-from dossier.pdf.text import say, script_of, tn, x
-from dossier.pdf.wording import country_name, human_date, language_name, period
+from dossier.pdf.text import script_of, tn, x
 from entities.case import vocab
 from entities.case.model import (
     Actor,
@@ -27,6 +26,8 @@ from entities.case.model import (
     Relation,
     Source,
 )
+from entities.i18n import render
+from entities.i18n.words import country_name, human_date, language_name, period
 from evidence_maps.identification import checklist
 from exports.pictures import POINTS_PER_PIXEL
 
@@ -224,11 +225,11 @@ def role(ctx: Context) -> list[Flowable]:
             label = f"<b>[{x(ctx.t('draft_watermark'))}]</b> " + label
         out.append(para(label, "h2"))
         if att.why is not None:
-            out.append(para(f"<i>{x(say(att.why, ctx.lang))}</i>"))
+            out.append(para(f"<i>{x(render(att.why, ctx.lang))}</i>"))
         cited = [*att.evidence, *(ctx.withheld(key) for key in att.withheld)]
         out.append(para(f"<b>{x(ctx.t('evidence'))}:</b> {x(', '.join(cited))} "
                         f"({x(att.id)})"))
-        reasons = "; ".join(say(m, ctx.lang) for m in att.grade.why)
+        reasons = "; ".join(render(m, ctx.lang) for m in att.grade.why)
         out.append(para(f"<b>{x(ctx.t('grade'))}:</b> {x(reasons)}", "small"))
     return out
 
@@ -292,11 +293,11 @@ def legal(ctx: Context) -> list[Flowable]:
                  or g.outcome == finding.outcome]
         by_reason: dict[str, list[str]] = {}
         for ground in shown:
-            by_reason.setdefault(say(ground.why, lang), []).append(
-                _incident_title(ctx, ground.incident))
+            by_reason.setdefault(render(ground.why, lang), []).append(
+                ctx.title(ground.incident))
         grounds = "<br/>".join(x(f"{reason} ({'; '.join(dict.fromkeys(titles))})")
                                for reason, titles in by_reason.items())
-        further = list(dict.fromkeys(say(m, lang) for m in [*finding.needs, *finding.routes]))
+        further = list(dict.fromkeys(render(m, lang) for m in [*finding.needs, *finding.routes]))
         rows.append([x(finding.regime.say("name", lang)),
                      x(ctx.t(f"outcome_{finding.outcome}")),
                      grounds or "—", "<br/>".join(x(a) for a in further) or "—"])
@@ -322,11 +323,6 @@ def legal(ctx: Context) -> list[Flowable]:
     if rows:
         out.append(table([ctx.t("regime"), ctx.t("standard")], rows, [5.0, 7.5]))
     return out
-
-
-def _incident_title(ctx: Context, incident_id: str) -> str:
-    incident = ctx.case.index.get(incident_id)
-    return incident.title if isinstance(incident, Incident) else incident_id
 
 
 def contrary(ctx: Context) -> list[Flowable]:

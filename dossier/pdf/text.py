@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from xml.sax.saxutils import escape
 
-from entities.i18n import plural, render, text
+from entities.i18n import plural, text
 
 KAZAKH = set("әғқңөұүһіӘҒҚҢӨҰҮҺІ")
 
@@ -19,11 +19,6 @@ def t(key: str, lang: str, **values: object) -> str:
 def tn(key: str, n: int, lang: str, **values: object) -> str:
     """The plural text ``key`` for ``n`` in ``lang``."""
     return plural(f"pdf.{key}", n, lang, **values)
-
-
-def say(value: object, lang: str) -> str:
-    """A catalogue message (or plain text) in ``lang``."""
-    return render(value, lang)
 
 
 def x(value: object) -> str:

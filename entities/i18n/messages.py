@@ -93,11 +93,6 @@ def plural(context: str, n: int, lang: str, **values: object) -> str:
     return _fill(pattern, {"n": n, **values}, lang)
 
 
-def has(context: str) -> bool:
-    """Whether the catalogue has a message ``context``."""
-    return context in template()
-
-
 @dataclass(frozen=True)
 class Msg:
     """A message not yet put into a language: a context, its values (which may be

@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 SIMPLE_COLUMNS = ["id", "schema", "name", "aliases", "birth_date", "countries", "addresses",
                   "identifiers", "sanctions", "phones", "emails", "program_ids", "dataset",
                   "first_seen", "last_seen", "last_change"]
-IDENTIFIER_PROPS = ("idNumber", "passportNumber", "taxNumber", "innCode", "registrationNumber",
-                    "swiftBic", "ogrnCode", "leiCode", "vatCode")
 
 
 @dataclass
@@ -96,13 +94,6 @@ class Dataset:
             return [json.loads(line) for line in delta_file.read_text("utf-8").splitlines()
                     if line.strip()]
         return delta(previous, self.entities)
-
-
-def _values(entity: StatementEntity, *props: str) -> list[str]:
-    out: list[str] = []
-    for prop in props:
-        out += sorted(entity.get(prop, quiet=True))
-    return list(dict.fromkeys(out))
 
 
 def _values_of(entities: list[StatementEntity], prop: str) -> list[str]:

@@ -1,5 +1,6 @@
-"""Words for generated prose: dates as a reader writes them and counts with the right
-plural, through Babel's locale data (CLDR) rather than "(s)" and "is/are".
+"""Words from the locale data (CLDR, through Babel), for every output: dates as a reader
+writes them, counts with the right plural, lists, and the names of countries and
+languages — rather than "(s)", "is/are" or codes.
 
 ``human_date("2021-07-13", "en")`` → ``13 July 2021``; ``"ru"`` → ``13 июля 2021 г.``;
 a month alone → ``July 2021``; a year alone stays ``2021``. ``count(2, "ru", FORMS)`` picks
@@ -22,20 +23,26 @@ def _locale(lang: str) -> str:
     return LOCALES.get(lang, lang)
 
 
-def human_date(partial: str | None, lang: str) -> str:
-    """A partial date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) as words; ``""`` for none.
-    CLDR's narrow no-break space (``2021 г.``) becomes a no-break space, which every
-    embedded font has."""
+def human_date(partial: str | None, lang: str, short: bool = False) -> str:
+    """A partial date (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD``) as words; ``""`` for none;
+    ``short``: abbreviated months (``13 Jul 2021``), for pictures. CLDR's narrow no-break
+    space (``2021 г.``) becomes a no-break space, which every embedded font has."""
     if not partial:
         return ""
     parts = [int(p) for p in partial.split("-")]
     if len(parts) == 3:
-        text = format_date(dt.date(*parts), "long", locale=_locale(lang))
+        text = format_date(dt.date(*parts), "medium" if short else "long",
+                           locale=_locale(lang))
     elif len(parts) == 2:
-        text = format_skeleton("yMMMM", dt.date(parts[0], parts[1], 1), locale=_locale(lang))
+        text = day_words(dt.date(parts[0], parts[1], 1), lang, "yMMM" if short else "yMMMM")
     else:
         text = str(parts[0])
     return text.replace("\u202f", "\u00a0")
+
+
+def day_words(day: dt.date, lang: str, skeleton: str) -> str:
+    """``day`` by a CLDR skeleton (``dMMM`` → ``1 May``, ``yMMM`` → ``May 2021``)."""
+    return str(format_skeleton(skeleton, day, locale=_locale(lang)))
 
 
 def count(n: int, lang: str, forms: dict[str, str], **values: object) -> str:
@@ -52,10 +59,16 @@ def join(items: list[str], lang: str) -> str:
     return format_list(items, locale=_locale(lang))
 
 
+def territory_name(code: str, lang: str) -> str | None:
+    """A country or region code as the language names it (``KZ`` → ``Kazakhstan``,
+    ``Казахстан``; ``EU`` → ``European Union``); ``None`` when CLDR has no name."""
+    found = Locale.parse(_locale(lang)).territories.get(code.upper())
+    return str(found) if found else None
+
+
 def country_name(code: str, lang: str) -> str:
-    """A country code as the language names the country (``KZ`` → ``Kazakhstan``,
-    ``Казахстан``); an unknown code stays as written."""
-    return str(Locale.parse(_locale(lang)).territories.get(code.upper(), code.upper()))
+    """:func:`territory_name`, an unknown code staying as written."""
+    return territory_name(code, lang) or code.upper()
 
 
 def language_name(code: str | None, lang: str) -> str:
