@@ -58,8 +58,8 @@ def test_index_and_catalog_load_in_followthemoney(published: Path) -> None:
     chosen = [r for r in loaded.model.resources if r.mime_type == entry["resource_type"]]
     assert [r.name for r in chosen] == ["entities.ftm.json"]
     deltas = json.loads((published / "delta-index.json").read_text("utf-8"))
-    assert deltas["versions"] == {index["version"]:
-                                  "https://ngo.example.org/data/delta.json"}
+    assert deltas["versions"] == {
+        index["version"]: f"https://ngo.example.org/data/delta/{index['version']}.json"}
 
 
 def test_target_means_what_upstream_means(published: Path) -> None:
@@ -98,9 +98,12 @@ def test_an_unchanged_case_republishes_byte_for_byte(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "legal", case)
     out = tmp_path / "out"
     build_case(case, out, "public")
-    first = {p.name: p.read_bytes() for p in (out / "opensanctions").iterdir()}
+    folder = out / "opensanctions"
+    first = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+             if p.is_file()}
     build_case(case, out, "public")
-    again = {p.name: p.read_bytes() for p in (out / "opensanctions").iterdir()}
+    again = {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*")
+             if p.is_file()}
     assert first == again
     assert json.loads(first["index.json"])["resources"][0]["url"].startswith(
         "http://localhost:8080/")  # the documented local default
@@ -131,3 +134,44 @@ def test_times_are_first_sightings_kept_in_the_case_database(tmp_path: Path) -> 
     assert again[kulakov]["first_seen"] == first[kulakov]["first_seen"]  # seen before
     assert len(changed) < len(again) / 2  # the rest keep their times
     assert later["version"] > index["version"] and later["last_change"] > index["last_change"]
+
+
+def test_the_folder_keeps_its_deltas_rewritten_to_what_is_published_now(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three builds: delta-index lists the three versions; applying the deltas after the
+    first version to the first build's entities gives the third build's; an entity
+    withdrawn since is deleted in every kept delta, never served again."""
+    case = tmp_path / "legal"
+    shutil.copytree(FIXTURES / "legal", case)
+    out = tmp_path / "out"
+    folder = out / "opensanctions"
+    data = case / "data" / "case.yml"
+    states, versions = [], []
+    for step in range(3):
+        if step:
+            text = data.read_text("utf-8")
+            old = "names: [Yerzhan Kulakov]"
+            new = f"names: [Yerzhan Kulakov, Yerzhan Kulakov-{step}]"
+            data.write_text(text.replace(old if step == 1 else
+                                         "names: [Yerzhan Kulakov, Yerzhan Kulakov-1]",
+                                         new, 1), "utf-8")
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_700_000_000 + step * 100))
+        build_case(case, out, "public")
+        states.append({e["id"]: e for e in _lines(folder)})
+        versions.append(json.loads((folder / "index.json").read_text("utf-8"))["version"])
+    listed = json.loads((folder / "delta-index.json").read_text("utf-8"))["versions"]
+    assert sorted(listed) == versions == sorted(versions)
+    assert sorted(p.name for p in (folder / "delta").iterdir()) == \
+        [f"{v}.json" for v in versions]
+    replay = dict(states[0])
+    for version in versions[1:]:
+        for line in (folder / "delta" / f"{version}.json").read_text("utf-8").splitlines():
+            op = json.loads(line)
+            if op["op"] == "DEL":
+                replay.pop(op["entity"]["id"], None)
+            else:
+                replay[op["entity"]["id"]] = op["entity"]
+    assert replay == states[2]
+    every = "".join((folder / "delta" / f"{v}.json").read_text("utf-8") for v in versions)
+    assert "Kulakov-1" not in every  # the first edit's name, since replaced, is gone
+    assert "Kulakov-2" in every

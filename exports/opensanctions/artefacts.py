@@ -4,13 +4,23 @@ Each function takes the :class:`Dataset` (the view's entities, ordered, with the
 the artefacts share) and returns the file's bytes; :data:`ARTEFACTS` lists them by file
 name. They are computed before any is written, so ``delta.json`` compares with the
 previous build's ``entities.ftm.json``.
+
+The folder keeps the deltas of its last :data:`MAX_DELTAS` versions (``delta/<version>.json``,
+listed in ``delta-index.json``), so that a yente server that indexed any of them catches up
+by applying the later ones instead of reloading everything. An older delta is rewritten at
+every build to what its entities are now — the current entity, or a deletion when it is no
+longer published — so a value withdrawn since (a name made confidential, a retracted
+attribution) is never served again from the history, and applying the deltas after any
+kept version still ends at this build.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +37,10 @@ from exports.ftm_json import entity_line, is_target, stable_dict
 
 if TYPE_CHECKING:
     from evidence_maps.view import CaseView
+
+#: how many versions' deltas the folder keeps (a yente server further behind reloads all)
+MAX_DELTAS = 30
+VERSION = re.compile(r"\d{14}-[0-9a-f]{4}")
 
 SIMPLE_COLUMNS = ["id", "schema", "name", "aliases", "birth_date", "countries", "addresses",
                   "identifiers", "sanctions", "phones", "emails", "program_ids", "dataset",
@@ -94,6 +108,60 @@ class Dataset:
             return [json.loads(line) for line in delta_file.read_text("utf-8").splitlines()
                     if line.strip()]
         return delta(previous, self.entities)
+
+    @cached_property
+    def version(self) -> str:
+        return version_of(self.last_change, self.entities_bytes)
+
+    @cached_property
+    def history(self) -> list[str]:
+        """The versions whose deltas the folder keeps, oldest first, this one last: the
+        previous build's unbroken run of versions (each with its delta file), at most
+        :data:`MAX_DELTAS` in all."""
+        kept: list[str] = []
+        try:
+            listed = json.loads((self.out / "delta-index.json").read_text("utf-8"))["versions"]
+        except (OSError, ValueError, KeyError, TypeError):
+            listed = {}
+        older = sorted(v for v in listed if isinstance(v, str) and VERSION.fullmatch(v)
+                       and v < self.version) if isinstance(listed, dict) else []
+        for version in reversed(older):
+            if not (self.out / "delta" / f"{version}.json").is_file():
+                break  # a gap: yente must not apply the deltas before it
+            kept.insert(0, version)
+        return [*kept, self.version][-MAX_DELTAS:]
+
+    def replayed(self, version: str) -> list[dict[str, Any]]:
+        """The kept delta of an older ``version``, each entity as it is now (or deleted)."""
+        ops: list[dict[str, Any]] = []
+        path = self.out / "delta" / f"{version}.json"
+        for line in path.read_text("utf-8").splitlines():
+            try:
+                item = json.loads(line)
+                entity_id, op = str(item["entity"]["id"]), str(item["op"])
+            except (ValueError, KeyError, TypeError):
+                continue
+            entity = self.by_id.get(entity_id)
+            if entity is None:
+                ops.append({"op": "DEL", "entity": {"id": entity_id}})
+            else:
+                ops.append({"op": "MOD" if op == "MOD" else "ADD",
+                            "entity": json.loads(entity_line(entity))})
+        return ops
+
+    def delta_files(self) -> dict[str, bytes]:
+        """``delta/<version>.json`` for every kept version (this one: :attr:`changes`)."""
+        return {f"delta/{v}.json": _json_lines(self.changes if v == self.version
+                                               else self.replayed(v))
+                for v in self.history}
+
+
+def version_of(timestamp: str, entities: bytes) -> str:
+    """``YYYYMMDDHHMMSS-xxxx``: the last change's time (so versions sort in time, as yente
+    compares them) and a digest of the entities (a change within one second still
+    makes a new version)."""
+    digits = "".join(ch for ch in timestamp if ch.isdigit())[:14].ljust(14, "0")
+    return f"{digits}-{hashlib.sha1(entities).hexdigest()[:4]}"
 
 
 def _values_of(entities: list[StatementEntity], prop: str) -> list[str]:

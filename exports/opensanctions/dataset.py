@@ -1,4 +1,5 @@
-"""Writing the dataset folder: every artefact, then ``index.json``, each atomically."""
+"""Writing the dataset folder: every artefact and the kept deltas, then ``index.json``,
+each atomically; deltas no longer kept are removed."""
 
 
 from __future__ import annotations
@@ -22,9 +23,14 @@ def write_dataset(view: CaseView, out: Path) -> dict[str, Any]:
     dataset = Dataset.of(view, out)
     files = {name: make(dataset) for name, make in ARTEFACTS.items()}
     described = metadata(dataset, files, view.publish_url or LOCAL_URL)
-    for name, data in sorted({**files, **described}.items()):
+    deltas = dataset.delta_files()
+    (out / "delta").mkdir(parents=True, exist_ok=True)
+    for name, data in sorted({**files, **deltas, **described}.items()):
         with atomic_file(out / name) as fh:
             fh.write(data)
+    for stale in sorted((out / "delta").iterdir()):
+        if f"delta/{stale.name}" not in deltas and stale.is_file():
+            stale.unlink()
     index: dict[str, Any] = json.loads(described["index.json"])
     return index
 

@@ -6,7 +6,8 @@ the ones zavod adds to a published export): ``version``, ``updated_at``, ``last_
 its absolute URL, SHA-1 ``checksum``, size, upstream MIME type and title. ``catalog.json``
 holds it as a one-dataset catalog (``{"datasets": [...]}``), ``yente-manifest.json`` is a
 manifest (``YENTE_MANIFEST``) that points a yente server at that catalog,
-``delta-index.json`` lists the delta of this build by version (yente's ``delta_url``),
+``delta-index.json`` lists the kept deltas by version (yente's ``delta_url``; see
+:mod:`exports.opensanctions.artefacts`),
 ``statistics.json`` the counts by schema and ``issues.json`` the (empty) issue log zavod's
 model asks for.
 
@@ -42,14 +43,6 @@ RESOURCES = {
 }
 
 
-def version_of(timestamp: str, entities: bytes) -> str:
-    """``YYYYMMDDHHMMSS-xxxx``: the last change's time (so versions sort in time, as yente
-    compares them) and a digest of the entities (a change within one second still
-    makes a new version)."""
-    digits = "".join(ch for ch in timestamp if ch.isdigit())[:14].ljust(14, "0")
-    return f"{digits}-{hashlib.sha1(entities).hexdigest()[:4]}"
-
-
 def _json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8") \
         + b"\n"
@@ -63,7 +56,7 @@ def metadata(dataset: Dataset, files: dict[str, bytes], base_url: str
     meta = dataset.view.case.meta
     entities, changes = dataset.entities, dataset.changes
     changed = dataset.last_change
-    version = version_of(changed, files["entities.ftm.json"])
+    version = dataset.version
     resources = []
     for name, data in sorted(files.items()):
         mime, title, label = RESOURCES[name]
@@ -107,7 +100,8 @@ def metadata(dataset: Dataset, files: dict[str, bytes], base_url: str
         "index.json": _json(index),
         "catalog.json": _json({"datasets": [index]}),
         "yente-manifest.json": _json(manifest),
-        "delta-index.json": _json({"versions": {version: base + "delta.json"}}),
+        "delta-index.json": _json({"versions": {v: f"{base}delta/{v}.json"
+                                                for v in dataset.history}}),
         "statistics.json": _json(statistics),
         "issues.json": _json({"issues": []}),
     }
