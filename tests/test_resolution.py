@@ -88,6 +88,12 @@ def test_organisations() -> None:
     bank = org("d", "АО «Тестбанк»", "Company", swiftBic="TESTKZKA")
     assert verdict(bank, org("e", "Testbank JSC", "Company", swiftBic="TESTKZKA")) == "merge"
     assert verdict(bank, org("f", "Testbank JSC", "Company")) == "review"
+    # identifiers in their format's standard form (rigour.ids): a BIC with or without its
+    # branch code XXX, an IMO number with or without its prefix
+    branch = org("g", "Testbank JSC", "Company", swiftBic="testkzka xxx")
+    assert verdict(bank, branch) == "merge"
+    ship = org("h", "Test Shipping LLP", "Company", imoNumber="IMO 9321483")
+    assert verdict(ship, org("i", "Test Shipping", "Company", imoNumber="9321483")) == "merge"
 
 
 def test_transitive_merge_through_a_third_record_is_refused() -> None:

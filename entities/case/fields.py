@@ -78,11 +78,11 @@ def parse_partial_date(value: Any) -> Any:
         raise ValueError(
             f'"{text}" is not a date; write it as YYYY-MM-DD, YYYY-MM or YYYY (e.g. 2020-04-18)'
         )
-    year, month, day = match.groups()
-    try:
-        dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        raise ValueError(f'"{text}" is not a date that exists in the calendar') from None
+    year = match.group(1)
+    # FollowTheMoney's date type decides what a date is (its cleaner refuses 2020-02-30);
+    # the pattern above and the messages are ours, in words an advocate reads
+    if registry.date.clean(text) != text:
+        raise ValueError(f'"{text}" is not a date that exists in the calendar')
     if not 1800 <= int(year) <= 2100:
         raise ValueError(f'"{text}" has an implausible year')
     return text

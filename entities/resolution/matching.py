@@ -21,13 +21,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from followthemoney import EntityProxy, model
+from followthemoney import EntityProxy, Schema, model
+from rigour.ids import IdentifierFormat, get_identifier_format
 
 from entities.resolution.names import NameMatch, best_person_match, similar_tokens
 from entities.resolution.orgnames import AliasTable, countries_in, org_tokens
 
-#: Properties whose shared value identifies an entity.
+#: Properties whose shared value identifies an entity (chosen: FtM's identifier-typed
+#: properties also hold codes many entities share — activity and territory codes, tax
+#: office codes, sanctions programme ids — that identify no one).
 IDENTIFIERS = ("idNumber", "passportNumber", "taxNumber", "innCode", "registrationNumber",
                "swiftBic", "ogrnCode", "leiCode", "wikidataId", "vatCode", "bikCode",
                "okpoCode", "uniqueEntityId", "imoNumber")
@@ -54,8 +58,20 @@ class Profile:
     datasets: frozenset[str] = frozenset()
 
 
-def _norm_id(value: str) -> str:
-    return "".join(ch for ch in value.upper() if ch.isalnum())
+@lru_cache(maxsize=64)
+def _format(name: str) -> type[IdentifierFormat] | None:
+    return get_identifier_format(name)  # None: a format rigour does not know
+
+
+def norm_id(schema: Schema, prop: str, value: str) -> str:
+    """An identifier in the standard form of its format where rigour knows it (the FtM
+    property's ``format``: a BIC without ``XXX``, an IMO number with its prefix, a LEI in
+    capitals…), else — and for a value that does not pass the format's check — in
+    capital letters and digits only, so that nothing a record holds is dropped."""
+    found = schema.get(prop)
+    spec = _format(found.format) if found is not None and found.format else None
+    normal = spec.normalize(value) if spec is not None else None
+    return normal or "".join(ch for ch in value.upper() if ch.isalnum())
 
 
 def profile(entity: EntityProxy) -> Profile:
@@ -64,7 +80,8 @@ def profile(entity: EntityProxy) -> Profile:
              *entity.get("previousName", quiet=True)]
     idents: dict[str, set[str]] = {}
     for prop in IDENTIFIERS:
-        values = {_norm_id(v) for v in entity.get(prop, quiet=True) if _norm_id(v)}
+        values = {norm_id(entity.schema, prop, v) for v in entity.get(prop, quiet=True)}
+        values.discard("")
         if values:
             idents[prop] = values
     countries = set(entity.get("country", quiet=True)) | set(entity.get("jurisdiction",
