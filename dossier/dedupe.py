@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from followthemoney import Dataset, EntityProxy, StatementEntity
@@ -14,7 +14,9 @@ from entities.db.changes import open_case
 from entities.db.database import CaseDatabase
 from entities.db.judgements import AUTO_USER, Judgements
 from entities.ftm.compile import compile_case
+from entities.ftm.ids import record_id
 from entities.ftm.reader import FtmReader
+from entities.i18n.words import count
 from entities.resolution.matching import PairResult
 from entities.resolution.orgnames import alias_table
 from entities.resolution.xref import LogicV2Scorer, XrefResult, xref
@@ -45,6 +47,8 @@ class CaseDedupe:
     #: review pairs stored as nomenklatura suggestions (``Resolver.suggest``), so that
     #: nomenklatura's own review screen can judge them too
     suggested: int = 0
+    #: FtM id → the record's id in the case (``p-thug``), for what is shown to people
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 def case_entities(db: CaseDatabase, case_id: str, entities: list[StatementEntity]
@@ -79,7 +83,17 @@ def dedupe_case(root: Path, use_index: bool | None = None) -> CaseDedupe:
                                                                         pair.right):
                     db.resolver.suggest(pair.left, pair.right, pair.score, user=AUTO_USER)
                     suggested += 1
-    return CaseDedupe(result, {str(e.id): e for e in entities}, recorded, suggested)
+    labels = {record_id(case.meta.id_prefix, r.kind, r.id): r.id for r in case.records()}
+    return CaseDedupe(result, {str(e.id): e for e in entities}, recorded, suggested, labels)
+
+
+def summary(found: CaseDedupe) -> str:
+    """``1 automatic merge recorded; 3 pairs to review`` (plurals by CLDR's rules)."""
+    merges = count(found.recorded, "en", {"one": "{n} automatic merge recorded",
+                                          "other": "{n} automatic merges recorded"})
+    reviews = count(found.result.stats.get("review", 0), "en",
+                    {"one": "{n} pair to review", "other": "{n} pairs to review"})
+    return f"{merges}; {reviews}"
 
 
 def result_json(result: XrefResult, include_distinct: bool = False) -> str:
@@ -88,9 +102,10 @@ def result_json(result: XrefResult, include_distinct: bool = False) -> str:
                       ensure_ascii=False, indent=1)
 
 
-def pairs_table(result: XrefResult, entities: dict[str, EntityProxy], limit: int = 200
-                ) -> Table:
-    """Merge and review pairs as a terminal table."""
+def pairs_table(result: XrefResult, entities: dict[str, EntityProxy], limit: int = 200,
+                labels: dict[str, str] | None = None) -> Table:
+    """Merge and review pairs as a terminal table, each side by its name and its id in
+    the case (``labels``) or in the file it came from."""
     table = Table(title=f"{result.stats.get('merge', 0)} merge, "
                         f"{result.stats.get('review', 0)} review "
                         f"({result.stats.get('candidates', 0)} candidate pairs)")
@@ -98,23 +113,28 @@ def pairs_table(result: XrefResult, entities: dict[str, EntityProxy], limit: int
         table.add_column(column)
     shown = [p for p in result.pairs if p.decision != "distinct"][:limit]
     for pair in shown:
-        table.add_row(pair.decision, f"{pair.score:.2f}", _caption(entities, pair.left),
-                      _caption(entities, pair.right), "; ".join(pair.reasons))
+        table.add_row(pair.decision, f"{pair.score:.2f}",
+                      _caption(entities, pair.left, labels or {}),
+                      _caption(entities, pair.right, labels or {}), "; ".join(pair.reasons))
     return table
 
 
-def _caption(entities: dict[str, EntityProxy], entity_id: str) -> str:
+def _caption(entities: dict[str, EntityProxy], entity_id: str, labels: dict[str, str]
+             ) -> str:
     entity = entities.get(entity_id)
-    return f"{entity.caption} ({entity_id[:18]})" if entity is not None else entity_id
+    label = labels.get(entity_id, entity_id)
+    return f"{entity.caption} ({label})" if entity is not None else label
 
 
-def side_by_side(pair: PairResult, entities: dict[str, EntityProxy]) -> Table:
+def side_by_side(pair: PairResult, entities: dict[str, EntityProxy],
+                 labels: dict[str, str] | None = None) -> Table:
     """One candidate pair, property by property, with where each side comes from."""
     left, right = entities[pair.left], entities[pair.right]
     table = Table(title=f"score {pair.score:.2f} — {'; '.join(pair.reasons)}")
     table.add_column("")
-    table.add_column(f"{left.schema.name} {pair.left}")
-    table.add_column(f"{right.schema.name} {pair.right}")
+    labels = labels or {}
+    table.add_column(f"{left.schema.name} {labels.get(pair.left, pair.left)}")
+    table.add_column(f"{right.schema.name} {labels.get(pair.right, pair.right)}")
     for prop in SHOWN_PROPS:
         a, b = left.get(prop, quiet=True), right.get(prop, quiet=True)
         if a or b:
@@ -143,7 +163,7 @@ def review_pairs(root: Path, dedupe: CaseDedupe, ask: Ask, user: str) -> dict[st
         for pair in dedupe.result.pairs:
             if pair.decision != "review" or judgements.judged(pair.left, pair.right):
                 continue
-            answer = ask(pair, side_by_side(pair, dedupe.entities))
+            answer = ask(pair, side_by_side(pair, dedupe.entities, dedupe.labels))
             if answer == "quit":
                 break
             if answer == "skip":

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from entities.resolution.names import best_person_match, parse_person, skeleton
+from entities.resolution.names import (
+    VARIANT,
+    NameMatch,
+    best_person_match,
+    parse_person,
+    skeleton,
+)
 from entities.resolution.orgnames import AliasTable, org_tokens, starter_table
 
 
@@ -78,3 +84,62 @@ def test_alias_table_and_case_extension(tmp_path) -> None:  # type: ignore[no-un
     custom = AliasTable()
     custom.load("- key: x-fund\n  country: kz\n  names: [Фонд Тест, Test Foundation]\n")
     assert custom.lookup("Test Foundation") == custom.lookup("Фонд Тест")
+
+
+# Variants beyond the Kazakh/Russian skeletons (issue 22): each a review-level match
+# (score 0.8 or a joined 1.0), never a merge on the name alone.
+@pytest.mark.parametrize(("a", "b"), [
+    ("Ho-Chin YUN", "Ho-Jin YUN"), ("Myong-Jin JANG", "Myong-Chin CHANG"),
+    ("Pom Su JANG", "Bom Su JANG"), ("Kwang Il HYON", "Gwang Il HYON"),
+])
+def test_korean_romanisations_are_variants(a: str, b: str) -> None:
+    assert best_person_match([a], [b]) == NameMatch(VARIANT, "full")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Mohammed MAKHLOUF", "Muhammad MAKHLUF"), ("Saif al-Islam QADHAFI", "Saif al-Islam GADDAFI"),
+    ("Gholam Hossein EJEI", "Qolam Hossein EJEI"), ("Seyyed Hadi FARAJ", "Sayyid Hadi FARAJ"),
+    ("Bi Sidi SOULEMAN", "Bi Sidi SOULEYMANE"),
+])
+def test_arabic_and_persian_vowel_and_consonant_variants(a: str, b: str) -> None:
+    assert best_person_match([a], [b]) == NameMatch(VARIANT, "full")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Uladzimir RUSAKEVICH", "Vladimir RUSAKEVICH"),
+    ("Aliaksandr LUKASHENKA", "Aleksandr LUKASHENKO"),
+    ("Piotr MIKLASHEVICH", "Petr MIKLASHEVICH"), ("Kateryna ALTABAEVA", "Ekaterina ALTABAEVA"),
+    ("Stiapan SUKHARENKA", "Stiapan SUKHORENKO"),
+])
+def test_belarusian_and_ukrainian_forms_against_russian(a: str, b: str) -> None:
+    assert best_person_match([a], [b]) == NameMatch(VARIANT, "full")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Gholam Reza SOLEYMANI", "Gholamreza SOLEYMANI"),
+    ("Abdul Fatah QUDSIYAH", "Abdulfatah QUDSIYAH"),
+    ("Hamid Reza MALKOTIPOUR", "Hamidreza MALKOTIPOUR"),
+])
+def test_tokens_joined_or_split(a: str, b: str) -> None:
+    assert best_person_match([a], [b]).kind == "full"
+
+
+def test_an_article_written_joined_and_arabic_particles_are_optional() -> None:
+    assert best_person_match(["Husayn AL-SHAMI"], ["Husayn ALSHAMI"]).kind == "full"
+    assert best_person_match(["Mahmud AL-WARFALLI"], ["Mahmud WARFALLI"]).kind == "full"
+    # a particle alone agrees on nothing
+    assert best_person_match(["Bin Muhammad ABBUD"], ["Sa'ad BIN LADEN"]).kind == "none"
+
+
+def test_burmese_honorific_daw_is_left_out() -> None:
+    assert best_person_match(["Daw Khin Thiri Thet MON"], ["Khin Thiri Thet MON"]) == \
+        NameMatch(1.0, "full")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Muhammad BILAL", "Mahmud BILAL"),     # where the vowels stand differs: two names
+    ("Arman Есенов", "Arman Исенов"),        # the first letter stays, as in the Kazakh rules
+    ("Arman Хасенов", "Arman Kassenov"),     # h is not k
+])
+def test_different_names_stay_apart_under_the_variant_keys(a: str, b: str) -> None:
+    assert best_person_match([a], [b]).kind != "full"

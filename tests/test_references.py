@@ -56,7 +56,10 @@ people:
         assert result.exit_code == 0, (args, result.output)
         return result.output
 
-    assert "1 automatic merges recorded" in run("dedupe", str(case))
+    shown = run("dedupe", str(case))
+    assert "1 automatic merge recorded; 0 pairs to review" in shown
+    assert "(chief-again)" in shown and "(chief)" in shown  # the case's own record ids
+    assert f"{case_prefix(case)}-" not in shown  # not the hashed FtM ids
     run("screen", str(case), "--against", str(write_list(root / "list.ftm.json")))
     run("screen", str(case), "--confirm", "chief=fic-1")
     outs = {}
@@ -176,3 +179,9 @@ def test_a_build_works_the_case_out_once(fictional: Path, tmp_path: Path,
     build_case(fictional, tmp_path / "out", "government", workers=1)
     assert calls == {"analyse": 1, "infer": 1, "source_groups": 1, "run_checks": 1,
                      "compile_case": 2, "sha1 of a source file": 1, "database opened": 1}
+
+
+def case_prefix(case: Path) -> str:
+    from entities.case.loader import load_case
+
+    return load_case(case).meta.id_prefix

@@ -258,3 +258,64 @@ def test_dev_set_has_no_wrong_automatic_merge_and_high_review_recall() -> None:
              if cluster[p[0]] == cluster[p[1]] and not set(p) & stretch}
     found = {tuple(sorted((p.left, p.right))) for p in result.pairs if p.decision != "distinct"}
     assert len(found & truth) / len(truth) >= 0.97
+
+
+def test_a_romanisation_variant_never_merges_and_with_a_conflict_is_two_people() -> None:
+    a = person("a", "Uladzimir RUSAKEVICH", birthDate="1962-01-01")
+    assert verdict(a, person("b", "Vladimir RUSAKEVICH", birthDate="1962-01-01")) == "review"
+    assert verdict(a, person("c", "Vladimir RUSAKEVICH", birthDate="1975-06-01")) == "distinct"
+
+
+def test_a_shared_identifier_under_another_name_is_review_not_merge() -> None:
+    a = person("a", "Daniel PEREZ ROJAS", passportNumber="AB123456", birthDate="1977-02-10")
+    b = person("b", "Juan GONZALEZ DIAZ", passportNumber="AB123456", birthDate="1977-02-10")
+    assert verdict(a, b) == "review"
+    c = person("c", "Juan GONZALEZ DIAZ", passportNumber="AB123456", birthDate="1950-01-01")
+    assert verdict(a, c) == "distinct"  # and a conflict: not worth a reviewer's time
+
+
+class _Scorer:
+    def __init__(self, score: float) -> None:
+        self.score, self.asked = score, 0
+
+    def __call__(self, a: object, b: object) -> float:
+        self.asked += 1
+        return self.score
+
+
+def _scored(a: object, b: object, scorer: _Scorer) -> str:
+    return decide(profile(a), profile(b), aliases=starter_table(), scorer=scorer,  # type: ignore[arg-type]
+                  entities=(a, b)).decision  # type: ignore[arg-type]
+
+
+def test_logic_v2_is_asked_about_people_whose_names_agree_in_part() -> None:
+    a = person("a", "Yong Chol CHO")  # Cho/Jo: too short for a variant key
+    b = person("b", "Yong Chol JO")
+    high, low = _Scorer(0.9), _Scorer(0.4)
+    assert _scored(a, b, high) == "review" and high.asked == 1
+    assert _scored(a, b, low) == "distinct"
+    # never a merge on its score, whatever it says
+    assert _scored(person("c", "Ali Mohammad TAJEDDIN", birthDate="1961"),
+                   person("d", "Ali TAJIDEEN", birthDate="1961"), _Scorer(1.0)) == "review"
+
+
+def test_logic_v2_is_not_asked_where_a_conflict_or_our_rules_settle_it() -> None:
+    scorer = _Scorer(0.9)
+    assert _scored(person("a", "Yong Chol CHO", birthDate="1950"),
+                   person("b", "Yong Chol JO", birthDate="1980"), scorer) == "distinct"
+    assert _scored(person("c", "Arman Khasenov Serik"), person("d", "Arman Kassenov"),
+                   scorer) == "distinct"  # Хасенов is not Касенов
+    assert scorer.asked == 0
+
+
+def test_logic_v2_for_people_is_left_out_above_the_auto_limit() -> None:
+    from entities.resolution import xref as xref_module
+
+    people = [person("a", "Yong Chol CHO"), person("b", "Yong Chol JO")]
+    scorer = _Scorer(0.9)
+    found = xref_module.xref(people, scorer=scorer, use_index=False)  # type: ignore[arg-type]
+    assert scorer.asked == 1 and found.stats["logic_v2_people"] == 1
+    scorer = _Scorer(0.9)
+    found = xref_module.xref(people, scorer=scorer, use_index=False,  # type: ignore[arg-type]
+                             score_people=False)
+    assert scorer.asked == 0 and found.stats["logic_v2_people"] == 0

@@ -77,7 +77,7 @@ def dedupe(directory: Path, as_json: bool, review: bool, user: str, blocker: str
     """
     from rich.console import Console
 
-    from dossier.dedupe import dedupe_case, pairs_table, result_json, review_pairs
+    from dossier.dedupe import dedupe_case, pairs_table, result_json, review_pairs, summary
 
     console = Console(stderr=True)
     with console.status("resolving identities…"):
@@ -85,9 +85,8 @@ def dedupe(directory: Path, as_json: bool, review: bool, user: str, blocker: str
     if as_json:
         click.echo(result_json(found.result))
     elif not review:
-        Console().print(pairs_table(found.result, found.entities))
-    click.echo(f"{found.recorded} automatic merges recorded; "
-               f"{found.result.stats.get('review', 0)} pairs to review", err=True)
+        Console().print(pairs_table(found.result, found.entities, labels=found.labels))
+    click.echo(summary(found), err=True)
     if review:
         out = Console()
 

@@ -23,10 +23,13 @@ from followthemoney import EntityProxy
 from entities.resolution.matching import PairResult, Profile, conflicts, decide, profile
 from entities.resolution.names import parse_person
 from entities.resolution.orgnames import AliasTable, org_tokens
+from entities.resolution.variants import variant_key
 
 MAX_BUCKET = 60
 #: Above this many entities nomenklatura's index is skipped by default (it found 62% of
-#: planted duplicates at 50k, against 99.6% for skeleton blocking, at 17 s and ~500 MB).
+#: planted duplicates at 50k, against 99.6% for skeleton blocking, at 17 s and ~500 MB),
+#: and so is logic-v2 for people (its person-name tagger holds ~265 MB once loaded:
+#: 848 MB at 50k with it, 592 MB without).
 INDEX_AUTO_LIMIT = 20_000
 Judge = Callable[[str, str], str | None]
 
@@ -83,7 +86,12 @@ def blocking_keys(prof: Profile, aliases: AliasTable | None) -> set[str]:
     keys: set[str] = set()
     for name in prof.names:
         if prof.is_person:
-            keys |= _token_keys("p", parse_person(name).core)
+            core = parse_person(name).core
+            keys |= _token_keys("p", core)
+            # any two parts alike as romanisation variants (a middle name added or left
+            # out, a given name spelled another way): Ali Mohammad TAJEDDIN ~ Ali TAJIDEEN
+            loose = sorted({variant_key(t) for t in core if len(t) >= 3})
+            keys |= {f"v:{x}_{y}" for x, y in combinations(loose, 2)}
         else:
             keys |= _token_keys("o", list(org_tokens(name)))
             entry = aliases.lookup(name) if aliases is not None else None
@@ -190,7 +198,8 @@ def xref(entities: Iterable[EntityProxy], *, aliases: AliasTable | None = None,
          use_skeletons: bool = True,
          scorer: Callable[[EntityProxy, EntityProxy], float] | None = None,
          skip_same_dataset: frozenset[str] = frozenset(),
-         max_pairs: int = 1_000_000, keep_distinct: bool = False) -> XrefResult:
+         max_pairs: int = 1_000_000, keep_distinct: bool = False,
+         score_people: bool | None = None) -> XrefResult:
     """Find and decide duplicate candidates among ``entities``.
 
     Args:
@@ -203,6 +212,8 @@ def xref(entities: Iterable[EntityProxy], *, aliases: AliasTable | None = None,
         skip_same_dataset: pairs inside one of these datasets are not compared
             (e.g. duplicates inside an imported sanctions list are not the case's business).
         keep_distinct: also return the pairs decided distinct (memory grows with them).
+        score_people: ask ``scorer`` about people whose names agree only in part
+            (default: when there are at most ``INDEX_AUTO_LIMIT`` entities).
     """
     matchable = [e for e in entities if e.schema.matchable and e.id is not None
                  and e.schema.is_a("LegalEntity")]
@@ -211,6 +222,8 @@ def xref(entities: Iterable[EntityProxy], *, aliases: AliasTable | None = None,
     candidates: set[tuple[str, str]] = set()
     if use_index is None:
         use_index = len(matchable) <= INDEX_AUTO_LIMIT
+    if score_people is None:
+        score_people = len(matchable) <= INDEX_AUTO_LIMIT
     if use_index and len(matchable) > 1:
         candidates |= index_pairs(matchable, max_pairs)
     if use_skeletons:
@@ -226,14 +239,15 @@ def xref(entities: Iterable[EntityProxy], *, aliases: AliasTable | None = None,
             continue
         judgement = judge(a, b) if judge is not None else None
         result = decide(pa, pb, aliases=aliases, scorer=scorer,
-                        entities=(by_id[a], by_id[b]), judgement=judgement)
+                        entities=(by_id[a], by_id[b]), judgement=judgement,
+                        score_people=score_people)
         if result.decision == "distinct" and not keep_distinct:
             distinct += 1
             continue
         results.append(result)
     clusters = cluster(results, profiles, aliases, judge)
     stats = {"entities": len(matchable), "candidates": len(candidates),
-             "nomenklatura_index": int(use_index)}
+             "nomenklatura_index": int(use_index), "logic_v2_people": int(score_people)}
     for decision in ("merge", "review", "distinct"):
         stats[decision] = sum(1 for p in results if p.decision == decision)
     stats["distinct"] += distinct
