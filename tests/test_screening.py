@@ -287,3 +287,31 @@ def test_only_confirmed_matches_become_sanction_entities(runner: CliRunner, fict
     assert all("confirmed by a reviewer" in s["properties"]["summary"][0] for s in found)
     simple = (tmp_path / "os" / "targets.simple.csv").read_text("utf-8")
     assert "GLOMAG" in simple
+
+
+def test_organisations_are_found_across_languages(tmp_path: Path) -> None:
+    """Russian and Kazakh names of state bodies find their English listings, through the
+    common words of official names (and the alias table), in the index and in the
+    comparison; a body with other words, or a person, is not translated."""
+    from screening_helpers import _entity
+
+    listed = [
+        _entity("PublicBody", "fic-b1", name=["National Security Committee"], country=["kz"]),
+        _entity("PublicBody", "fic-b2", name=["Ministry of Internal Affairs"], country=["kz"]),
+        _entity("PublicBody", "fic-b3", name=["Ministry of Defence"], country=["kz"]),
+        _entity("Person", "fic-p1", name=["Sergei GORODETSKY"]),
+    ]
+    path = write_list(tmp_path / "bodies.ftm.json", listed)
+    with open_index(path).index as index:
+        def found(schema: str, name: str) -> list[str]:
+            return [m.id for m in screen_entity(index, query_entity(schema, {"name": [name]}))]
+
+        assert found("PublicBody", "Комитет национальной безопасности") == ["fic-b1"]
+        assert found("PublicBody", "Ұлттық қауіпсіздік комитеті") == ["fic-b1"]
+        assert found("PublicBody", "Министерство внутренних дел") == ["fic-b2"]
+        assert found("PublicBody", "Министерство обороны") == ["fic-b3"]
+        assert found("PublicBody", "Министерство юстиции") == []  # another ministry
+        (match,) = screen_entity(index, query_entity(
+            "PublicBody", {"name": ["Комитет национальной безопасности"]}))
+        assert any("in translation" in a for a in match.agreed)
+        assert found("Person", "Сергей Городецкий") == ["fic-p1"]  # a person: as before

@@ -82,9 +82,12 @@ class AliasTable:
 
     def __init__(self) -> None:
         self._by_tokens: dict[frozenset[str], AliasEntry] = {}
+        self._names: dict[str, list[str]] = {}
 
     def add(self, key: str, country: str | None, names: list[str]) -> None:
         entry = AliasEntry(key, country)
+        self._names.setdefault(key, []).extend(n for n in names
+                                               if n not in self._names.get(key, []))
         for name in names:
             tokens = org_tokens(name)
             if tokens:
@@ -93,6 +96,11 @@ class AliasTable:
     def lookup(self, name: str) -> AliasEntry | None:
         """The body an organisation name refers to, if the table knows it."""
         return self._by_tokens.get(org_tokens(name))
+
+    def names_of(self, name: str) -> list[str]:
+        """Every name the table gives the body ``name`` refers to (none if unknown)."""
+        entry = self.lookup(name)
+        return list(self._names.get(entry.key, [])) if entry is not None else []
 
     def load(self, text: str) -> None:
         for item in yaml.safe_load(text) or []:
@@ -114,6 +122,7 @@ def alias_table(case_root: Path | None = None) -> AliasTable:
     """The starter table plus the case's own ``aliases.yml``, if it has one."""
     table = AliasTable()
     table._by_tokens.update(starter_table()._by_tokens)
+    table._names.update({k: list(v) for k, v in starter_table()._names.items()})
     if case_root is not None and (case_root / "aliases.yml").is_file():
         table.load((case_root / "aliases.yml").read_text("utf-8"))
     return table

@@ -29,7 +29,7 @@ MAX_BUCKET = 60
 #: Above this many entities nomenklatura's index is skipped by default (it found 62% of
 #: planted duplicates at 50k, against 99.6% for skeleton blocking, at 17 s and ~500 MB),
 #: and so is logic-v2 for people (its person-name tagger holds ~265 MB once loaded:
-#: 848 MB at 50k with it, 592 MB without).
+#: 848 MB at 50k with it, 566 MB without).
 INDEX_AUTO_LIMIT = 20_000
 Judge = Callable[[str, str], str | None]
 

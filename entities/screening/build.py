@@ -40,7 +40,7 @@ from entities.ftm.reader import FtmReader
 from entities.progress import QUIET, Progress
 from entities.screening.keys import deletions, identifier_key, key_hash, name_keys
 
-INDEX_VERSION = 3  # 3: the list's date (meta list_date, list_date_basis)
+INDEX_VERSION = 4  # 3: the list's date (meta list_date, list_date_basis); 4: t: keys
 #: Properties of a ``Sanction`` kept for display and the gap analysis.
 SANCTION_PROPS = ("authority", "program", "programId", "country", "listingDate", "startDate",
                   "endDate", "reason", "sourceUrl", "authorityId", "unscId")
@@ -76,7 +76,7 @@ def index_keys(schema: Schema, props: dict[str, list[str]]) -> set[str]:
             continue
         if prop.type == registry.name:
             for value in values:
-                for word in name_keys(value):
+                for word in name_keys(value, official=not schema.is_a("Person")):
                     keys.update(word)
         elif prop.type == registry.identifier:
             for value in values:

@@ -2,7 +2,8 @@
 
 A record is a candidate when it shares enough of the words of one of the query's names:
 each query word counts 1 when the record has it exactly, 0.8 for a consonant-skeleton
-match and 0.7 for a typo-level match (deletion neighbourhood); the sum over the name's
+match or (organisations) the same concept of a common word of official names in another
+language, and 0.7 for a typo-level match (deletion neighbourhood); the sum over the name's
 words, divided by their number, is the record's coverage. Candidates with coverage of at
 least ``MIN_COVER`` (or a shared identifier) are ranked by coverage, then by the rarity
 (inverse document frequency) of what they share, and the best ``limit`` of a compatible
@@ -104,14 +105,15 @@ class ListIndex:
         return result
 
     def _name_scores(self, name: str, work: list[NDArray[np.float32]],
-                     best_cover: NDArray[np.float32], best_rarity: NDArray[np.float32]) -> None:
+                     best_cover: NDArray[np.float32], best_rarity: NDArray[np.float32],
+                     official: bool = False) -> None:
         """Fold one query name into the best coverage and rarity seen per record.
 
         ``work`` holds four zeroed arrays (name cover, name rarity, word cover, word
         rarity); they are zero again on return.
         """
         cover, rarity, word_cover, word_rarity = work
-        words = name_keys(name)
+        words = name_keys(name, official)
         touched_name = []
         for alternatives in words:
             keys = self._word_keys(alternatives)
@@ -150,8 +152,10 @@ class ListIndex:
         best_cover = np.zeros(n, dtype=np.float32)
         best_rarity = np.zeros(n, dtype=np.float32)
         work = [np.zeros(n, dtype=np.float32) for _ in range(4)]
+        query = model.get(schema)
+        official = query is not None and not query.is_a("Person")
         for name in dict.fromkeys(names):
-            self._name_scores(name, work, best_cover, best_rarity)
+            self._name_scores(name, work, best_cover, best_rarity, official)
         id_keys = [k for k in (identifier_key(v) for v in identifiers) if k]
         for pos in self._find(self._arrays["key_hashes"], [key_hash(k) for k in id_keys]):
             best_cover[self._postings(pos)] = WEIGHT_IDENTIFIER

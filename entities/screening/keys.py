@@ -5,7 +5,11 @@ Each word of a name gives up to two keys, both built on :func:`entities.names.sk
 
 - ``s:<skeleton>``: the word itself (Бекетаев, Beketayev, Beketaev → ``s:beketaev``);
 - ``c:<consonants>``: the first letter and the consonants of a word of 4+ letters, which
-  brings together vowel variants of transliteration (Mohammed, Muhammad → ``c:mhmd``).
+  brings together vowel variants of transliteration (Mohammed, Muhammad → ``c:mhmd``);
+- ``t:<concept>``, in the names of organisations only: the concept of a common word of
+  official names in Russian, Kazakh or English (комитета, комитеті, committee →
+  ``t:committee``; :mod:`entities.resolution.official_words`), so that a name is found
+  under its translation.
 
 Typos are found through a deletion neighbourhood over the list's vocabulary
 (:func:`deletions`): two words one or two edits apart share a deleted form. Identifiers
@@ -19,6 +23,7 @@ import re
 from functools import lru_cache
 
 from entities.resolution.names import latinize, skeleton
+from entities.resolution.official_words import concept
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _VOWELS = re.compile(r"[aeiou]")
@@ -36,14 +41,18 @@ def _word_keys(word: str) -> tuple[str, ...]:
     return (f"s:{key}", f"c:{key[0]}{_VOWELS.sub('', key[1:])}")
 
 
-def name_keys(name: str) -> list[tuple[str, ...]]:
-    """The keys of each word of ``name`` (a word's keys are alternatives)."""
+def name_keys(name: str, official: bool = False) -> list[tuple[str, ...]]:
+    """The keys of each word of ``name`` (a word's keys are alternatives); ``official``:
+    the name of an organisation, whose common words also give their concept."""
     words = _SPLIT.split(latinize(name))
     out: dict[tuple[str, ...], None] = {}
     for word in words:
         if word.isdigit() or not word:
             continue
         keys = _word_keys(word)
+        meaning = concept(word) if official else None
+        if meaning is not None:
+            keys = (*keys, f"t:{meaning}")
         if keys:
             out[keys] = None
     return list(out)
