@@ -315,3 +315,15 @@ def test_organisations_are_found_across_languages(tmp_path: Path) -> None:
             "PublicBody", {"name": ["Комитет национальной безопасности"]}))
         assert any("in translation" in a for a in match.agreed)
         assert found("Person", "Сергей Городецкий") == ["fic-p1"]  # a person: as before
+
+
+def test_legal_forms_and_function_words_make_no_organisation_candidates(tmp_path: Path) -> None:
+    from screening_helpers import _entity
+
+    listed = [_entity("Company", "fic-c1", name=["Other Trading JSC"]),
+              _entity("Company", "fic-c2", name=["Office of the Steppe"])]
+    path = write_list(tmp_path / "companies.ftm.json", listed)
+    with open_index(path).index as index:
+        assert index.candidates("Company", ["Fictiva Bank JSC"]) == []
+        assert index.candidates("Company", ["Bank of the Fictiva"]) == []
+        assert index.candidates("Company", ["Other Trading LLP"]) == [0]

@@ -45,6 +45,15 @@ def _words(name: str) -> list[str]:
     return [w for w in _WORD.split(text) if w]
 
 
+_PREPOSITIONS = {"i", "v", "po", "pri", "na"}
+
+
+def is_form_or_function_word(word: str) -> bool:
+    """Whether a latinized word of an organisation's name is a legal form (JSC, ТОО → too)
+    or a function word (of, the, по → po): words that say nothing about which body it is."""
+    return word in _LEGAL_FORMS or word in _PREPOSITIONS or is_stopword(word)
+
+
 @lru_cache(maxsize=100_000)
 def countries_in(name: str) -> frozenset[str]:
     """Country codes named in an organisation's name (``Казахстан`` → ``kz``)."""

@@ -40,7 +40,8 @@ from entities.ftm.reader import FtmReader
 from entities.progress import QUIET, Progress
 from entities.screening.keys import deletions, identifier_key, key_hash, name_keys
 
-INDEX_VERSION = 4  # 3: the list's date (meta list_date, list_date_basis); 4: t: keys
+INDEX_VERSION = 4  # 3: the list's date (meta list_date, list_date_basis); 4: t: keys,
+# no keys for the legal forms and function words of organisations' names
 #: Properties of a ``Sanction`` kept for display and the gap analysis.
 SANCTION_PROPS = ("authority", "program", "programId", "country", "listingDate", "startDate",
                   "endDate", "reason", "sourceUrl", "authorityId", "unscId")

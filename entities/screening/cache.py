@@ -8,6 +8,7 @@ cache lives under :func:`entities.settings.cache_dir` (``DOSSIER_CACHE_DIR``, de
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from entities.exc import InvalidInput, Problem
 from entities.files import file_digest
 from entities.progress import QUIET, Progress
+from entities.resolution.official_words import WORDS_FILE
 from entities.screening.build import INDEX_VERSION, build_index
 from entities.screening.index import ListIndex
 from entities.settings import cache_dir
@@ -47,7 +49,9 @@ def open_index(path: Path, progress: Progress = QUIET) -> OpenedIndex:
     """The index of the list file at ``path``, built first if it is not cached; the
     hashing and (if needed) the building are reported to ``progress``."""
     sha = file_sha256(path, progress)
-    folder = cache_root() / "screening" / f"{sha[:40]}-v{INDEX_VERSION}"
+    # the words of official names are indexed too: a changed word list is a new index
+    words = hashlib.sha256(WORDS_FILE.read_bytes()).hexdigest()[:8]
+    folder = cache_root() / "screening" / f"{sha[:40]}-v{INDEX_VERSION}-w{words}"
     built = False
     started = time.perf_counter()
     if not (folder / "meta.json").is_file():

@@ -6,6 +6,8 @@ Each word of a name gives up to two keys, both built on :func:`entities.names.sk
 - ``s:<skeleton>``: the word itself (Бекетаев, Beketayev, Beketaev → ``s:beketaev``);
 - ``c:<consonants>``: the first letter and the consonants of a word of 4+ letters, which
   brings together vowel variants of transliteration (Mohammed, Muhammad → ``c:mhmd``);
+- in the names of organisations, legal forms and function words (JSC, ТОО, of, the, по)
+  give no key — they would make every "… of the Republic" a candidate;
 - ``t:<concept>``, in the names of organisations only: the concept of a common word of
   official names in Russian, Kazakh or English (комитета, комитеті, committee →
   ``t:committee``; :mod:`entities.resolution.official_words`), so that a name is found
@@ -24,6 +26,7 @@ from functools import lru_cache
 
 from entities.resolution.names import latinize, skeleton
 from entities.resolution.official_words import concept
+from entities.resolution.orgnames import is_form_or_function_word
 
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _VOWELS = re.compile(r"[aeiou]")
@@ -45,6 +48,9 @@ def name_keys(name: str, official: bool = False) -> list[tuple[str, ...]]:
     """The keys of each word of ``name`` (a word's keys are alternatives); ``official``:
     the name of an organisation, whose common words also give their concept."""
     words = _SPLIT.split(latinize(name))
+    if official:  # legal forms and function words say nothing about which body it is
+        meaningful = [w for w in words if w and not is_form_or_function_word(w)]
+        words = meaningful or words
     out: dict[tuple[str, ...], None] = {}
     for word in words:
         if word.isdigit() or not word:
