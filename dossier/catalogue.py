@@ -12,6 +12,7 @@ The English texts come from the YAML files that own them:
 ``evidence_maps/submissions.yml``           ``submission.<regime>.…``
 ``evidence_maps/messages.yml``              ``em.<key>`` (reasons, gaps, checks)
 ``exports/messages.yml``                    ``x.<key>`` (workbook, pictures)
+``dossier/web/messages.yml``                ``web.<key>`` (the local web app)
 ==========================================  ======================================
 
 The template goes to ``entities/i18n/messages.pot``; each ``entities/i18n/<lang>.po`` is
@@ -107,6 +108,7 @@ def entries() -> list[Entry]:
     out += _submissions()
     out += _flat("em", _yaml("evidence_maps", "messages.yml"))
     out += _flat("x", _yaml("exports", "messages.yml"))
+    out += _flat("web", _yaml("dossier.web", "messages.yml"))
     seen: set[str] = set()
     for context, _ in out:
         if context in seen:

@@ -9,12 +9,13 @@ wrapper over a library function.
 ``dossier.cli.identity``  xref, dedupe, judgements
 ``dossier.cli.screening`` screen
 ``dossier.cli.database``  db migrate, verify, log
+``dossier.cli.serve``     serve (the local web app)
 ========================  =====================================================
 """
 
 from __future__ import annotations
 
-from dossier.cli import build, case, database, identity, intake, screening  # noqa: F401
+from dossier.cli import build, case, database, identity, intake, screening, serve  # noqa: F401
 from dossier.cli.group import cli
 
 __all__ = ["cli", "main"]

@@ -1,0 +1,69 @@
+"""Builds in the background, one at a time, with their progress for the build page."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from entities.exc import DossierError
+from entities.progress import Unit
+
+
+@dataclass
+class Job:
+    """The last build the app started: what, how far, and how it ended."""
+
+    audience: str
+    lang: str
+    out: Path
+    state: str = "running"  # running, done, failed
+    step: str = ""
+    done: int = 0
+    total: int | None = None
+    error: str = ""
+
+
+@dataclass
+class Builds:
+    """Starts builds on a thread; :attr:`job` is the last one."""
+
+    root: Path
+    outputs: Path
+    job: Job | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def out_for(self, audience: str, lang: str) -> Path:
+        return self.outputs / f"{audience}-{lang}"
+
+    def start(self, audience: str, lang: str, include_drafts: bool) -> bool:
+        """Start a build (False: one is running already)."""
+        with self._lock:
+            if self.job is not None and self.job.state == "running":
+                return False
+            job = Job(audience, lang, self.out_for(audience, lang))
+            self.job = job
+        thread = threading.Thread(target=self._run, args=(job, include_drafts), daemon=True)
+        thread.start()
+        return True
+
+    def _run(self, job: Job, include_drafts: bool) -> None:
+        from dossier.build import build_case
+
+        class Report:
+            def step(self, label: str, total: int | None = None, unit: Unit = "items"
+                     ) -> None:
+                job.step, job.total, job.done = label, total, 0
+
+            def update(self, done: int) -> None:
+                job.done = done
+
+        try:
+            job.out.parent.mkdir(parents=True, exist_ok=True)
+            build_case(self.root, job.out, job.audience, include_drafts=include_drafts,
+                       lang=job.lang, progress=Report())
+            job.state = "done"
+        except DossierError as exc:
+            job.state, job.error = "failed", str(exc)
+        except Exception as exc:  # noqa: BLE001 - a bug: shown, and the app keeps serving
+            job.state, job.error = "failed", f"{type(exc).__name__}: {exc}"

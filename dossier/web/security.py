@@ -1,0 +1,146 @@
+"""What keeps the local app the case team's own: one-time access, sessions, CSRF, Host.
+
+- **Access**: ``dossier serve`` prints ``http://127.0.0.1:PORT/login?token=…`` with a
+  random token that works once; opening it sets a session cookie (``HttpOnly``,
+  ``SameSite=Strict``) and moves the browser to a URL without the token. Every other
+  request needs that session (static files aside).
+- **Host**: a request whose ``Host`` header is not the address the app listens on is
+  refused (a DNS-rebinding page cannot reach it under its own name).
+- **CSRF**: every form carries the session's CSRF token; a POST without it, or with an
+  ``Origin`` other than the app's, is refused.
+- **Headers**: a strict Content-Security-Policy (no inline script, nothing from elsewhere),
+  no framing, no referrer, no caching.
+
+:class:`Guard` is an ASGI middleware doing the first two and the headers;
+:func:`require_csrf` is called by every POST handler.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+COOKIE = "dossier_session"
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+HEADERS = [(b"content-security-policy", CSP.encode()),
+           (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+           (b"referrer-policy", b"no-referrer"), (b"cache-control", b"no-store")]
+#: paths open without a session
+OPEN = ("/login", "/static/")
+
+
+@dataclass
+class Sessions:
+    """The one-time access token and the sessions it opened (in memory: a restart of
+    ``dossier serve`` prints a new link and forgets every session)."""
+
+    hosts: set[str]
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    used: bool = False
+    #: session id → its CSRF token
+    open: dict[str, str] = field(default_factory=dict)
+
+    def login(self, token: str) -> str | None:
+        """A new session id for the right, unused token; else None."""
+        if self.used or not secrets.compare_digest(token, self.token):
+            return None
+        self.used = True
+        session = secrets.token_urlsafe(32)
+        self.open[session] = secrets.token_urlsafe(32)
+        return session
+
+    def csrf(self, session: str | None) -> str | None:
+        return self.open.get(session or "")
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    """The ``Host`` headers a browser sends for the app's own address."""
+    names = {host}
+    if host in ("127.0.0.1", "localhost"):
+        names |= {"127.0.0.1", "localhost"}
+    return names | {f"{name}:{port}" for name in names}
+
+
+class Guard:
+    """ASGI middleware: Host check, session check, security headers."""
+
+    def __init__(self, app: ASGIApp, sessions: Sessions):
+        self.app = app
+        self.sessions = sessions
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        host = request.headers.get("host", "")
+        if host not in self.sessions.hosts:
+            await _with_headers(PlainTextResponse(
+                "This address is not the one dossier serve listens on.", 400))(
+                scope, receive, send)
+            return
+        path = scope.get("path", "")
+        if not path.startswith(OPEN) and \
+                self.sessions.csrf(request.cookies.get(COOKIE)) is None:
+            await _with_headers(PlainTextResponse(
+                "Open the access link that dossier serve printed (it works once; restart "
+                "dossier serve for a new one).", 403))(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _with_headers(response: Response) -> Response:
+    for name, value in HEADERS:
+        response.headers[name.decode()] = value.decode()
+    return response
+
+
+def login(request: Request, sessions: Sessions) -> Response:
+    """``GET /login?token=…``: open a session, then go to the overview without the token."""
+    session = sessions.login(request.query_params.get("token", ""))
+    if session is None:
+        return _with_headers(PlainTextResponse(
+            "This access link is wrong or was used already; restart dossier serve for a "
+            "new one.", 403))
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(COOKIE, session, httponly=True, samesite="strict", path="/")
+    return response
+
+
+class CsrfError(Exception):
+    """A POST without the session's CSRF token, or from another origin."""
+
+
+async def require_csrf(request: Request, sessions: Sessions) -> FormData:
+    """The POST's form, once its CSRF token and origin are the session's own."""
+    origin = request.headers.get("origin")
+    if origin is not None and urlsplit(origin).netloc not in sessions.hosts:
+        raise CsrfError("another site sent this form")
+    form = await request.form()
+    expected = sessions.csrf(request.cookies.get(COOKIE))
+    given = form.get("csrf")
+    if expected is None or not isinstance(given, str) or \
+            not secrets.compare_digest(given, expected):
+        raise CsrfError("the form's security token is missing or wrong; reload the page")
+    return form

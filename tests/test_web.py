@@ -1,0 +1,151 @@
+"""The local web app (dossier serve) through Starlette's test client: access, sessions,
+CSRF, Host, headers, escaping, downloads, the review queue and a build — in process, no
+browser (the browser tests are to come)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from dossier.web.app import create_app
+from dossier.web.security import COOKIE, Sessions, allowed_hosts
+from entities.db.audit import read_log
+from entities.db.changes import open_case
+from evidence_maps.review import drafts
+
+BASE = "http://127.0.0.1:8765"
+
+
+@pytest.fixture
+def app_case(fictional: Path) -> tuple[TestClient, Sessions, Path]:
+    sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
+    app = create_app(fictional, "Web Tester", sessions, fictional.parent / "outputs")
+    return TestClient(app, base_url=BASE, follow_redirects=False), sessions, fictional
+
+
+def _login(client: TestClient, sessions: Sessions) -> None:
+    response = client.get(f"/login?token={sessions.token}")
+    assert response.status_code == 303 and response.headers["location"] == "/"
+
+
+def _csrf(client: TestClient, path: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found is not None
+    return found.group(1)
+
+
+def test_nothing_opens_without_the_one_time_link(app_case: tuple) -> None:
+    client, sessions, _ = app_case
+    assert client.get("/").status_code == 403
+    assert client.get("/login?token=wrong").status_code == 403
+    first = client.get(f"/login?token={sessions.token}")
+    cookie = first.headers["set-cookie"]
+    assert first.status_code == 303 and f"{COOKIE}=" in cookie
+    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
+    assert client.get("/").status_code == 200
+    other = TestClient(client.app, base_url=BASE, follow_redirects=False)
+    assert other.get(f"/login?token={sessions.token}").status_code == 403  # used once
+    assert other.get("/").status_code == 403
+
+
+def test_a_foreign_host_is_refused(app_case: tuple) -> None:
+    client, sessions, _ = app_case
+    _login(client, sessions)
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400
+    assert client.get("/", headers={"host": "localhost:8765"}).status_code == 200
+
+
+def test_pages_send_strict_headers_and_keep_names_out_of_titles(app_case: tuple) -> None:
+    client, sessions, _ = app_case
+    _login(client, sessions)
+    for path in ("/", "/checks", "/review", "/audit", "/build"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        csp = response.headers["content-security-policy"]
+        assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["x-frame-options"] == "DENY"
+        title = re.search(r"<title>(.*?)</title>", response.text, re.S)
+        assert title is not None and "Oydanov" not in title.group(1)
+    assert "Serik Oydanov" in client.get("/").text  # the body names the target
+
+
+def test_a_post_without_the_csrf_token_or_from_elsewhere_changes_nothing(
+        app_case: tuple) -> None:
+    client, sessions, root = app_case
+    _login(client, sessions)
+    before = (root / "data" / "incidents.yml").read_bytes()
+    form = {"attribution": "att-chief", "action": "approve"}
+    assert client.post("/review", data=form).status_code == 403
+    token = _csrf(client, "/review")
+    assert client.post("/review", data={**form, "csrf": "forged"}).status_code == 403
+    assert client.post("/review", data={**form, "csrf": token},
+                       headers={"origin": "http://evil.example"}).status_code == 403
+    assert (root / "data" / "incidents.yml").read_bytes() == before
+
+
+def test_approving_in_the_app_writes_the_yaml_and_the_audit_log(app_case: tuple) -> None:
+    client, sessions, root = app_case
+    _login(client, sessions)
+    assert "att-chief" in client.get("/review").text
+    token = _csrf(client, "/review")
+    response = client.post("/review", data={"csrf": token, "attribution": "att-chief",
+                                            "action": "approve"})
+    assert response.status_code == 200 and "att-chief" in response.text
+    assert "att-chief" not in [d.id for d in drafts(open_case(root))]
+    assert 'reviewed_by: "Web Tester"' in (root / "data" / "incidents.yml").read_text("utf-8")
+    assert any(e.actor == "Web Tester" for e in read_log(root))
+    refused = client.post("/review", data={"csrf": token, "attribution": "att-nobody",
+                                           "action": "approve"})
+    assert refused.status_code == 400  # a located error, not a traceback
+
+
+def test_a_script_in_a_record_name_is_shown_as_text(app_case: tuple) -> None:
+    client, sessions, root = app_case
+    actors = root / "data" / "actors.yml"
+    actors.write_text(actors.read_text("utf-8").replace(
+        "{name: Serik Oydanov, lang: en}", '{name: "<script>alert(1)</script>Oydanov", lang: en}'),
+        "utf-8")
+    sessions_client = client
+    _login(sessions_client, sessions)
+    page = sessions_client.get("/").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;Oydanov" in page
+
+
+def test_downloads_are_by_key_only(app_case: tuple) -> None:
+    client, sessions, _ = app_case
+    _login(client, sessions)
+    for path in ("/download/..%2F..%2Fcase.yml", "/download/0123456789abcdef01234567",
+                 "/static/../case.yml"):
+        assert client.get(path).status_code == 404, path
+
+
+def test_a_build_runs_in_the_background_and_its_pdf_downloads(app_case: tuple) -> None:
+    client, sessions, _ = app_case
+    _login(client, sessions)
+    token = _csrf(client, "/build")
+    started = client.post("/build", data={"csrf": token, "audience": "public", "lang": "en"})
+    assert started.status_code == 303
+    assert client.get("/").status_code == 200  # the app answers while it builds
+    deadline = time.monotonic() + 240
+    while client.get("/build/status").json()["state"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    assert client.get("/build/status").json()["state"] == "done", client.get("/build").text[-1500:]
+    page = client.get("/build").text
+    links = re.findall(r'<a href="/download/([0-9a-f]{24})">([^<]+\.pdf)</a>', page)
+    assert links
+    pdf = client.get(f"/download/{links[0][0]}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_interface_speaks_russian(app_case: tuple) -> None:
+    client, sessions, _ = app_case
+    _login(client, sessions)
+    assert client.get("/language/ru").status_code == 303
+    page = client.get("/review").text
+    assert "Рецензирование" in page and 'lang="ru"' in page
