@@ -51,6 +51,15 @@ class Served:
     builds: Builds
 
 
+def human_size(size: int) -> str:
+    """``159 KB``, ``2.3 MB``: a file's size as a reader says it."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def default_outputs(root: Path) -> Path:
     """Where the app's builds go unless told: ``<case>-outputs`` beside the case folder
     (one folder per audience and language inside; never inside the case folder, where
@@ -64,11 +73,15 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
     """The app for the case at ``root``, opened by ``sessions``' one-time token."""
     served = Served(root, user, sessions, Builds(root, outputs_dir or default_outputs(root)))
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.filters["size"] = human_size
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+        from entities.case.vocab import label
+
         lang = language(request.cookies.get(LANG_COOKIE))
         return templates.TemplateResponse(request, name, {
             "w": Words(lang), "lang": lang, "user": served.user,
+            "label": lambda vocab, key: label(vocab, key, lang),
             "csrf": served.sessions.csrf(request.cookies.get(COOKIE)), **context},
             status_code=status)
 

@@ -9,7 +9,9 @@
 - **CSRF**: every form carries the session's CSRF token; a POST without it, or with an
   ``Origin`` other than the app's, is refused.
 - **Headers**: a strict Content-Security-Policy (no inline script, nothing from elsewhere),
-  no framing, no referrer, no caching.
+  no framing, no caching, and no referrer beyond the app itself (``same-origin``: with
+  ``no-referrer`` browsers send ``Origin: null`` on the app's own forms, which the origin
+  check must refuse).
 
 :class:`Guard` is an ASGI middleware doing the first two and the headers;
 :func:`require_csrf` is called by every POST handler.
@@ -38,7 +40,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 HEADERS = [(b"content-security-policy", CSP.encode()),
            (b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
-           (b"referrer-policy", b"no-referrer"), (b"cache-control", b"no-store")]
+           (b"referrer-policy", b"same-origin"), (b"cache-control", b"no-store")]
 #: paths open without a session
 OPEN = ("/login", "/static/")
 
