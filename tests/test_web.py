@@ -149,3 +149,88 @@ def test_the_interface_speaks_russian(app_case: tuple) -> None:
     assert client.get("/language/ru").status_code == 303
     page = client.get("/review").text
     assert "Рецензирование" in page and 'lang="ru"' in page
+
+
+def _form_values(html: str) -> dict[str, str]:
+    """The inputs, selects and textareas of a record form, as a browser would send them."""
+    import html as html_lib
+
+    values = {m.group(1): html_lib.unescape(m.group(2)) for m in re.finditer(
+        r'<input id="f-[^"]+" name="([^"]+)" type="text" value="([^"]*)"', html)}
+    values.update({m.group(1): html_lib.unescape(m.group(2)) for m in re.finditer(
+        r'<textarea id="f-[^"]+" name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S)})
+    for name, body in re.findall(r'<select id="f-[^"]+" name="([^"]+)"[^>]*>(.*?)</select>',
+                                 html, re.S):
+        chosen = re.search(r'<option value="([^"]*)" selected>', body)
+        values[name] = chosen.group(1) if chosen else ""
+    for name in ("csrf", "seen"):
+        found = re.search(rf'name="{name}" value="([^"]*)"', html)
+        assert found is not None
+        values[name] = found.group(1)
+    return values
+
+
+def _edit_link(client: TestClient, caption: str) -> str:
+    page = client.get("/records").text
+    row = next(r for r in page.split("<tr>") if caption in r)
+    found = re.search(r'href="(/record/[0-9a-f]{16})"', row)
+    assert found is not None
+    return found.group(1)
+
+
+def test_a_record_is_edited_through_its_form(app_case: tuple) -> None:
+    client, sessions, root = app_case
+    _login(client, sessions)
+    link = _edit_link(client, "Serik Oydanov")
+    assert "chief" not in link  # the URL holds a key, not the record's id
+    form = _form_values(client.get(link).text)
+    assert "Serik Oydanov [eng]" in form["names"]
+    form["birth_place"] = "Exampleville"
+    response = client.post(link, data=form)
+    assert response.status_code == 303 and response.headers["location"] == "/records"
+    assert "chief saved." in client.get("/records").text
+    assert open_case(root).index["chief"].birth_place == "Exampleville"
+    assert read_log(root)[-1].actor == "Web Tester"
+
+
+def test_a_mistake_is_shown_next_to_its_field_and_nothing_is_written(app_case: tuple) -> None:
+    client, sessions, root = app_case
+    _login(client, sessions)
+    link = _edit_link(client, "Serik Oydanov")
+    before = (root / "data" / "actors.yml").read_bytes()
+    form = _form_values(client.get(link).text)
+    form["birth_date"] = "sometime in 1968"
+    response = client.post(link, data=form)
+    assert response.status_code == 400
+    field = re.search(r'<div class="field invalid">\s*<label for="f-birth_date">.*?</div>',
+                      response.text, re.S)
+    assert field is not None and 'id="e-birth_date"' in field.group(0)
+    assert "sometime in 1968" in field.group(0)  # what was typed is kept
+    assert (root / "data" / "actors.yml").read_bytes() == before
+
+
+def test_two_tabs_editing_one_record_the_second_is_told(app_case: tuple) -> None:
+    client, sessions, root = app_case
+    _login(client, sessions)
+    link = _edit_link(client, "Serik Oydanov")
+    first, second = _form_values(client.get(link).text), _form_values(client.get(link).text)
+    first["birth_place"] = "Firsttown"
+    assert client.post(link, data=first).status_code == 303
+    second["birth_place"] = "Secondtown"
+    refused = client.post(link, data=second)
+    assert refused.status_code == 409
+    assert "changed since you opened this form" in refused.text
+    assert "+    birth_place: Firsttown" in refused.text  # the change, shown
+    assert open_case(root).index["chief"].birth_place == "Firsttown"
+
+
+def test_a_new_record_is_added_through_a_form(app_case: tuple) -> None:
+    client, sessions, root = app_case
+    _login(client, sessions)
+    form = _form_values(client.get("/new/organisations").text)
+    form.update({"id": "ministry", "names": "Ministry of Examples [en]\nМинистерство примеров [ru]",
+                 "type": "public_body", "country": "KZ"})
+    assert client.post("/new/organisations", data=form).status_code == 303
+    added = open_case(root).index["ministry"]
+    assert [n.name for n in added.names] == ["Ministry of Examples", "Министерство примеров"]
+    assert client.post("/new/people", data={**form, "csrf": "x"}).status_code == 403

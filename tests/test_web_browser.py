@@ -70,10 +70,11 @@ def browser() -> Iterator[Any]:
 
 def _wait_for(driver: Any, text: str, seconds: float = 20) -> None:
     """Until the page's main part shows ``text`` (a click's navigation is not awaited)."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, seconds).until(
+    WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException]).until(
         lambda d: text in d.find_element(By.TAG_NAME, "main").text)
 
 
@@ -139,3 +140,32 @@ def test_without_the_link_the_browser_sees_nothing(served: dict[str, Any],
     browser.get(served["url"] + "/")
     assert "Open the access link" in browser.find_element(By.TAG_NAME, "body").text
     assert "Oydanov" not in browser.page_source
+
+
+def test_records_are_added_and_mistakes_shown_next_to_the_field(served: dict[str, Any],
+                                                                 browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{served['url']}/login?token={served['sessions'].token}")
+    browser.find_element(By.LINK_TEXT, "Records").click()
+    _wait_for(browser, "The case's records")
+    browser.find_element(By.CSS_SELECTOR, "a[href='/new/people']").click()
+    _wait_for(browser, "New record")
+    browser.find_element(By.ID, "f-id").send_keys("deputy")
+    browser.find_element(By.ID, "f-names").send_keys("Aigerim Fictionova [en]\n"
+                                                     "Айгерим Фиктионова [ru]")
+    browser.find_element(By.ID, "f-birth_date").send_keys("in the seventies")
+    browser.find_element(By.ID, "f-gender").send_keys("female")
+    browser.find_element(By.CSS_SELECTOR, "form.record button[type=submit]").click()
+    _wait_for(browser, "Not saved")
+    error = browser.find_element(By.ID, "e-birth_date")
+    assert error.is_displayed() and "date" in error.text
+    assert browser.find_element(By.ID, "f-birth_date").get_attribute(
+        "aria-describedby").endswith("e-birth_date")
+    _shot(browser, "record-error")
+    field = browser.find_element(By.ID, "f-birth_date")
+    field.clear()
+    field.send_keys("1975-04")
+    browser.find_element(By.CSS_SELECTOR, "form.record button[type=submit]").click()
+    _wait_for(browser, "deputy saved.")
+    assert "Aigerim Fictionova" in browser.find_element(By.TAG_NAME, "main").text

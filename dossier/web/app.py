@@ -11,7 +11,8 @@ records and files are named in forms and by opaque keys.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,25 @@ class Served:
     user: str
     sessions: Sessions
     builds: Builds
+    #: file texts by digest, as forms showed them (a conflict then shows the change)
+    seen: dict[str, str] = field(default_factory=dict)
+    #: session → the message to show on its next page (kept out of URLs)
+    flash: dict[str, str] = field(default_factory=dict)
+
+    def remember(self, path: Path) -> str:
+        from entities.intake.records import digest
+
+        key = digest(path)
+        if path.is_file():
+            if len(self.seen) > 64:
+                self.seen.pop(next(iter(self.seen)))
+            self.seen[key] = path.read_text("utf-8")
+        return key
+
+
+def record_key(section: str, record_id: str) -> str:
+    """A record's key in URLs (its id can say more than a URL should)."""
+    return hashlib.sha256(f"{section}\0{record_id}".encode()).hexdigest()[:16]
 
 
 def human_size(size: int) -> str:
@@ -189,6 +209,132 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
             return failure(request, "no such file", 404)
         return FileResponse(found.path, filename=Path(found.name).name)
 
+    def choices(lang: str) -> dict[str, list[tuple[str, str]]]:
+        from entities.case import vocab
+
+        return {name: [(code, f"{code} — {term.label(lang)}")
+                       for code, term in vocab.terms(name).items()]
+                for name in vocab.VOCABULARIES}
+
+    async def records(request: Request) -> Response:
+        from dossier.show import primary_name
+        from entities.case.model import SECTIONS, Actor, Position
+        from entities.intake.importer import IMPORT_DIR
+
+        try:
+            loaded = case()
+        except DossierError as exc:
+            return failure(request, str(exc))
+
+        def caption(record: Any) -> str:
+            if isinstance(record, Actor):
+                return primary_name(record)
+            if isinstance(record, Position):
+                return record.title[0].name if record.title else ""
+            return str(getattr(record, "title", "") or getattr(record, "locator", "") or "")
+
+        sections = [(name, [{"id": r.id, "caption": caption(r), "key": record_key(name, r.id),
+                             "imported": r.defined_in.startswith(IMPORT_DIR + "/")}
+                            for r in loaded.section(name)]) for name in SECTIONS]
+        return page(request, "records.html", sections=sections,
+                    message=served.flash.pop(request.cookies.get(COOKIE, ""), None))
+
+    def _find(key: str) -> tuple[str, Any] | None:
+        from entities.case.model import SECTIONS
+
+        loaded = case()
+        for name in SECTIONS:
+            for record in loaded.section(name):
+                if record_key(name, record.id) == key:
+                    return name, record
+        return None
+
+    def record_form(request: Request, section: str, record: Any, form: dict[str, str] | None,
+                    seen: str, errors: dict[str, list[str]] | None = None,
+                    general: list[str] | None = None, conflict: Any = None,
+                    status: int = 200) -> Response:
+        from entities.intake.records import form_fields
+
+        fields = form_fields(section, record)
+        if form is not None:
+            fields = [type(f)(f.column, form.get(f.column.field, "")) for f in fields]
+        lang = language(request.cookies.get(LANG_COOKIE))
+        action = f"/record/{record_key(section, record.id)}" if record is not None else \
+            f"/new/{section}"
+        return page(request, "record.html", status=status, section=section,
+                    record_id=record.id if record is not None else None, fields=fields,
+                    seen=seen, errors=errors or {}, general=general or [],
+                    conflict=conflict, choices=choices(lang), action=action)
+
+    async def record_page(request: Request) -> Response:
+        try:
+            found = _find(request.path_params["key"])
+        except DossierError as exc:
+            return failure(request, str(exc))
+        if found is None:
+            return failure(request, "no such record", 404)
+        section, record = found
+        return record_form(request, section, record, None,
+                           served.remember(served.root / record.defined_in))
+
+    async def new_page(request: Request) -> Response:
+        from entities.case.model import SECTIONS
+        from entities.intake.records import new_record_file
+
+        section = request.path_params["section"]
+        if section not in SECTIONS:
+            return failure(request, "unknown kind of record", 404)
+        return record_form(request, section, None, None,
+                           served.remember(new_record_file(served.root, section)))
+
+    async def save(request: Request) -> Response:
+        from entities.case.model import SECTIONS
+        from entities.exc import InvalidCase
+        from entities.intake.records import Conflict, field_of, form_fields, save_record
+
+        try:
+            form = await require_csrf(request, served.sessions)
+        except CsrfError as exc:
+            return failure(request, str(exc), 403)
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        if "key" in request.path_params:
+            try:
+                found = _find(request.path_params["key"])
+            except DossierError as exc:
+                return failure(request, str(exc))
+            if found is None:
+                return failure(request, "no such record", 404)
+            section, record = found
+            record_id: str | None = record.id
+        else:
+            section, record, record_id = request.path_params["section"], None, None
+            if section not in SECTIONS:
+                return failure(request, "unknown kind of record", 404)
+        seen = values.get("seen", "")
+        try:
+            saved = save_record(served.root, section, record_id, values, seen, served.user,
+                                served.seen.get(seen))
+        except Conflict as exc:
+            return record_form(request, section, record, values, seen, conflict={
+                "message": str(exc), "diff": exc.diff}, status=409)
+        except InvalidCase as exc:
+            errors: dict[str, list[str]] = {}
+            general = []
+            names = {f.column.field for f in form_fields(section, None)}
+            for problem in exc.problems:
+                name = field_of(problem)
+                if name in names:
+                    errors.setdefault(name, []).append(problem.message)
+                else:
+                    general.append(str(problem))
+            return record_form(request, section, record, values, seen, errors, general,
+                               status=400)
+        except DossierError as exc:
+            return failure(request, str(exc))
+        words = Words(language(request.cookies.get(LANG_COOKIE)))
+        served.flash[request.cookies.get(COOKIE, "")] = words("saved", id=saved.id)
+        return RedirectResponse("/records", status_code=303)  # no record id in the URL
+
     async def set_language(request: Request) -> Response:
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(LANG_COOKIE, language(request.path_params["code"]),
@@ -202,6 +348,11 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         Route("/login", do_login),
         Route("/", overview),
         Route("/checks", checks),
+        Route("/records", records),
+        Route("/record/{key:str}", record_page, methods=["GET"]),
+        Route("/record/{key:str}", save, methods=["POST"]),
+        Route("/new/{section:str}", new_page, methods=["GET"]),
+        Route("/new/{section:str}", save, methods=["POST"]),
         Route("/review", review, methods=["GET"]),
         Route("/review", decide, methods=["POST"]),
         Route("/audit", audit),

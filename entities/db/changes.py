@@ -25,6 +25,7 @@ import json
 import os
 import secrets
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,7 +47,10 @@ except ImportError:  # pragma: no cover - not POSIX: commands do not take turns
 
 JOURNALS = f"{STATE_DIR}/changes"
 LOCK_FILE = f"{STATE_DIR}/changes.lock"
-_held: dict[Path, int] = {}
+#: (case folder, thread) → how deep that thread holds the lock: re-entrant within a thread
+#: only, so two threads of one process (the web app's build and a form being saved) take
+#: turns through the file lock like two processes do
+_held: dict[tuple[Path, int], int] = {}
 
 
 def _say_waiting(message: str) -> None:
@@ -57,12 +61,12 @@ def _say_waiting(message: str) -> None:
 @contextmanager
 def case_files_lock(root: Path, create: bool = True,
                     waiting: Callable[[str], None] = _say_waiting) -> Iterator[None]:
-    """Hold the case's lock on its files (re-entrant within a process); another command
-    holding it is waited for, and ``waiting`` told once. A case folder where the lock
-    file cannot be created (read-only) is read without it: no one can change it. Without
-    ``create`` (a command that only reads), a case without a ``.dossier`` folder is read
-    without the lock, and the folder is not created."""
-    key = root.resolve()
+    """Hold the case's lock on its files (re-entrant within a thread); another command, or
+    another thread, holding it is waited for, and ``waiting`` told once. A case folder
+    where the lock file cannot be created (read-only) is read without it: no one can change
+    it. Without ``create`` (a command that only reads), a case without a ``.dossier``
+    folder is read without the lock, and the folder is not created."""
+    key = (root.resolve(), threading.get_ident())
     if key in _held or fcntl is None:
         _held[key] = _held.get(key, 0) + 1
         try:
