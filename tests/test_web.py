@@ -234,3 +234,55 @@ def test_a_new_record_is_added_through_a_form(app_case: tuple) -> None:
     added = open_case(root).index["ministry"]
     assert [n.name for n in added.names] == ["Ministry of Examples", "Министерство примеров"]
     assert client.post("/new/people", data={**form, "csrf": "x"}).status_code == 403
+
+
+def test_a_source_file_is_uploaded_into_sources_with_its_hash(app_case: tuple) -> None:
+    import hashlib
+
+    client, sessions, root = app_case
+    _login(client, sessions)
+    token = _csrf(client, "/upload")
+    body = b"%PDF-1.4 a fictional report\n"
+    sent = client.post("/upload", data={"csrf": token},
+                       files={"file": ("../../Report 2021 (draft).pdf", body, "application/pdf")})
+    assert sent.status_code == 200
+    digest = hashlib.sha256(body).hexdigest()
+    kept = root / "sources" / "Report-2021-draft.pdf"
+    assert kept.read_bytes() == body  # inside sources/, whatever the name said
+    assert digest in sent.text and "sources/Report-2021-draft.pdf" in sent.text
+    assert read_log(root)[-1].action == "upload"
+    again = client.post("/upload", data={"csrf": token},
+                        files={"file": ("Report 2021 (draft).pdf", b"other", "application/pdf")})
+    assert again.status_code == 400 and "exists already" in again.text
+    assert kept.read_bytes() == body  # never overwritten
+    script = client.post("/upload", data={"csrf": token},
+                         files={"file": ("run.sh", b"#!/bin/sh", "text/x-sh")})
+    assert script.status_code == 400 and not (root / "sources" / "run.sh").exists()
+    forged = client.post("/upload", data={"csrf": "x"},
+                         files={"file": ("a.pdf", body, "application/pdf")})
+    assert forged.status_code == 403 and not (root / "sources" / "a.pdf").exists()
+
+
+def test_an_upload_too_large_is_refused(app_case: tuple, monkeypatch: pytest.MonkeyPatch
+                                        ) -> None:
+    from dossier.web import uploads
+
+    client, sessions, root = app_case
+    _login(client, sessions)
+    monkeypatch.setattr(uploads, "MAX_BYTES", 1000)
+    token = _csrf(client, "/upload")
+    sent = client.post("/upload", data={"csrf": token},
+                       files={"file": ("big.pdf", b"x" * 70_000, "application/pdf")})
+    assert sent.status_code in (400, 413) and not (root / "sources" / "big.pdf").exists()
+
+
+def test_a_change_made_outside_the_app_shows_on_the_next_page(app_case: tuple) -> None:
+    client, sessions, root = app_case
+    _login(client, sessions)
+    assert "Serik Oydanov" in client.get("/").text  # the case is now loaded and kept
+    actors = root / "data" / "actors.yml"
+    actors.write_text(actors.read_text("utf-8").replace("{name: Serik Oydanov, lang: en}",
+                                                        "{name: Serik Oidanov, lang: en}"),
+                      "utf-8")  # an editor, or dossier import, changes the file
+    page = client.get("/").text
+    assert "Serik Oidanov" in page and "Serik Oydanov" not in page

@@ -18,12 +18,15 @@ LOCAL = ("127.0.0.1", "localhost")
                    "the app (a warning is printed); team use with accounts is not here yet.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
 @click.option("--no-browser", is_flag=True, help="Print the access link only.")
+@click.option("--new", "new", is_flag=True,
+              help="Create DIRECTORY as a new case first (as dossier init does: a commented, "
+                   "fictional example to change in the app).")
 @click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
               help="Where builds go (a folder per audience and language inside); default: "
                    "CASE-outputs beside the case folder.")
 @user_option("--user", "Who works in the app (recorded with every review and change).")
-def serve(directory: Path, host: str, port: int, no_browser: bool, out: Path | None,
-          user: str) -> None:
+def serve(directory: Path, host: str, port: int, no_browser: bool, new: bool,
+          out: Path | None, user: str) -> None:
     """Work on a case in the browser: overview, checks, the review queue, the audit log,
     builds for each audience and language, and every output to download.
 
@@ -35,6 +38,7 @@ def serve(directory: Path, host: str, port: int, no_browser: bool, out: Path | N
     Examples:
       dossier serve examples/kazakhstan-2020-2021
       dossier serve my-case --port 9000 --no-browser --user aigerim
+      dossier serve --new cases/my-new-case
     """
     import webbrowser
 
@@ -43,6 +47,11 @@ def serve(directory: Path, host: str, port: int, no_browser: bool, out: Path | N
     from dossier.web.app import create_app
     from dossier.web.security import Sessions, allowed_hosts
 
+    if new:
+        from dossier.scaffold import init_case
+
+        init_case(directory)
+        click.echo(f"Created the case {directory}", err=True)
     if host not in LOCAL:
         click.echo(f"warning: listening on {host}: other machines can reach this app; "
                    "anyone holding the link below can open it once", err=True)

@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from dossier.web import outputs
+from dossier.web.cache import CaseCache
 from dossier.web.jobs import Builds
 from dossier.web.security import (
     COOKIE,
@@ -50,6 +51,8 @@ class Served:
     user: str
     sessions: Sessions
     builds: Builds
+    #: the loaded case, kept while its files are unchanged
+    cache: CaseCache
     #: file texts by digest, as forms showed them (a conflict then shows the change)
     seen: dict[str, str] = field(default_factory=dict)
     #: session → the message to show on its next page (kept out of URLs)
@@ -91,7 +94,9 @@ def default_outputs(root: Path) -> Path:
 def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | None = None
                ) -> Starlette:
     """The app for the case at ``root``, opened by ``sessions``' one-time token."""
-    served = Served(root, user, sessions, Builds(root, outputs_dir or default_outputs(root)))
+    served = Served(root, user, sessions, Builds(root, outputs_dir or default_outputs(root)),
+                    CaseCache(root))
+    cache = served.cache
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     templates.env.filters["size"] = human_size
 
@@ -109,9 +114,7 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         return page(request, "error.html", status=status, message=message)
 
     def case() -> Any:
-        from entities.db.changes import open_case
-
-        return open_case(served.root)
+        return cache.case()
 
     async def overview(request: Request) -> Response:
         from dossier.show import primary_name
@@ -130,7 +133,8 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         from evidence_maps.view import CaseView
 
         try:
-            findings = CaseView.build(case(), "government").checks
+            findings = cache.derived("checks",
+                                     lambda c: CaseView.build(c, "government").checks)
         except DossierError as exc:
             return failure(request, str(exc))
         return page(request, "checks.html", findings=findings)
@@ -139,7 +143,7 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         from evidence_maps.review import drafts
 
         try:
-            waiting = drafts(case())
+            waiting = cache.derived("drafts", drafts)
         except DossierError as exc:
             return failure(request, str(exc))
         return page(request, "review.html", drafts=waiting, done=request.query_params.get(
@@ -335,6 +339,42 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         served.flash[request.cookies.get(COOKIE, "")] = words("saved", id=saved.id)
         return RedirectResponse("/records", status_code=303)  # no record id in the URL
 
+    async def upload_page(request: Request) -> Response:
+        from dossier.web.uploads import MAX_BYTES
+
+        return page(request, "upload.html", max_mb=MAX_BYTES // (1024 * 1024))
+
+    async def upload(request: Request) -> Response:
+        from starlette.datastructures import UploadFile
+
+        from dossier.web.uploads import MAX_BYTES, save_upload
+        from entities.exc import InvalidInput
+
+        length = int(request.headers.get("content-length") or 0)
+        max_mb = MAX_BYTES // (1024 * 1024)
+        if length > MAX_BYTES + 64 * 1024:  # refused before the body is read
+            return page(request, "upload.html", status=413, max_mb=max_mb,
+                        problems=[f"the file is larger than {max_mb} MB"])
+        try:
+            form = await require_csrf(request, served.sessions)
+        except CsrfError as exc:
+            return failure(request, str(exc), 403)
+        sent = form.get("file")
+        try:
+            if not isinstance(sent, UploadFile):
+                return page(request, "upload.html", status=400, max_mb=max_mb,
+                            problems=["choose a file"])
+            data = await sent.read(MAX_BYTES + 1)
+            saved = save_upload(served.root, sent.filename or "", data, served.user)
+        except InvalidInput as exc:
+            return page(request, "upload.html", status=400, max_mb=max_mb,
+                        problems=[str(p) for p in exc.problems])
+        except DossierError as exc:
+            return failure(request, str(exc))
+        finally:
+            await form.close()
+        return page(request, "upload.html", uploaded=saved, max_mb=max_mb)
+
     async def set_language(request: Request) -> Response:
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(LANG_COOKIE, language(request.path_params["code"]),
@@ -356,6 +396,8 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         Route("/review", review, methods=["GET"]),
         Route("/review", decide, methods=["POST"]),
         Route("/audit", audit),
+        Route("/upload", upload_page, methods=["GET"]),
+        Route("/upload", upload, methods=["POST"]),
         Route("/build", build_page, methods=["GET"]),
         Route("/build", build_start, methods=["POST"]),
         Route("/build/status", build_status),

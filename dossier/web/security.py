@@ -144,5 +144,6 @@ async def require_csrf(request: Request, sessions: Sessions) -> FormData:
     given = form.get("csrf")
     if expected is None or not isinstance(given, str) or \
             not secrets.compare_digest(given, expected):
+        await form.close()  # an uploaded file's temporary copy goes too
         raise CsrfError("the form's security token is missing or wrong; reload the page")
     return form
