@@ -239,3 +239,31 @@ def test_workbook_saved_by_libreoffice_imports(mini: Path, tmp_path: Path) -> No
     report = import_table(mini, out / "cases.xlsx")
     assert report.summary == "9 added, 0 changed, 0 unchanged, 0 removed"
     assert load_case(mini).people[0].names[0].name == "Серік Ойданов"
+
+
+def test_the_case_and_the_workbook_are_validated_together(fictional: Path, tmp_path: Path
+                                                          ) -> None:
+    """A YAML attribution naming a person the workbook brings is no problem once both are
+    read; a reference neither settles is still refused, located in its YAML file."""
+    incidents = fictional / "data" / "incidents.yml"
+    incidents.write_text(incidents.read_text("utf-8") + (
+        "  - id: att-yaml-to-sheet\n    actor: p-sheet\n    incident: inc-detention\n"
+        "    mode: ordering\n    evidence: [ev-memo]\n"), "utf-8")
+    workbook = fill_template(tmp_path / "people.xlsx", {
+        "People": [{"id": "p-sheet", "names": "Sheet Person [en]"}],
+        "Attributions": [{"id": "a-sheet-to-yaml", "actor": "chief",
+                          "incident": "inc-detention", "mode": "ordering",
+                          "evidence": "ev-memo"}]})
+    report = import_table(fictional, workbook, by="Importer")
+    assert sorted(report.added) == ["a-sheet-to-yaml", "p-sheet"]
+    case = load_case(fictional)
+    assert case.index["att-yaml-to-sheet"].actor == "p-sheet"
+    incidents.write_text(incidents.read_text("utf-8") + (
+        "  - id: att-dangling\n    actor: p-nobody\n    incident: inc-detention\n"
+        "    mode: ordering\n    evidence: [ev-memo]\n"), "utf-8")
+    other = fill_template(tmp_path / "other.xlsx", {"People": [{"id": "p-other",
+                                                               "names": "Other [en]"}]})
+    with pytest.raises(InvalidCase) as caught:
+        import_table(fictional, other, by="Importer")
+    assert [p.file for p in caught.value.problems] == ["data/incidents.yml"]
+    assert "p-nobody" in caught.value.problems[0].message

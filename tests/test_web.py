@@ -286,3 +286,27 @@ def test_a_change_made_outside_the_app_shows_on_the_next_page(app_case: tuple) -
                       "utf-8")  # an editor, or dossier import, changes the file
     page = client.get("/").text
     assert "Serik Oidanov" in page and "Serik Oydanov" not in page
+
+
+def test_a_workbook_referring_to_yaml_records_is_checked_then_imported(
+        app_case: tuple, tmp_path: Path) -> None:
+    from tests.sheet_helpers import fill_template
+
+    client, sessions, root = app_case
+    _login(client, sessions)
+    workbook = fill_template(tmp_path / "partner.xlsx", {
+        "Attributions": [{"id": "a-partner", "actor": "chief", "incident": "inc-detention",
+                          "mode": "ordering", "evidence": "ev-memo"}]})
+    token = _csrf(client, "/import")
+    files = {"file": ("partner.xlsx", workbook.read_bytes(),
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+    checked = client.post("/import", data={"csrf": token, "action": "check"}, files=files)
+    assert checked.status_code == 200 and "would add 1" in checked.text
+    assert "a-partner" not in open_case(root).index  # a check writes nothing
+    done = client.post("/import", data={"csrf": token, "action": "import"}, files=files)
+    assert done.status_code == 200 and "added 1" in done.text
+    added = open_case(root).index["a-partner"]
+    assert added.status == "draft" and added.entered_by == "Web Tester"
+    bad = client.post("/import", data={"csrf": token, "action": "check"},
+                      files={"file": ("notes.txt", b"hello", "text/plain")})
+    assert bad.status_code == 400

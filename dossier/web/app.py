@@ -69,6 +69,15 @@ class Served:
         return key
 
 
+def record_links(case: Any) -> dict[str, str]:
+    """Each hand-written record's form, by its id (imported ones are changed elsewhere)."""
+    from entities.case.model import SECTIONS
+    from entities.intake.importer import IMPORT_DIR
+
+    return {r.id: f"/record/{record_key(name, r.id)}" for name in SECTIONS
+            for r in case.section(name) if not r.defined_in.startswith(IMPORT_DIR + "/")}
+
+
 def record_key(section: str, record_id: str) -> str:
     """A record's key in URLs (its id can say more than a URL should)."""
     return hashlib.sha256(f"{section}\0{record_id}".encode()).hexdigest()[:16]
@@ -135,9 +144,10 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         try:
             findings = cache.derived("checks",
                                      lambda c: CaseView.build(c, "government").checks)
+            links = cache.derived("record_links", record_links)
         except DossierError as exc:
             return failure(request, str(exc))
-        return page(request, "checks.html", findings=findings)
+        return page(request, "checks.html", findings=findings, links=links)
 
     async def review(request: Request) -> Response:
         from evidence_maps.review import drafts
@@ -375,6 +385,63 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
             await form.close()
         return page(request, "upload.html", uploaded=saved, max_mb=max_mb)
 
+    async def import_page(request: Request) -> Response:
+        return page(request, "import.html")
+
+    async def import_file(request: Request) -> Response:
+        import tempfile
+
+        from starlette.datastructures import UploadFile
+
+        from dossier.web.uploads import MAX_BYTES, clean_name
+        from entities.exc import InvalidInput
+        from entities.intake.ftm_import import import_ftm
+        from entities.intake.importer import import_table
+
+        if int(request.headers.get("content-length") or 0) > MAX_BYTES + 64 * 1024:
+            return page(request, "import.html", status=413, problems=["the file is too large"])
+        try:
+            form = await require_csrf(request, served.sessions)
+        except CsrfError as exc:
+            return failure(request, str(exc), 403)
+        words = Words(language(request.cookies.get(LANG_COOKIE)))
+        try:
+            sent = form.get("file")
+            name = clean_name(sent.filename or "") if isinstance(sent, UploadFile) else ""
+            suffix = Path(name).suffix.lower()
+            if not isinstance(sent, UploadFile) or suffix not in (".xlsx", ".csv", ".json",
+                                                                  ".jsonl"):
+                return page(request, "import.html", status=400,
+                            problems=["choose an .xlsx, .csv or FtM .json file"])
+            data = await sent.read(MAX_BYTES + 1)
+            check = form.get("action") != "import"
+            with tempfile.TemporaryDirectory(prefix="dossier-import-") as tmp:
+                path = Path(tmp) / name  # the import names what it writes after the file
+                path.write_bytes(data)
+                if suffix in (".json", ".jsonl"):
+                    if check:
+                        from entities.ftm.reader import FtmReader
+
+                        read = sum(1 for _ in FtmReader(path).entities())
+                        return page(request, "import.html", message=words(
+                            "import_ftm_checked", file=name, entities=read))
+                    done = import_ftm(served.root, path)
+                    message = words("import_ftm_done", file=name, entities=done.entities,
+                                    statements=done.statements)
+                else:
+                    report = import_table(served.root, path, dry_run=check, by=served.user)
+                    message = words("import_checked" if check else "import_done", file=name,
+                                    added=len(report.added), changed=len(report.changed),
+                                    removed=len(report.removed))
+        except InvalidInput as exc:
+            return page(request, "import.html", status=400,
+                        problems=[str(p) for p in exc.problems])
+        except DossierError as exc:
+            return failure(request, str(exc))
+        finally:
+            await form.close()
+        return page(request, "import.html", message=message)
+
     async def set_language(request: Request) -> Response:
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(LANG_COOKIE, language(request.path_params["code"]),
@@ -398,6 +465,8 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         Route("/audit", audit),
         Route("/upload", upload_page, methods=["GET"]),
         Route("/upload", upload, methods=["POST"]),
+        Route("/import", import_page, methods=["GET"]),
+        Route("/import", import_file, methods=["POST"]),
         Route("/build", build_page, methods=["GET"]),
         Route("/build", build_start, methods=["POST"]),
         Route("/build/status", build_status),

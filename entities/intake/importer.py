@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from entities.case.case import Case
-from entities.case.loader import DATA_DIR
+from entities.case.loader import DATA_DIR, read_case
 from entities.case.model import SECTIONS, Attribution, Record
 from entities.case.references import check_case
 from entities.db.changes import case_files_lock, commit_change, open_case
@@ -93,14 +93,23 @@ def import_table(root: Path, path: Path, kind: str | None = None,
 
 def _import(root: Path, path: Path, kind: str | None, dry_run: bool,
             by: str | None = None) -> ImportReport:
+    # the case and the workbook are validated together: a reference from the YAML to a
+    # row of this workbook (or back) is no problem once both are read; what the import
+    # does not settle is reported with the rest
+    own_problems: list[Problem] = []
     try:
         case = open_case(root)
     except InvalidCase as exc:
-        exc.problems.append(Problem("case", 0, "", "the case has problems of its own; fix "
-                                    "them before importing"))
-        raise
+        found, everything = read_case(root)
+        if found is None:
+            exc.problems.append(Problem("case", 0, "", "the case has problems of its own; "
+                                        "fix them before importing"))
+            raise
+        case = found
+        references = {str(p) for p in check_case(case)}
+        own_problems = [p for p in everything if str(p) not in references]
     read = read_table_file(path, kind)
-    problems = list(read.problems)
+    problems = list(read.problems) + own_problems
     own = generated_name(path)
     report = ImportReport(path.name, own, ignored_sheets=read.ignored_sheets)
     index = case.index
