@@ -126,21 +126,50 @@ def _caption(entities: dict[str, EntityProxy], entity_id: str, labels: dict[str,
     return f"{entity.caption} ({label})" if entity is not None else label
 
 
-def side_by_side(pair: PairResult, entities: dict[str, EntityProxy],
-                 labels: dict[str, str] | None = None) -> Table:
-    """One candidate pair, property by property, with where each side comes from."""
+@dataclass(frozen=True)
+class Comparison:
+    """One candidate pair property by property (what both review screens show)."""
+
+    title: str
+    left: str
+    right: str
+    rows: list[tuple[str, str, str]]
+
+
+def comparison(pair: PairResult, entities: dict[str, EntityProxy],
+               labels: dict[str, str] | None = None) -> Comparison:
+    """The pair's score and reasons, each side's kind and id, and each property shown on
+    either side, with where each side comes from."""
     left, right = entities[pair.left], entities[pair.right]
-    table = Table(title=f"score {pair.score:.2f} — {'; '.join(pair.reasons)}")
-    table.add_column("")
     labels = labels or {}
-    table.add_column(f"{left.schema.name} {labels.get(pair.left, pair.left)}")
-    table.add_column(f"{right.schema.name} {labels.get(pair.right, pair.right)}")
+    rows = []
     for prop in SHOWN_PROPS:
         a, b = left.get(prop, quiet=True), right.get(prop, quiet=True)
         if a or b:
-            table.add_row(prop, "\n".join(a), "\n".join(b))
-    table.add_row("sources", _sources(left), _sources(right))
+            rows.append((prop, "\n".join(a), "\n".join(b)))
+    rows.append(("sources", _sources(left), _sources(right)))
+    return Comparison(f"score {pair.score:.2f} — {'; '.join(pair.reasons)}",
+                      f"{left.schema.name} {labels.get(pair.left, pair.left)}",
+                      f"{right.schema.name} {labels.get(pair.right, pair.right)}", rows)
+
+
+def side_by_side(pair: PairResult, entities: dict[str, EntityProxy],
+                 labels: dict[str, str] | None = None) -> Table:
+    """One candidate pair, property by property, as a terminal table."""
+    shown = comparison(pair, entities, labels)
+    table = Table(title=shown.title)
+    for column in ("", shown.left, shown.right):
+        table.add_column(column)
+    for row in shown.rows:
+        table.add_row(*row)
     return table
+
+
+def record_judgement(root: Path, left: str, right: str, verdict: str, user: str) -> None:
+    """Store one identity judgement (``same``, ``different``, ``unsure``) with its audit
+    entry, as the review loop does."""
+    with CaseDatabase.for_case(root) as db:
+        Judgements(db).record(left, right, verdict, user)
 
 
 def _sources(entity: EntityProxy) -> str:

@@ -310,3 +310,58 @@ def test_a_workbook_referring_to_yaml_records_is_checked_then_imported(
     bad = client.post("/import", data={"csrf": token, "action": "check"},
                       files={"file": ("notes.txt", b"hello", "text/plain")})
     assert bad.status_code == 400
+
+
+def test_identity_review_side_by_side_records_a_judgement(app_case: tuple) -> None:
+    from entities.db.database import CaseDatabase
+    from entities.db.judgements import Judgements
+
+    client, sessions, root = app_case
+    (root / "data" / "duplicate.yml").write_text(
+        "people:\n  - id: chief-again\n    names: [{name: Серик Ойданов, lang: ru}]\n",
+        "utf-8")  # the same name, no birth date: for a person to judge
+    _login(client, sessions)
+    assert "have not been looked for" in client.get("/identity").text
+    token = _csrf(client, "/identity")
+    assert client.post("/identity/run", data={"csrf": token}).status_code == 303
+    page = client.get("/identity").text
+    assert "Pairs to judge: 1" in page and "<table class=\"compare\">" in page
+    left = re.search(r'name="left" value="([^"]+)"', page)
+    right = re.search(r'name="right" value="([^"]+)"', page)
+    assert left is not None and right is not None
+    pair = {"csrf": token, "left": left.group(1), "right": right.group(1)}
+    assert client.post("/identity/judge", data={**pair, "verdict": "maybe"}).status_code == 400
+    assert client.post("/identity/judge", data={**pair, "csrf": "x",
+                                                "verdict": "different"}).status_code == 403
+    assert client.post("/identity/judge", data={**pair, "verdict": "different"}
+                       ).status_code == 303
+    assert "Recorded: Different." in client.get("/identity").text
+    with CaseDatabase.for_case(root) as db:
+        assert Judgements(db).judgement_of(left.group(1), right.group(1)) == "negative"
+    assert "judgement" in [e.action for e in read_log(root)]
+
+
+def test_screening_review_confirms_a_match(app_case: tuple, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+    from screening_helpers import write_list
+
+    from dossier.cli import cli
+
+    client, sessions, root = app_case
+    listed = write_list(tmp_path / "list.ftm.json")
+    result = CliRunner().invoke(cli, ["screen", str(root), "--against", str(listed)],
+                                env={"DOSSIER_CACHE_DIR": str(tmp_path / "cache")})
+    assert result.exit_code == 0, result.output
+    _login(client, sessions)
+    page = client.get("/screening").text
+    assert "Serik Oydanov → " in page and "fic-1" in page and "Office of Foreign" in page
+    pair = re.search(r'name="pair" value="([^"]+=fic-1)"', page)
+    assert pair is not None
+    token = _csrf(client, "/screening")
+    done = client.post("/screening", data={"csrf": token, "pair": pair.group(1),
+                                           "decision": "confirmed"})
+    assert done.status_code == 303
+    assert "confirmed (Web Tester" in client.get("/screening").text
+    bad = client.post("/screening", data={"csrf": token, "pair": "nobody=fic-1",
+                                          "decision": "confirmed"})
+    assert bad.status_code == 400

@@ -57,6 +57,8 @@ class Served:
     seen: dict[str, str] = field(default_factory=dict)
     #: session → the message to show on its next page (kept out of URLs)
     flash: dict[str, str] = field(default_factory=dict)
+    #: the last identity resolution run from the app (``dossier.dedupe.CaseDedupe``)
+    identity: Any = None
 
     def remember(self, path: Path) -> str:
         from entities.intake.records import digest
@@ -442,6 +444,108 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
             await form.close()
         return page(request, "import.html", message=message)
 
+    def words_for(request: Request) -> Words:
+        return Words(language(request.cookies.get(LANG_COOKIE)))
+
+    def flash(request: Request, message: str | None = None) -> str | None:
+        session = request.cookies.get(COOKIE, "")
+        if message is not None:
+            served.flash[session] = message
+            return None
+        return served.flash.pop(session, None)
+
+    async def identity(request: Request) -> Response:
+        from dossier.dedupe import comparison
+        from entities.db.database import CaseDatabase
+        from entities.db.judgements import Judgements
+
+        found = served.identity
+        pairs = None
+        if found is not None:
+            with CaseDatabase.for_case(served.root) as db:
+                judged = Judgements(db)
+                pairs = [(p, comparison(p, found.entities, found.labels))
+                         for p in found.result.pairs
+                         if p.decision == "review" and not judged.judged(p.left, p.right)]
+        return page(request, "identity.html", pairs=pairs, message=flash(request))
+
+    async def identity_run(request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        from dossier.dedupe import dedupe_case
+
+        try:
+            await require_csrf(request, served.sessions)
+        except CsrfError as exc:
+            return failure(request, str(exc), 403)
+        try:
+            found = await run_in_threadpool(dedupe_case, served.root, None)
+        except DossierError as exc:
+            return failure(request, str(exc))
+        served.identity = found
+        flash(request, words_for(request)("identity_found", merges=found.recorded,
+                                          reviews=found.result.stats.get("review", 0)))
+        return RedirectResponse("/identity", status_code=303)
+
+    async def identity_judge(request: Request) -> Response:
+        from dossier.dedupe import record_judgement
+
+        try:
+            form = await require_csrf(request, served.sessions)
+        except CsrfError as exc:
+            return failure(request, str(exc), 403)
+        left, right = str(form.get("left", "")), str(form.get("right", ""))
+        verdict = str(form.get("verdict", ""))
+        found = served.identity
+        offered = found is not None and any(
+            (p.left, p.right) == (left, right) and p.decision == "review"
+            for p in found.result.pairs)
+        if verdict not in ("same", "different", "unsure") or not offered:
+            return failure(request, "that pair is not waiting for a judgement")
+        record_judgement(served.root, left, right, verdict, served.user)
+        words = words_for(request)
+        flash(request, words("judged", verdict=words(verdict)))
+        return RedirectResponse("/identity", status_code=303)
+
+    async def screening_page(request: Request) -> Response:
+        from dossier.show import primary_name
+        from entities.db.database import CaseDatabase
+        from entities.ftm.ids import record_id
+
+        try:
+            loaded = case()
+            with CaseDatabase.for_case(served.root) as db:
+                runs = db.screening.runs(loaded.meta.id)
+                decisions = db.screening.decisions(loaded.meta.id)
+        except DossierError as exc:
+            return failure(request, str(exc))
+        names: dict[str, str] = {}
+        for actor in [*loaded.people, *loaded.organisations]:
+            names[actor.id] = names[record_id(loaded.meta.id_prefix, actor.kind, actor.id)] = \
+                primary_name(actor)
+        return page(request, "screening.html", runs=runs, decisions=decisions, names=names,
+                    message=flash(request))
+
+    async def screening_decide(request: Request) -> Response:
+        from dossier.screen import decide as decide_match
+        from entities.exc import InvalidInput
+
+        try:
+            form = await require_csrf(request, served.sessions)
+        except CsrfError as exc:
+            return failure(request, str(exc), 403)
+        decision = str(form.get("decision", ""))
+        if decision not in ("confirmed", "rejected"):
+            return failure(request, "unknown decision")
+        try:
+            decide_match(served.root, [str(form.get("pair", ""))], decision, served.user)
+        except InvalidInput as exc:
+            return failure(request, "; ".join(str(p) for p in exc.problems))
+        except DossierError as exc:
+            return failure(request, str(exc))
+        flash(request, words_for(request)("judged", verdict=decision))
+        return RedirectResponse("/screening", status_code=303)
+
     async def set_language(request: Request) -> Response:
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(LANG_COOKIE, language(request.path_params["code"]),
@@ -465,6 +569,11 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         Route("/audit", audit),
         Route("/upload", upload_page, methods=["GET"]),
         Route("/upload", upload, methods=["POST"]),
+        Route("/identity", identity, methods=["GET"]),
+        Route("/identity/run", identity_run, methods=["POST"]),
+        Route("/identity/judge", identity_judge, methods=["POST"]),
+        Route("/screening", screening_page, methods=["GET"]),
+        Route("/screening", screening_decide, methods=["POST"]),
         Route("/import", import_page, methods=["GET"]),
         Route("/import", import_file, methods=["POST"]),
         Route("/build", build_page, methods=["GET"]),
