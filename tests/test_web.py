@@ -4,6 +4,7 @@ browser (the browser tests are to come)."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from pathlib import Path
@@ -365,3 +366,50 @@ def test_screening_review_confirms_a_match(app_case: tuple, tmp_path: Path) -> N
     bad = client.post("/screening", data={"csrf": token, "pair": "nobody=fic-1",
                                           "decision": "confirmed"})
     assert bad.status_code == 400
+
+
+def test_a_new_case_from_nothing_to_a_downloaded_dossier(tmp_path: Path) -> None:
+    """As dossier serve --new: the scaffold's case, its settings and a record changed in
+    the app, a build, a PDF downloaded — no YAML written by hand."""
+    from dossier.scaffold import init_case
+
+    root = tmp_path / "new-case"
+    init_case(root)
+    sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
+    client = TestClient(create_app(root, "New Advocate", sessions, tmp_path / "outputs"),
+                        base_url=BASE, follow_redirects=False)
+    _login(client, sessions)
+    case_yml = (root / "case.yml").read_text("utf-8")
+    page = client.get("/settings").text
+    settings = _form_values(page)
+    settings.update({"title": "Reprisals in Fictionland, 2025",
+                     "organisation.name": "Fictionland Rights Watch", "date": "2025-02-30"})
+    refused = client.post("/settings", data=settings)
+    assert refused.status_code == 400 and 'id="e-date"' in refused.text
+    assert (root / "case.yml").read_text("utf-8") == case_yml  # nothing written
+    settings["date"] = "2025-03-01"
+    assert client.post("/settings", data=settings).status_code == 303
+    written = (root / "case.yml").read_text("utf-8")
+    assert '"Reprisals in Fictionland, 2025"' in written
+    assert written.startswith("# case.yml — the header of a case.")  # comments kept
+    form = _form_values(client.get("/new/organisations").text)
+    form.update({"id": "fict-police", "names": "Fictionland Police [en]",
+                 "type": "public_body", "country": "KZ"})
+    assert client.post("/new/organisations", data=form).status_code == 303
+    token = _csrf(client, "/build")
+    assert client.post("/build", data={"csrf": token, "audience": "public",
+                                       "lang": "en"}).status_code == 303
+    deadline = time.monotonic() + 240
+    while client.get("/build/status").json()["state"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    built = client.get("/build").text
+    assert client.get("/build/status").json()["state"] == "done", built[-800:]
+    key = re.search(r'<a href="/download/([0-9a-f]{24})">dossiers/overview\.pdf</a>', built)
+    assert key is not None
+    pdf = client.get(f"/download/{key.group(1)}")
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Reprisals in Fictionland, 2025" in text
+    assert '  name: "Fictionland Rights Watch"' in written

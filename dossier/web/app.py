@@ -546,6 +546,51 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         flash(request, words_for(request)("judged", verdict=decision))
         return RedirectResponse("/screening", status_code=303)
 
+    async def settings_page(request: Request) -> Response:
+        from entities.intake.settings_form import SETTINGS, current
+
+        try:
+            values = current(case())
+        except DossierError as exc:
+            return failure(request, str(exc))
+        return page(request, "settings.html", fields=SETTINGS, values=values, errors={},
+                    general=[], seen=served.remember(served.root / "case.yml"),
+                    message=flash(request))
+
+    async def settings_save(request: Request) -> Response:
+        from entities.exc import InvalidCase
+        from entities.intake.records import Conflict
+        from entities.intake.settings_form import SETTINGS, save_settings
+
+        try:
+            form = await require_csrf(request, served.sessions)
+        except CsrfError as exc:
+            return failure(request, str(exc), 403)
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        seen = values.get("seen", "")
+        shown = {name: values.get(name, "") for name, _ in SETTINGS}
+        try:
+            save_settings(served.root, values, seen, served.user, served.seen.get(seen))
+        except Conflict as exc:
+            return page(request, "settings.html", status=409, fields=SETTINGS, values=shown,
+                        errors={}, general=[], seen=seen,
+                        conflict={"message": str(exc), "diff": exc.diff})
+        except InvalidCase as exc:
+            errors: dict[str, list[str]] = {}
+            general: list[str] = []
+            for problem in exc.problems:
+                name = problem.field if problem.file == "case.yml" else ""
+                if name in shown:
+                    errors.setdefault(name, []).append(problem.message)
+                else:
+                    general.append(str(problem))
+            return page(request, "settings.html", status=400, fields=SETTINGS, values=shown,
+                        errors=errors, general=general, seen=seen)
+        except DossierError as exc:
+            return failure(request, str(exc))
+        flash(request, words_for(request)("settings_saved"))
+        return RedirectResponse("/settings", status_code=303)
+
     async def set_language(request: Request) -> Response:
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(LANG_COOKIE, language(request.path_params["code"]),
@@ -560,6 +605,8 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         Route("/", overview),
         Route("/checks", checks),
         Route("/records", records),
+        Route("/settings", settings_page, methods=["GET"]),
+        Route("/settings", settings_save, methods=["POST"]),
         Route("/record/{key:str}", record_page, methods=["GET"]),
         Route("/record/{key:str}", save, methods=["POST"]),
         Route("/new/{section:str}", new_page, methods=["GET"]),

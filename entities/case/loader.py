@@ -123,8 +123,9 @@ def _validate(model: type[Located], data: Any, source: LocatedData, path: YPath,
     return record
 
 
-def _load_meta(root: Path, problems: list[Problem]) -> CaseMeta | None:
-    source = _read(root, case_file(root))
+def _load_meta(root: Path, problems: list[Problem], overlay: Overlay | None = None
+               ) -> CaseMeta | None:
+    source = _read(root, case_file(root), overlay)
     meta = _validate(CaseMeta, source.data, source, (), problems)
     return meta if isinstance(meta, CaseMeta) else None
 
@@ -185,7 +186,7 @@ def read_case(root: Path | str, overlay: Overlay | None = None
     root = Path(root)
     problems: list[Problem] = []
     try:
-        meta = _load_meta(root, problems)
+        meta = _load_meta(root, problems, overlay)
     except InvalidCase as exc:
         problems.extend(exc.problems)
         meta = None

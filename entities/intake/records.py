@@ -161,7 +161,7 @@ def save_record(root: Path, section: str, record_id: str | None, form: dict[str,
                                               "again")])
         path = root / record.defined_in
         lines = path.read_text("utf-8").split("\n")
-        _check_seen(path, seen, lines, seen_text)
+        check_seen(path, seen, lines, seen_text)
         try:
             start, end, indent = _block(lines, record.line("id") - 1)
         except ValueError:
@@ -177,7 +177,7 @@ def save_record(root: Path, section: str, record_id: str | None, form: dict[str,
                       record.id, "edit", before, ordered, by)
 
 
-def _check_seen(path: Path, seen: str, lines: list[str], seen_text: str | None) -> None:
+def check_seen(path: Path, seen: str, lines: list[str], seen_text: str | None) -> None:
     if digest(path) == seen:
         return
     before = (seen_text or "").split("\n") if seen_text is not None or seen == "absent" \
@@ -206,7 +206,7 @@ def _add(root: Path, case: Any, section: str, values: dict[str, Any], seen: str,
     if last is not None:
         path = root / last.defined_in
         lines = path.read_text("utf-8").split("\n")
-        _check_seen(path, seen, lines, seen_text)
+        check_seen(path, seen, lines, seen_text)
         try:
             _, end, indent = _block(lines, last.line("id") - 1)
         except ValueError:
@@ -216,7 +216,7 @@ def _add(root: Path, case: Any, section: str, values: dict[str, Any], seen: str,
     else:
         path = root / "data" / f"{section}.yml"
         lines = path.read_text("utf-8").split("\n") if path.is_file() else []
-        _check_seen(path, seen, lines, seen_text)
+        check_seen(path, seen, lines, seen_text)
         if lines and lines[-1] == "":
             lines = lines[:-1]
         lines = [*lines, f"{section}:"]
