@@ -413,3 +413,14 @@ def test_a_new_case_from_nothing_to_a_downloaded_dossier(tmp_path: Path) -> None
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Reprisals in Fictionland, 2025" in text
     assert '  name: "Fictionland Rights Watch"' in written
+
+
+def test_the_person_by_incident_matrix(app_case: tuple) -> None:
+    client, sessions, _ = app_case
+    _login(client, sessions)
+    page = client.get("/matrix").text
+    assert "Detention of a journalist" in page and "Serik Oydanov" in page
+    assert "Command responsibility" in page or "command" in page.lower()
+    assert "draft" in page  # att-chief is a draft, and says so
+    client.get("/language/ru")
+    assert "черновик" in client.get("/matrix").text

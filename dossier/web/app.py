@@ -591,6 +591,27 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         flash(request, words_for(request)("settings_saved"))
         return RedirectResponse("/settings", status_code=303)
 
+    async def matrix(request: Request) -> Response:
+        from evidence_maps.view import CaseView
+
+        def build(loaded: Any) -> tuple[list[Any], list[tuple[str, Any]]]:
+            analysis = CaseView.build(loaded, "government", include_drafts=True).analysis
+            names = {t.id: t.name for t in analysis.targets}
+            table = analysis.matrix()
+            used = {i for cells in table.values() for i in cells}
+            incidents = [i for i in loaded.incidents if i.id in used]
+            return incidents, [(names.get(a, a), cells) for a, cells in table.items()]
+
+        try:
+            incidents, rows = cache.derived("matrix", build)
+        except DossierError as exc:
+            return failure(request, str(exc))
+        from entities.i18n.messages import text
+
+        lang = language(request.cookies.get(LANG_COOKIE))
+        return page(request, "matrix.html", incidents=incidents, rows=rows,
+                    grade=lambda level: text(f"em.grade_{level}", lang))
+
     async def set_language(request: Request) -> Response:
         response = RedirectResponse("/", status_code=303)
         response.set_cookie(LANG_COOKIE, language(request.path_params["code"]),
@@ -604,6 +625,7 @@ def create_app(root: Path, user: str, sessions: Sessions, outputs_dir: Path | No
         Route("/login", do_login),
         Route("/", overview),
         Route("/checks", checks),
+        Route("/matrix", matrix),
         Route("/records", records),
         Route("/settings", settings_page, methods=["GET"]),
         Route("/settings", settings_save, methods=["POST"]),
