@@ -159,14 +159,9 @@ def save_record(root: Path, section: str, record_id: str | None, form: dict[str,
             raise InvalidCase([record.problem(f"was imported from {record.imported_from}; "
                                               "change it in the spreadsheet and import it "
                                               "again")])
-        path = root / record.defined_in
-        lines = path.read_text("utf-8").split("\n")
-        check_seen(path, seen, lines, seen_text)
-        try:
-            start, end, indent = _block(lines, record.line("id") - 1)
-        except ValueError:
-            raise InvalidCase([record.problem("is not written as a list item beginning with "
-                                              "its id; edit it in its file")]) from None
+        path, lines, (start, end, indent) = _record_lines(
+            root, record, seen, seen_text, "is not written as a list item beginning with its "
+            "id; edit it in its file")
         before = record.model_dump(mode="json", exclude={"imported_from"})
         columns = [c.field for c in editable(section)]
         values["id"] = record.id  # an id is not changed here: others refer to it
@@ -175,6 +170,19 @@ def save_record(root: Path, section: str, record_id: str | None, form: dict[str,
         ordered = {f: values[f] for f in columns if f in values} | kept
         return _write(root, path, lines, (start, end), _yaml_item(ordered, indent),
                       record.id, "edit", before, ordered, by)
+
+
+def _record_lines(root: Path, record: Record, seen: str, seen_text: str | None,
+                  not_an_item: str) -> tuple[Path, list[str], tuple[int, int, str]]:
+    """The file of ``record`` (unchanged since the form opened) as lines, and the span
+    and indent of the record's list item (``not_an_item`` says why when it is not one)."""
+    path = root / record.defined_in
+    lines = path.read_text("utf-8").split("\n")
+    check_seen(path, seen, lines, seen_text)
+    try:
+        return path, lines, _block(lines, record.line("id") - 1)
+    except ValueError:
+        raise InvalidCase([record.problem(not_an_item)]) from None
 
 
 def check_seen(path: Path, seen: str, lines: list[str], seen_text: str | None) -> None:
@@ -204,14 +212,9 @@ def _add(root: Path, case: Any, section: str, values: dict[str, Any], seen: str,
          by: str, seen_text: str | None) -> Record:
     last = _last_written(case, section)
     if last is not None:
-        path = root / last.defined_in
-        lines = path.read_text("utf-8").split("\n")
-        check_seen(path, seen, lines, seen_text)
-        try:
-            _, end, indent = _block(lines, last.line("id") - 1)
-        except ValueError:
-            raise InvalidCase([last.problem("the records of this file are not written as "
-                                            "list items; add the record in the file")]) from None
+        path, lines, (_, end, indent) = _record_lines(
+            root, last, seen, seen_text, "the records of this file are not written as list "
+            "items; add the record in the file")
         span = (end, end)
     else:
         path = root / "data" / f"{section}.yml"

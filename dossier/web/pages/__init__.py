@@ -1,0 +1,1 @@
+"""The app's pages, by what they are about: :mod:`case`, :mod:`decisions`, :mod:`files`."""

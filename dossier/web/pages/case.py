@@ -1,0 +1,252 @@
+"""Pages about the case's content: the overview, the case settings, the records and
+their forms, the person × incident matrix, the checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from dossier.web.context import (
+    LANG_COOKIE,
+    Served,
+    failure,
+    flash,
+    page,
+    record_key,
+    record_links,
+    served_of,
+    words_for,
+)
+from dossier.web.text import language
+from entities.exc import DossierError
+
+
+async def overview(request: Request) -> Response:
+    from dossier.show import primary_name
+
+    served = served_of(request)
+    try:
+        loaded = served.cache.case()
+    except DossierError as exc:
+        return failure(request, str(exc))
+    attributed = {a.actor for a in loaded.attributions}
+    targets = [primary_name(a) for a in [*loaded.people, *loaded.organisations]
+               if a.id in attributed or a.target]
+    return page(request, "overview.html", case=loaded, counts=loaded.count(),
+                targets=targets)
+
+
+async def checks(request: Request) -> Response:
+    from evidence_maps.view import CaseView
+
+    served = served_of(request)
+    try:
+        findings = served.cache.derived("checks",
+                                 lambda c: CaseView.build(c, "government").checks)
+        links = served.cache.derived("record_links", record_links)
+    except DossierError as exc:
+        return failure(request, str(exc))
+    return page(request, "checks.html", findings=findings, links=links)
+
+
+async def matrix(request: Request) -> Response:
+    from evidence_maps.view import CaseView
+
+    served = served_of(request)
+    def build(loaded: Any) -> tuple[list[Any], list[tuple[str, Any]]]:
+        analysis = CaseView.build(loaded, "government", include_drafts=True).analysis
+        names = {t.id: t.name for t in analysis.targets}
+        table = analysis.matrix()
+        used = {i for cells in table.values() for i in cells}
+        incidents = [i for i in loaded.incidents if i.id in used]
+        return incidents, [(names.get(a, a), cells) for a, cells in table.items()]
+
+    try:
+        incidents, rows = served.cache.derived("matrix", build)
+    except DossierError as exc:
+        return failure(request, str(exc))
+    from entities.i18n.messages import text
+
+    lang = language(request.cookies.get(LANG_COOKIE))
+    return page(request, "matrix.html", incidents=incidents, rows=rows,
+                grade=lambda level: text(f"em.grade_{level}", lang))
+
+
+def choices(lang: str) -> dict[str, list[tuple[str, str]]]:
+    from entities.case import vocab
+
+    return {name: [(code, f"{code} — {term.label(lang)}")
+                   for code, term in vocab.terms(name).items()]
+            for name in vocab.VOCABULARIES}
+
+
+async def records(request: Request) -> Response:
+    from dossier.show import primary_name
+    from entities.case.model import SECTIONS, Actor, Position
+    from entities.intake.importer import IMPORT_DIR
+
+    served = served_of(request)
+    try:
+        loaded = served.cache.case()
+    except DossierError as exc:
+        return failure(request, str(exc))
+
+    def caption(record: Any) -> str:
+        if isinstance(record, Actor):
+            return primary_name(record)
+        if isinstance(record, Position):
+            return record.title[0].name if record.title else ""
+        return str(getattr(record, "title", "") or getattr(record, "locator", "") or "")
+
+    sections = [(name, [{"id": r.id, "caption": caption(r), "key": record_key(name, r.id),
+                         "imported": r.defined_in.startswith(IMPORT_DIR + "/")}
+                        for r in loaded.section(name)]) for name in SECTIONS]
+    return page(request, "records.html", sections=sections,
+                message=flash(request))
+
+
+def _find(served: Served, key: str) -> tuple[str, Any] | None:
+    from entities.case.model import SECTIONS
+
+    loaded = served.cache.case()
+    for name in SECTIONS:
+        for record in loaded.section(name):
+            if record_key(name, record.id) == key:
+                return name, record
+    return None
+
+
+def record_form(request: Request, section: str, record: Any, form: dict[str, str] | None,
+                seen: str, errors: dict[str, list[str]] | None = None,
+                general: list[str] | None = None, conflict: Any = None,
+                status: int = 200) -> Response:
+    from entities.intake.records import form_fields
+
+    fields = form_fields(section, record)
+    if form is not None:
+        fields = [type(f)(f.column, form.get(f.column.field, "")) for f in fields]
+    lang = language(request.cookies.get(LANG_COOKIE))
+    action = f"/record/{record_key(section, record.id)}" if record is not None else \
+        f"/new/{section}"
+    return page(request, "record.html", status=status, section=section,
+                record_id=record.id if record is not None else None, fields=fields,
+                seen=seen, errors=errors or {}, general=general or [],
+                conflict=conflict, choices=choices(lang), action=action)
+
+
+async def record_page(request: Request) -> Response:
+    served = served_of(request)
+    try:
+        found = _find(served, request.path_params["key"])
+    except DossierError as exc:
+        return failure(request, str(exc))
+    if found is None:
+        return failure(request, "no such record", 404)
+    section, record = found
+    return record_form(request, section, record, None,
+                       served.remember(served.root / record.defined_in))
+
+
+async def new_page(request: Request) -> Response:
+    from entities.case.model import SECTIONS
+    from entities.intake.records import new_record_file
+
+    served = served_of(request)
+    section = request.path_params["section"]
+    if section not in SECTIONS:
+        return failure(request, "unknown kind of record", 404)
+    return record_form(request, section, None, None,
+                       served.remember(new_record_file(served.root, section)))
+
+
+async def save(request: Request, form: FormData) -> Response:
+    from entities.case.model import SECTIONS
+    from entities.exc import InvalidCase
+    from entities.intake.records import Conflict, field_of, form_fields, save_record
+
+    served = served_of(request)
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    if "key" in request.path_params:
+        try:
+            found = _find(served, request.path_params["key"])
+        except DossierError as exc:
+            return failure(request, str(exc))
+        if found is None:
+            return failure(request, "no such record", 404)
+        section, record = found
+        record_id: str | None = record.id
+    else:
+        section, record, record_id = request.path_params["section"], None, None
+        if section not in SECTIONS:
+            return failure(request, "unknown kind of record", 404)
+    seen = values.get("seen", "")
+    try:
+        saved = save_record(served.root, section, record_id, values, seen, served.user,
+                            served.seen.get(seen))
+    except Conflict as exc:
+        return record_form(request, section, record, values, seen, conflict={
+            "message": str(exc), "diff": exc.diff}, status=409)
+    except InvalidCase as exc:
+        errors: dict[str, list[str]] = {}
+        general = []
+        names = {f.column.field for f in form_fields(section, None)}
+        for problem in exc.problems:
+            name = field_of(problem)
+            if name in names:
+                errors.setdefault(name, []).append(problem.message)
+            else:
+                general.append(str(problem))
+        return record_form(request, section, record, values, seen, errors, general,
+                           status=400)
+    except DossierError as exc:
+        return failure(request, str(exc))
+    flash(request, words_for(request)("saved", id=saved.id))
+    return RedirectResponse("/records", status_code=303)  # no record id in the URL
+
+
+async def settings_page(request: Request) -> Response:
+    from entities.intake.settings_form import SETTINGS, current
+
+    served = served_of(request)
+    try:
+        values = current(served.cache.case())
+    except DossierError as exc:
+        return failure(request, str(exc))
+    return page(request, "settings.html", fields=SETTINGS, values=values, errors={},
+                general=[], seen=served.remember(served.root / "case.yml"),
+                message=flash(request))
+
+
+async def settings_save(request: Request, form: FormData) -> Response:
+    from entities.exc import InvalidCase
+    from entities.intake.records import Conflict
+    from entities.intake.settings_form import SETTINGS, save_settings
+
+    served = served_of(request)
+    values = {k: v for k, v in form.items() if isinstance(v, str)}
+    seen = values.get("seen", "")
+    shown = {name: values.get(name, "") for name, _ in SETTINGS}
+    try:
+        save_settings(served.root, values, seen, served.user, served.seen.get(seen))
+    except Conflict as exc:
+        return page(request, "settings.html", status=409, fields=SETTINGS, values=shown,
+                    errors={}, general=[], seen=seen,
+                    conflict={"message": str(exc), "diff": exc.diff})
+    except InvalidCase as exc:
+        errors: dict[str, list[str]] = {}
+        general: list[str] = []
+        for problem in exc.problems:
+            name = problem.field if problem.file == "case.yml" else ""
+            if name in shown:
+                errors.setdefault(name, []).append(problem.message)
+            else:
+                general.append(str(problem))
+        return page(request, "settings.html", status=400, fields=SETTINGS, values=shown,
+                    errors=errors, general=general, seen=seen)
+    except DossierError as exc:
+        return failure(request, str(exc))
+    flash(request, words_for(request)("settings_saved"))
+    return RedirectResponse("/settings", status_code=303)

@@ -1,0 +1,140 @@
+"""Pages of files: uploading a source file, importing a workbook or FtM file, building
+and downloading outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+
+from dossier.web import outputs
+from dossier.web.context import (
+    AUDIENCES,
+    LANG_COOKIE,
+    failure,
+    page,
+    served_of,
+)
+from dossier.web.text import Words, language
+from entities.exc import DossierError
+
+
+async def build_page(request: Request) -> Response:
+    served = served_of(request)
+    job = served.builds.job
+    files = outputs.listing(job.out) if job is not None and job.state == "done" else []
+    return page(request, "build.html", job=job, files=files, audiences=AUDIENCES)
+
+
+async def build_start(request: Request, form: FormData) -> Response:
+    served = served_of(request)
+    audience = str(form.get("audience", "public"))
+    lang = language(str(form.get("lang", "en")))
+    if audience not in AUDIENCES:
+        return failure(request, "unknown audience")
+    if not served.builds.start(audience, lang, form.get("include_drafts") == "on"):
+        words = Words(language(request.cookies.get(LANG_COOKIE)))
+        return failure(request, words("build_busy"), 409)
+    return RedirectResponse("/build", status_code=303)
+
+
+async def build_status(request: Request) -> Response:
+    served = served_of(request)
+    job = served.builds.job
+    if job is None:
+        return JSONResponse({"state": "none"})
+    return JSONResponse({"state": job.state, "step": job.step, "done": job.done,
+                         "total": job.total})
+
+
+async def download(request: Request) -> Response:
+    served = served_of(request)
+    folders = [served.builds.out_for(a, lang) for a in AUDIENCES
+               for lang in ("en", "ru")]
+    found = outputs.find(folders, request.path_params["key"])
+    if found is None:
+        return failure(request, "no such file", 404)
+    return FileResponse(found.path, filename=Path(found.name).name)
+
+
+async def upload_page(request: Request) -> Response:
+    from dossier.web.uploads import MAX_BYTES
+
+    return page(request, "upload.html", max_mb=MAX_BYTES // (1024 * 1024))
+
+
+async def upload(request: Request, form: FormData) -> Response:
+    from starlette.datastructures import UploadFile
+
+    served = served_of(request)
+    from dossier.web.uploads import MAX_BYTES, save_upload
+    from entities.exc import InvalidInput
+
+    max_mb = MAX_BYTES // (1024 * 1024)
+    sent = form.get("file")
+    try:
+        if not isinstance(sent, UploadFile):
+            return page(request, "upload.html", status=400, max_mb=max_mb,
+                        problems=["choose a file"])
+        data = await sent.read(MAX_BYTES + 1)
+        saved = save_upload(served.root, sent.filename or "", data, served.user)
+    except InvalidInput as exc:
+        return page(request, "upload.html", status=400, max_mb=max_mb,
+                    problems=[str(p) for p in exc.problems])
+    except DossierError as exc:
+        return failure(request, str(exc))
+    return page(request, "upload.html", uploaded=saved, max_mb=max_mb)
+
+
+async def import_page(request: Request) -> Response:
+    return page(request, "import.html")
+
+
+async def import_file(request: Request, form: FormData) -> Response:
+    import tempfile
+
+    served = served_of(request)
+    from starlette.datastructures import UploadFile
+
+    from dossier.web.uploads import MAX_BYTES, clean_name
+    from entities.exc import InvalidInput
+    from entities.intake.ftm_import import import_ftm
+    from entities.intake.importer import import_table
+
+    words = Words(language(request.cookies.get(LANG_COOKIE)))
+    try:
+        sent = form.get("file")
+        name = clean_name(sent.filename or "") if isinstance(sent, UploadFile) else ""
+        suffix = Path(name).suffix.lower()
+        if not isinstance(sent, UploadFile) or suffix not in (".xlsx", ".csv", ".json",
+                                                              ".jsonl"):
+            return page(request, "import.html", status=400,
+                        problems=["choose an .xlsx, .csv or FtM .json file"])
+        data = await sent.read(MAX_BYTES + 1)
+        check = form.get("action") != "import"
+        with tempfile.TemporaryDirectory(prefix="dossier-import-") as tmp:
+            path = Path(tmp) / name  # the import names what it writes after the file
+            path.write_bytes(data)
+            if suffix in (".json", ".jsonl"):
+                if check:
+                    from entities.ftm.reader import FtmReader
+
+                    read = sum(1 for _ in FtmReader(path).entities())
+                    return page(request, "import.html", message=words(
+                        "import_ftm_checked", file=name, entities=read))
+                done = import_ftm(served.root, path)
+                message = words("import_ftm_done", file=name, entities=done.entities,
+                                statements=done.statements)
+            else:
+                report = import_table(served.root, path, dry_run=check, by=served.user)
+                message = words("import_checked" if check else "import_done", file=name,
+                                added=len(report.added), changed=len(report.changed),
+                                removed=len(report.removed))
+    except InvalidInput as exc:
+        return page(request, "import.html", status=400,
+                    problems=[str(p) for p in exc.problems])
+    except DossierError as exc:
+        return failure(request, str(exc))
+    return page(request, "import.html", message=message)
