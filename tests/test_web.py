@@ -142,6 +142,11 @@ def test_a_build_runs_in_the_background_and_its_pdf_downloads(app_case: tuple) -
     assert links
     pdf = client.get(f"/download/{links[0][0]}")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    maps = client.get("/maps").text
+    pictures = re.findall(r'<img src="/download/([0-9a-f]{24})"', maps)
+    assert pictures and "From the Public build (en)." in maps
+    png = client.get(f"/download/{pictures[0]}")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
 
 
 def test_the_interface_speaks_russian(app_case: tuple) -> None:
@@ -424,3 +429,23 @@ def test_the_person_by_incident_matrix(app_case: tuple) -> None:
     assert "draft" in page  # att-chief is a draft, and says so
     client.get("/language/ru")
     assert "черновик" in client.get("/matrix").text
+
+
+def test_targets_are_screened_against_an_uploaded_list(app_case: tuple, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from screening_helpers import write_list
+
+    monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "cache"))
+    client, sessions, _ = app_case
+    _login(client, sessions)
+    listed = write_list(tmp_path / "fictional_list.ftm.json")
+    token = _csrf(client, "/screening")
+    sent = client.post("/screening/run", data={"csrf": token},
+                       files={"file": ("fictional_list.ftm.json", listed.read_bytes(),
+                                       "application/json")})
+    assert sent.status_code == 303
+    page = client.get("/screening").text
+    assert "against fictional_list.ftm.json" in page and "fic-1" in page
+    bad = client.post("/screening/run", data={"csrf": token},
+                      files={"file": ("list.txt", b"x", "text/plain")})
+    assert bad.status_code == 400

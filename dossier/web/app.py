@@ -61,6 +61,7 @@ ROUTES = [
     Route("/identity/judge", posted(decisions.identity_judge), methods=["POST"]),
     Route("/screening", decisions.screening_page, methods=["GET"]),
     Route("/screening", posted(decisions.screening_decide), methods=["POST"]),
+    Route("/screening/run", posted(decisions.screening_run), methods=["POST"]),
     Route("/audit", decisions.audit),
     Route("/upload", files.upload_page, methods=["GET"]),
     Route("/upload", posted(files.upload), methods=["POST"]),
@@ -70,6 +71,7 @@ ROUTES = [
     Route("/build", posted(files.build_start), methods=["POST"]),
     Route("/build/status", files.build_status),
     Route("/download/{key:str}", files.download),
+    Route("/maps", files.maps),
     Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
 ]
 

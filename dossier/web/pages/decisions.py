@@ -4,6 +4,7 @@ review, and the audit log."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -131,8 +132,45 @@ async def screening_page(request: Request) -> Response:
     for actor in [*loaded.people, *loaded.organisations]:
         names[actor.id] = names[record_id(loaded.meta.id_prefix, actor.kind, actor.id)] = \
             primary_name(actor)
+    from dossier.web.uploads import MAX_BYTES
+
     return page(request, "screening.html", runs=runs, decisions=decisions, names=names,
-                message=flash(request))
+                message=flash(request), max_mb=MAX_BYTES // (1024 * 1024))
+
+
+async def screening_run(request: Request, form: FormData) -> Response:
+    """Screen every target against an uploaded list (in a worker thread), store the runs."""
+    import tempfile
+
+    from starlette.concurrency import run_in_threadpool
+    from starlette.datastructures import UploadFile
+
+    from dossier.screen import screen
+    from dossier.web.uploads import MAX_BYTES, clean_name
+    from entities.exc import InvalidInput
+
+    served = served_of(request)
+    sent = form.get("file")
+    name = clean_name(sent.filename or "") if isinstance(sent, UploadFile) else ""
+    if not isinstance(sent, UploadFile) or Path(name).suffix.lower() not in (".json",
+                                                                             ".jsonl"):
+        return failure(request, "choose a list of FtM entities (.json)")
+    data = await sent.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return failure(request, f"the list is larger than {MAX_BYTES // (1024 * 1024)} MB", 413)
+    try:
+        with tempfile.TemporaryDirectory(prefix="dossier-list-") as tmp:
+            path = Path(tmp) / name  # the list's name is what the results name it by
+            path.write_bytes(data)
+            report = await run_in_threadpool(screen, served.root, [path])
+    except InvalidInput as exc:
+        return failure(request, "; ".join(str(p) for p in exc.problems))
+    except DossierError as exc:
+        return failure(request, str(exc))
+    matches = sum(len(m) for run in report.lists for m in run.run.matches.values())
+    flash(request, words_for(request)("screened", targets=len(report.targets), list=name,
+                                      matches=matches, threshold=f"{report.threshold:.2f}"))
+    return RedirectResponse("/screening", status_code=303)
 
 
 async def screening_decide(request: Request, form: FormData) -> Response:

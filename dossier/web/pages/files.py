@@ -138,3 +138,18 @@ async def import_file(request: Request, form: FormData) -> Response:
     except DossierError as exc:
         return failure(request, str(exc))
     return page(request, "import.html", message=message)
+
+
+async def maps(request: Request) -> Response:
+    """The evidence maps and timelines (PNG) of the most recent build."""
+    served = served_of(request)
+    built = [served.builds.out_for(a, lang) for a in AUDIENCES for lang in ("en", "ru")]
+    built = [b for b in built if (b / "maps").is_dir()]
+    if not built:
+        return page(request, "maps.html", pictures=[])
+    latest = max(built, key=lambda b: (b / "maps").stat().st_mtime_ns)
+    audience, _, lang = latest.name.partition("-")
+    pictures = [f for f in outputs.listing(latest)
+                if f.name.startswith("maps/") and f.name.endswith(".png")]
+    return page(request, "maps.html", pictures=pictures, audience=audience,
+                language_code=lang)
