@@ -449,3 +449,29 @@ def test_targets_are_screened_against_an_uploaded_list(app_case: tuple, tmp_path
     bad = client.post("/screening/run", data={"csrf": token},
                       files={"file": ("list.txt", b"x", "text/plain")})
     assert bad.status_code == 400
+
+
+def test_submission_packs_are_made_and_downloaded(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "legal"
+    shutil.copytree(FIXTURES / "legal", root)
+    sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
+    client = TestClient(create_app(root, "Web Tester", sessions, tmp_path / "outputs"),
+                        base_url=BASE, follow_redirects=False)
+    _login(client, sessions)
+    token = _csrf(client, "/build")
+    assert client.post("/build", data={"csrf": token, "kind": "packs", "lang": "en",
+                                       "arguable": "on"}).status_code == 303
+    deadline = time.monotonic() + 240
+    while client.get("/build/status").json()["state"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+    page = client.get("/build").text
+    assert "Packs made (en)." in page, page[-1500:]
+    links = re.findall(r'<a href="/download/([0-9a-f]{24})">([a-z_]+/[^<]+\.pdf)</a>', page)
+    assert links
+    pack = client.get(f"/download/{links[0][0]}")
+    assert pack.status_code == 200 and pack.content.startswith(b"%PDF")

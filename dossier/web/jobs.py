@@ -1,4 +1,5 @@
-"""Builds in the background, one at a time, with their progress for the build page."""
+"""Builds and submission packs in the background, one at a time, with their progress
+for the build page."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ class Job:
     audience: str
     lang: str
     out: Path
+    #: ``build`` (every output) or ``packs`` (submission packs, dossier submit)
+    kind: str = "build"
     state: str = "running"  # running, done, failed
     step: str = ""
     done: int = 0
@@ -33,22 +36,26 @@ class Builds:
     job: Job | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def out_for(self, audience: str, lang: str) -> Path:
-        return self.outputs / f"{audience}-{lang}"
+    def out_for(self, audience: str, lang: str, kind: str = "build") -> Path:
+        return self.outputs / (f"{audience}-{lang}" if kind == "build" else f"packs-{lang}")
 
-    def start(self, audience: str, lang: str, include_drafts: bool) -> bool:
-        """Start a build (False: one is running already)."""
+    def start(self, audience: str, lang: str, include_drafts: bool, kind: str = "build",
+              arguable: bool = False) -> bool:
+        """Start a build, or (``kind="packs"``) the submission packs for the government
+        audience (False: one is running already)."""
         with self._lock:
             if self.job is not None and self.job.state == "running":
                 return False
-            job = Job(audience, lang, self.out_for(audience, lang))
+            job = Job(audience, lang, self.out_for(audience, lang, kind), kind)
             self.job = job
-        thread = threading.Thread(target=self._run, args=(job, include_drafts), daemon=True)
+        thread = threading.Thread(target=self._run, args=(job, include_drafts, arguable),
+                                  daemon=True)
         thread.start()
         return True
 
-    def _run(self, job: Job, include_drafts: bool) -> None:
+    def _run(self, job: Job, include_drafts: bool, arguable: bool = False) -> None:
         from dossier.build import build_case
+        from dossier.submit import submit_case
 
         class Report:
             def step(self, label: str, total: int | None = None, unit: Unit = "items"
@@ -60,8 +67,12 @@ class Builds:
 
         try:
             job.out.parent.mkdir(parents=True, exist_ok=True)
-            build_case(self.root, job.out, job.audience, include_drafts=include_drafts,
-                       lang=job.lang, progress=Report())
+            if job.kind == "packs":
+                submit_case(self.root, job.out, None, job.audience, job.lang, replace=True,
+                            progress=Report(), arguable=arguable)
+            else:
+                build_case(self.root, job.out, job.audience, include_drafts=include_drafts,
+                           lang=job.lang, progress=Report())
             job.state = "done"
         except DossierError as exc:
             job.state, job.error = "failed", str(exc)

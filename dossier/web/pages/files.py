@@ -34,7 +34,11 @@ async def build_start(request: Request, form: FormData) -> Response:
     lang = language(str(form.get("lang", "en")))
     if audience not in AUDIENCES:
         return failure(request, "unknown audience")
-    if not served.builds.start(audience, lang, form.get("include_drafts") == "on"):
+    kind = "packs" if form.get("kind") == "packs" else "build"
+    if kind == "packs":
+        audience = "government"  # packs go to the authorities, as dossier submit makes them
+    if not served.builds.start(audience, lang, form.get("include_drafts") == "on", kind,
+                               form.get("arguable") == "on"):
         words = Words(language(request.cookies.get(LANG_COOKIE)))
         return failure(request, words("build_busy"), 409)
     return RedirectResponse("/build", status_code=303)
@@ -51,8 +55,8 @@ async def build_status(request: Request) -> Response:
 
 async def download(request: Request) -> Response:
     served = served_of(request)
-    folders = [served.builds.out_for(a, lang) for a in AUDIENCES
-               for lang in ("en", "ru")]
+    folders = [served.builds.out_for(a, lang, kind) for a in AUDIENCES
+               for lang in ("en", "ru") for kind in ("build", "packs")]
     found = outputs.find(folders, request.path_params["key"])
     if found is None:
         return failure(request, "no such file", 404)
