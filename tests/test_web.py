@@ -475,3 +475,30 @@ def test_submission_packs_are_made_and_downloaded(tmp_path: Path) -> None:
     assert links
     pack = client.get(f"/download/{links[0][0]}")
     assert pack.status_code == 200 and pack.content.startswith(b"%PDF")
+
+
+def test_submission_texts_are_written_to_case_yml(tmp_path: Path) -> None:
+    import shutil
+
+    import yaml
+
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "legal"
+    shutil.copytree(FIXTURES / "legal", root)
+    sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
+    client = TestClient(create_app(root, "Web Tester", sessions, tmp_path / "outputs"),
+                        base_url=BASE, follow_redirects=False)
+    _login(client, sessions)
+    page = client.get("/submissions").text
+    assert "Yerzhan Kulakov" in page and "The protection of human rights defenders." in page
+    form = _form_values(page)
+    form["s|p-thug|us_glomag|national_interest"] = "Freezing the assets he holds abroad."
+    form["s|p-thug|uk_ghr|priority_theme"] = ""  # emptied: left out
+    assert client.post("/submissions", data=form).status_code == 303
+    written = yaml.safe_load((root / "case.yml").read_text("utf-8"))["submissions"]
+    assert written["p-thug"]["us_glomag"]["national_interest"] == \
+        "Freezing the assets he holds abroad."
+    assert "uk_ghr" not in written["p-thug"]
+    assert "member_state" in written["p-thug"]["eu_ghr"]  # kept
+    assert read_log(root)[-1].action == "submissions"

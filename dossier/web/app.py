@@ -53,6 +53,8 @@ ROUTES = [
     Route("/new/{section:str}", case.new_page, methods=["GET"]),
     Route("/new/{section:str}", posted(case.save), methods=["POST"]),
     Route("/matrix", case.matrix),
+    Route("/submissions", case.submissions_page, methods=["GET"]),
+    Route("/submissions", posted(case.submissions_save), methods=["POST"]),
     Route("/checks", case.checks),
     Route("/review", decisions.review, methods=["GET"]),
     Route("/review", posted(decisions.decide), methods=["POST"]),

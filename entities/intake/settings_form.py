@@ -106,3 +106,51 @@ def save_settings(root: Path, form: dict[str, str], seen: str, by: str,
         commit_change(root, {path: data}, "settings", CASE_FILE,
                       {k: before[k] for k in changed}, changed, actor=by)
         return edited
+
+
+def save_submissions(root: Path, texts: dict[tuple[str, str, str], str], seen: str, by: str,
+                     seen_text: str | None = None) -> Case:
+    """Write the analyst's submission texts (``submissions:`` of ``case.yml``: target →
+    regime → field → text) as the form gives them all; an empty text is left out. The
+    ``submissions:`` block is written anew (comments inside it do not survive; every other
+    line of the file stays).
+
+    Raises:
+        InvalidCase: an unknown target, regime or field, or another mistake (nothing is
+            written).
+        Conflict: ``case.yml`` changed since the form was opened.
+    """
+    import yaml
+
+    from entities.exc import InvalidCase
+    from evidence_maps.submissions import submission_problems
+
+    with case_files_lock(root):
+        case = open_case(root)
+        path = root / CASE_FILE
+        lines = path.read_text("utf-8").split("\n")
+        check_seen(path, seen, lines, seen_text)
+        mapping: dict[str, dict[str, dict[str, str]]] = {}
+        for (target, regime, key), value in sorted(texts.items()):
+            if value.strip():
+                mapping.setdefault(target, {}).setdefault(regime, {})[key] = value.strip()
+        before = {t: {r: dict(f) for r, f in regimes.items()}
+                  for t, regimes in case.meta.submissions.items()}
+        if mapping == before:
+            return case
+        block = yaml.safe_dump({"submissions": mapping}, allow_unicode=True, sort_keys=False,
+                               width=88).rstrip("\n").split("\n") if mapping else []
+        found = _block_of(lines, "submissions")
+        if found is None:
+            while lines and not lines[-1].strip():
+                lines.pop()
+            new = [*lines, *block, ""]
+        else:
+            new = lines[:found[0]] + block + lines[found[1]:]
+        data = "\n".join(new).encode("utf-8")
+        edited = load_case(root, overlay={path: data})
+        problems = submission_problems(edited)
+        if problems:
+            raise InvalidCase(problems)
+        commit_change(root, {path: data}, "submissions", CASE_FILE, before, mapping, actor=by)
+        return edited

@@ -250,3 +250,62 @@ async def settings_save(request: Request, form: FormData) -> Response:
         return failure(request, str(exc))
     flash(request, words_for(request)("settings_saved"))
     return RedirectResponse("/settings", status_code=303)
+
+
+def _submission_form(request: Request, values: dict[str, str] | None = None,
+                     status: int = 200, **extra: Any) -> Response:
+    from dossier.show import primary_name
+    from entities.i18n.messages import text
+    from evidence_maps.submissions import rules
+
+    served = served_of(request)
+    loaded = served.cache.case()
+    attributed = {a.actor for a in loaded.attributions}
+    targets = [(a.id, primary_name(a)) for a in [*loaded.people, *loaded.organisations]
+               if a.id in attributed or a.target]
+    given = loaded.meta.submissions
+    if values is None:
+        values = {f"s|{t}|{r}|{k}": v for t, regimes in given.items()
+                  for r, fields in regimes.items() for k, v in fields.items()}
+    texts = {(t, r) for t, regimes in given.items() for r in regimes}
+    lang = language(request.cookies.get(LANG_COOKIE))
+    regime_names = {key: text(f"regime.{key}.name", lang) for key in rules()}
+    seen = extra.pop("seen", None) or served.remember(served.root / "case.yml")
+    return page(request, "submissions.html", status=status, targets=targets,
+                rules=list(rules().items()), regime_names=regime_names, values=values,
+                texts=texts, seen=seen, **extra)
+
+
+async def submissions_page(request: Request) -> Response:
+    """The analyst's arguments for each target and regime (``submissions:``)."""
+    try:
+        return _submission_form(request, message=flash(request))
+    except DossierError as exc:
+        return failure(request, str(exc))
+
+
+async def submissions_save(request: Request, form: FormData) -> Response:
+    from entities.exc import InvalidCase
+    from entities.intake.records import Conflict
+    from entities.intake.settings_form import save_submissions
+
+    served = served_of(request)
+    values = {k: v for k, v in form.items() if isinstance(v, str) and k.startswith("s|")}
+    texts = {}
+    for name, value in values.items():
+        parts = name.split("|")
+        if len(parts) == 4:
+            texts[(parts[1], parts[2], parts[3])] = value
+    seen = str(form.get("seen", ""))
+    try:
+        save_submissions(served.root, texts, seen, served.user, served.seen.get(seen))
+    except Conflict as exc:
+        return _submission_form(request, values, 409, seen=seen,
+                                conflict={"message": str(exc), "diff": exc.diff})
+    except InvalidCase as exc:
+        return _submission_form(request, values, 400, seen=seen,
+                                problems=[str(p) for p in exc.problems])
+    except DossierError as exc:
+        return failure(request, str(exc))
+    flash(request, words_for(request)("submissions_saved"))
+    return RedirectResponse("/submissions", status_code=303)
