@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from entities.case.case import Case
 from entities.case.loader import CASE_FILE, load_case
 from entities.db.changes import case_files_lock, commit_change, open_case
+from entities.exc import Problem
 from entities.intake.records import check_seen
 
 #: (field path, what it is): the settings a form edits
@@ -109,11 +111,14 @@ def save_settings(root: Path, form: dict[str, str], seen: str, by: str,
 
 
 def save_submissions(root: Path, texts: dict[tuple[str, str, str], str], seen: str, by: str,
+                     check: Callable[[Case], list[Problem]],
                      seen_text: str | None = None) -> Case:
     """Write the analyst's submission texts (``submissions:`` of ``case.yml``: target →
     regime → field → text) as the form gives them all; an empty text is left out. The
     ``submissions:`` block is written anew (comments inside it do not survive; every other
-    line of the file stays).
+    line of the file stays). ``check`` lists what is wrong with the edited case's texts
+    (the regimes' rules live above this package:
+    ``evidence_maps.submissions.submission_problems``).
 
     Raises:
         InvalidCase: an unknown target, regime or field, or another mistake (nothing is
@@ -123,7 +128,6 @@ def save_submissions(root: Path, texts: dict[tuple[str, str, str], str], seen: s
     import yaml
 
     from entities.exc import InvalidCase
-    from evidence_maps.submissions import submission_problems
 
     with case_files_lock(root):
         case = open_case(root)
@@ -149,7 +153,7 @@ def save_submissions(root: Path, texts: dict[tuple[str, str, str], str], seen: s
             new = lines[:found[0]] + block + lines[found[1]:]
         data = "\n".join(new).encode("utf-8")
         edited = load_case(root, overlay={path: data})
-        problems = submission_problems(edited)
+        problems = check(edited)
         if problems:
             raise InvalidCase(problems)
         commit_change(root, {path: data}, "submissions", CASE_FILE, before, mapping, actor=by)

@@ -288,6 +288,7 @@ async def submissions_save(request: Request, form: FormData) -> Response:
     from entities.exc import InvalidCase
     from entities.intake.records import Conflict
     from entities.intake.settings_form import save_submissions
+    from evidence_maps.submissions import submission_problems
 
     served = served_of(request)
     values = {k: v for k, v in form.items() if isinstance(v, str) and k.startswith("s|")}
@@ -298,7 +299,8 @@ async def submissions_save(request: Request, form: FormData) -> Response:
             texts[(parts[1], parts[2], parts[3])] = value
     seen = str(form.get("seen", ""))
     try:
-        save_submissions(served.root, texts, seen, served.user, served.seen.get(seen))
+        save_submissions(served.root, texts, seen, served.user, submission_problems,
+                         served.seen.get(seen))
     except Conflict as exc:
         return _submission_form(request, values, 409, seen=seen,
                                 conflict={"message": str(exc), "diff": exc.diff})
