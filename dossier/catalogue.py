@@ -13,6 +13,7 @@ The English texts come from the YAML files that own them:
 ``evidence_maps/messages.yml``              ``em.<key>`` (reasons, gaps, checks)
 ``exports/messages.yml``                    ``x.<key>`` (workbook, pictures)
 ``dossier/web/messages.yml``                ``web.<key>`` (the local web app)
+``entities/intake/tabular.py``              ``tab.<sheet>.<field>`` (column help)
 ==========================================  ======================================
 
 The template goes to ``entities/i18n/messages.pot``; each ``entities/i18n/<lang>.po`` is
@@ -99,6 +100,14 @@ def _vocabulary() -> Iterator[Entry]:
             yield f"vocab.{name}.{key}", term["en"]
 
 
+def _columns() -> list[Entry]:
+    """The help of every authoring-workbook column (the record forms show it)."""
+    from entities.intake.tabular import SHEETS
+
+    return [(f"tab.{sheet}.{column.field}", column.help)
+            for sheet, columns in SHEETS.items() for column in columns]
+
+
 def entries() -> list[Entry]:
     """Every message: (context, English text or its plural forms)."""
     out: list[Entry] = []
@@ -109,6 +118,7 @@ def entries() -> list[Entry]:
     out += _flat("em", _yaml("evidence_maps", "messages.yml"))
     out += _flat("x", _yaml("exports", "messages.yml"))
     out += _flat("web", _yaml("dossier.web", "messages.yml"))
+    out += _columns()
     seen: set[str] = set()
     for context, _ in out:
         if context in seen:

@@ -155,6 +155,8 @@ def test_the_interface_speaks_russian(app_case: tuple) -> None:
     assert client.get("/language/ru").status_code == 303
     page = client.get("/review").text
     assert "Рецензирование" in page and 'lang="ru"' in page
+    form = client.get("/new/people").text  # the record forms' labels and help too
+    assert "Дата рождения" in form and "ГГГГ-ММ-ДД" in form and "birth_date" in form
 
 
 def _form_values(html: str) -> dict[str, str]:

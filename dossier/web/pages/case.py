@@ -131,7 +131,12 @@ def record_form(request: Request, section: str, record: Any, form: dict[str, str
     lang = language(request.cookies.get(LANG_COOKIE))
     action = f"/record/{record_key(section, record.id)}" if record is not None else \
         f"/new/{section}"
-    return page(request, "record.html", status=status, section=section,
+    from entities.i18n.messages import text
+    from entities.intake.records import sheet_of
+
+    sheet = sheet_of(section)
+    helps = {f.column.field: text(f"tab.{sheet}.{f.column.field}", lang) for f in fields}
+    return page(request, "record.html", status=status, section=section, helps=helps,
                 record_id=record.id if record is not None else None, fields=fields,
                 seen=seen, errors=errors or {}, general=general or [],
                 conflict=conflict, choices=choices(lang), action=action)
