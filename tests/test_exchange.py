@@ -175,3 +175,28 @@ def test_the_folder_keeps_its_deltas_rewritten_to_what_is_published_now(
     every = "".join((folder / "delta" / f"{v}.json").read_text("utf-8") for v in versions)
     assert "Kulakov-1" not in every  # the first edit's name, since replaced, is gone
     assert "Kulakov-2" in every
+
+
+def test_a_change_always_gets_a_later_version(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """yente indexes a version only if it sorts after the one it holds: a change stamped
+    earlier (a clock set back, an older SOURCE_DATE_EPOCH) still gets a later version, and
+    an unchanged case keeps its own."""
+    case = tmp_path / "legal"
+    shutil.copytree(FIXTURES / "legal", case)
+    out = tmp_path / "out"
+    folder = out / "opensanctions"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000600")
+    build_case(case, out, "public")
+    first = json.loads((folder / "index.json").read_text("utf-8"))["version"]
+    build_case(case, out, "public")
+    assert json.loads((folder / "index.json").read_text("utf-8"))["version"] == first
+    data = case / "data" / "case.yml"
+    data.write_text(data.read_text("utf-8").replace(
+        "names: [Yerzhan Kulakov]", "names: [Yerzhan Kulakov, Erzhan Kulakoff]", 1), "utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")  # the clock went back
+    build_case(case, out, "public")
+    second = json.loads((folder / "index.json").read_text("utf-8"))["version"]
+    assert second > first
+    listed = json.loads((folder / "delta-index.json").read_text("utf-8"))["versions"]
+    assert sorted(listed) == [first, second]

@@ -110,8 +110,26 @@ class Dataset:
         return delta(previous, self.entities)
 
     @cached_property
+    def listed(self) -> list[str]:
+        """The versions the previous build's ``delta-index.json`` lists, in order."""
+        try:
+            found = json.loads((self.out / "delta-index.json").read_text("utf-8"))["versions"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return []
+        return sorted(v for v in found if isinstance(v, str) and VERSION.fullmatch(v)) \
+            if isinstance(found, dict) else []
+
+    @cached_property
     def version(self) -> str:
-        return version_of(self.last_change, self.entities_bytes)
+        """:func:`version_of` this build — after every version the folder listed before
+        when the entities changed (yente indexes a version only if it sorts after the one
+        it holds: a clock set back, a reused ``SOURCE_DATE_EPOCH`` or a digest that sorts
+        low must not hide a change)."""
+        made = version_of(self.last_change, self.entities_bytes)
+        if not self.listed or made >= self.listed[-1]:  # equal: the same entities again
+            return made
+        later = _next_second(self.listed[-1][:14])
+        return f"{later}-{made.rsplit('-', 1)[1]}"
 
     @cached_property
     def history(self) -> list[str]:
@@ -119,12 +137,7 @@ class Dataset:
         previous build's unbroken run of versions (each with its delta file), at most
         :data:`MAX_DELTAS` in all."""
         kept: list[str] = []
-        try:
-            listed = json.loads((self.out / "delta-index.json").read_text("utf-8"))["versions"]
-        except (OSError, ValueError, KeyError, TypeError):
-            listed = {}
-        older = sorted(v for v in listed if isinstance(v, str) and VERSION.fullmatch(v)
-                       and v < self.version) if isinstance(listed, dict) else []
+        older = [v for v in self.listed if v < self.version]
         for version in reversed(older):
             if not (self.out / "delta" / f"{version}.json").is_file():
                 break  # a gap: yente must not apply the deltas before it
@@ -154,6 +167,14 @@ class Dataset:
         return {f"delta/{v}.json": _json_lines(self.changes if v == self.version
                                                else self.replayed(v))
                 for v in self.history}
+
+
+def _next_second(digits: str) -> str:
+    """``YYYYMMDDHHMMSS`` one second later."""
+    import datetime as dt
+
+    moment = dt.datetime.strptime(digits, "%Y%m%d%H%M%S") + dt.timedelta(seconds=1)
+    return moment.strftime("%Y%m%d%H%M%S")
 
 
 def version_of(timestamp: str, entities: bytes) -> str:
