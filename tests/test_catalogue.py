@@ -77,7 +77,7 @@ def _english_phrases() -> set[str]:
 
 def test_a_russian_build_and_pack_have_no_english_catalogue_text(tmp_path: Path) -> None:
     case = tmp_path / "legal"
-    shutil.copytree(FIXTURES / "legal", case)
+    shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     build_case(case, tmp_path / "out", "government", lang="ru")
     submit_case(case, tmp_path / "packs", ["eu_ghr", "uk_ghr"], lang="ru", arguable=True)
     dossiers = tmp_path / "out" / "dossiers"

@@ -26,7 +26,7 @@ from tests.conftest import FIXTURES
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("exchange")
     case = root / "legal"
-    shutil.copytree(FIXTURES / "legal", case)
+    shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     out = root / "out"
     build_case(case, out, "government", base_url="https://ngo.example.org/data/")
     return out / "opensanctions"
@@ -95,7 +95,7 @@ def test_names_statements_and_cells_as_upstream(published: Path) -> None:
 
 def test_an_unchanged_case_republishes_byte_for_byte(tmp_path: Path) -> None:
     case = tmp_path / "legal"
-    shutil.copytree(FIXTURES / "legal", case)
+    shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     out = tmp_path / "out"
     build_case(case, out, "public")
     folder = out / "opensanctions"
@@ -113,7 +113,7 @@ def test_times_are_first_sightings_kept_in_the_case_database(tmp_path: Path) -> 
     import time
 
     case = tmp_path / "legal"
-    shutil.copytree(FIXTURES / "legal", case)
+    shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     out = tmp_path / "out"
     build_case(case, out, "public")
     first = {e["id"]: e for e in _lines(out / "opensanctions")}
@@ -142,7 +142,7 @@ def test_the_folder_keeps_its_deltas_rewritten_to_what_is_published_now(
     first version to the first build's entities gives the third build's; an entity
     withdrawn since is deleted in every kept delta, never served again."""
     case = tmp_path / "legal"
-    shutil.copytree(FIXTURES / "legal", case)
+    shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     out = tmp_path / "out"
     folder = out / "opensanctions"
     data = case / "data" / "case.yml"
@@ -183,7 +183,7 @@ def test_a_change_always_gets_a_later_version(tmp_path: Path,
     earlier (a clock set back, an older SOURCE_DATE_EPOCH) still gets a later version, and
     an unchanged case keeps its own."""
     case = tmp_path / "legal"
-    shutil.copytree(FIXTURES / "legal", case)
+    shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     out = tmp_path / "out"
     folder = out / "opensanctions"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000600")

@@ -147,7 +147,7 @@ def _printed(pdf: Path) -> list[float]:
 
 def test_pictures_print_point_for_point(tmp_path: Path) -> None:
     case = tmp_path / "legal"
-    shutil.copytree(FIXTURES / "legal", case)
+    shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     out = tmp_path / "out"
     build_case(case, out, "government")
     scales = [s for pdf in sorted((out / "dossiers").glob("*.pdf"))[:6] for s in _printed(pdf)]

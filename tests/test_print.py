@@ -36,7 +36,7 @@ def _to_pdf(path: Path, work: Path) -> Path:
 def legal_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("print")
     case = root / "legal"
-    shutil.copytree(FIXTURES / "legal", case)
+    shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     for lang in ("en", "ru"):
         build_case(case, root / lang, "government", lang=lang)
     return root

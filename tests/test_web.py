@@ -459,7 +459,7 @@ def test_submission_packs_are_made_and_downloaded(tmp_path: Path) -> None:
     from tests.conftest import FIXTURES
 
     root = tmp_path / "legal"
-    shutil.copytree(FIXTURES / "legal", root)
+    shutil.copytree(FIXTURES / "legal", root, ignore=shutil.ignore_patterns(".dossier"))
     sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
     client = TestClient(create_app(root, "Web Tester", sessions, tmp_path / "outputs"),
                         base_url=BASE, follow_redirects=False)
@@ -487,7 +487,7 @@ def test_submission_texts_are_written_to_case_yml(tmp_path: Path) -> None:
     from tests.conftest import FIXTURES
 
     root = tmp_path / "legal"
-    shutil.copytree(FIXTURES / "legal", root)
+    shutil.copytree(FIXTURES / "legal", root, ignore=shutil.ignore_patterns(".dossier"))
     sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
     client = TestClient(create_app(root, "Web Tester", sessions, tmp_path / "outputs"),
                         base_url=BASE, follow_redirects=False)

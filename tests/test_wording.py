@@ -58,13 +58,17 @@ def test_russian_agreement_of_the_count() -> None:
 
 
 def test_no_heading_alone_at_a_page_foot_and_an_overview_in_words(tmp_path: Path) -> None:
+    import shutil
+
     from click.testing import CliRunner
     from pypdf import PdfReader
 
     from dossier.cli import cli
 
+    case = tmp_path / "legal"  # a copy: a build writes the case's database into its folder
+    shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["build", str(FIXTURES / "legal"), "--out", str(out)])
+    result = CliRunner().invoke(cli, ["build", str(case), "--out", str(out)])
     assert result.exit_code == 0, result.output
     alone = []
     for pdf in sorted((out / "dossiers").glob("*.pdf")):

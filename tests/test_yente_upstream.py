@@ -81,7 +81,7 @@ def yente(site: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory
     python = yente_python()
     root, url = site
     case = tmp_path_factory.mktemp("case") / "legal"
-    shutil.copytree(FIXTURES / "legal", case)
+    shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
     try:
         build_case(case, root / "out", "public", base_url=url + "out/opensanctions/")
