@@ -21,6 +21,14 @@ def primary_name(actor: Actor) -> str:
     return actor.names[0].name
 
 
+def target_actors(case: Case) -> list[Actor]:
+    """The people and organisations a dossier is made for: those with attributions, or
+    marked ``target``, in the case's order."""
+    attributed = {a.actor for a in case.attributions}
+    return [a for a in [*case.people, *case.organisations]
+            if a.id in attributed or a.target]
+
+
 def targets_table(case: Case) -> Table:
     table = Table(title="Targets (actors with attributions, or marked as targets)")
     for column in ("id", "name", "kind", "incidents", "modes", "status"):
@@ -28,11 +36,8 @@ def targets_table(case: Case) -> Table:
     by_actor = defaultdict(list)
     for att in case.attributions:
         by_actor[att.actor].append(att)
-    actors: list[Actor] = [*case.people, *case.organisations]
-    for actor in actors:
+    for actor in target_actors(case):
         atts = by_actor.get(actor.id, [])
-        if not atts and not actor.target:
-            continue
         kind = getattr(actor, "type", "person")
         modes = sorted({vocab.label("modes_of_responsibility", a.mode) for a in atts})
         statuses = sorted({a.status for a in atts})

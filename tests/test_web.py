@@ -21,11 +21,31 @@ from evidence_maps.review import drafts
 BASE = "http://127.0.0.1:8765"
 
 
+def _client(root: Path, outputs: Path, user: str = "Web Tester"
+            ) -> tuple[TestClient, Sessions]:
+    """A test client of the app for the case at ``root`` (not signed in yet)."""
+    sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
+    app = create_app(root, user, sessions, outputs)
+    return TestClient(app, base_url=BASE, follow_redirects=False), sessions
+
+
+def _legal(tmp_path: Path) -> tuple[TestClient, Path]:
+    """A signed-in client on a copy of the legal fixture (targets, submissions)."""
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "legal"
+    shutil.copytree(FIXTURES / "legal", root, ignore=shutil.ignore_patterns(".dossier"))
+    client, sessions = _client(root, tmp_path / "outputs")
+    _login(client, sessions)
+    return client, root
+
+
 @pytest.fixture
 def app_case(fictional: Path) -> tuple[TestClient, Sessions, Path]:
-    sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
-    app = create_app(fictional, "Web Tester", sessions, fictional.parent / "outputs")
-    return TestClient(app, base_url=BASE, follow_redirects=False), sessions, fictional
+    client, sessions = _client(fictional, fictional.parent / "outputs")
+    return client, sessions, fictional
 
 
 def _login(client: TestClient, sessions: Sessions) -> None:
@@ -382,9 +402,7 @@ def test_a_new_case_from_nothing_to_a_downloaded_dossier(tmp_path: Path) -> None
 
     root = tmp_path / "new-case"
     init_case(root)
-    sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
-    client = TestClient(create_app(root, "New Advocate", sessions, tmp_path / "outputs"),
-                        base_url=BASE, follow_redirects=False)
+    client, sessions = _client(root, tmp_path / "outputs", "New Advocate")
     _login(client, sessions)
     case_yml = (root / "case.yml").read_text("utf-8")
     page = client.get("/settings").text
@@ -454,16 +472,7 @@ def test_targets_are_screened_against_an_uploaded_list(app_case: tuple, tmp_path
 
 
 def test_submission_packs_are_made_and_downloaded(tmp_path: Path) -> None:
-    import shutil
-
-    from tests.conftest import FIXTURES
-
-    root = tmp_path / "legal"
-    shutil.copytree(FIXTURES / "legal", root, ignore=shutil.ignore_patterns(".dossier"))
-    sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
-    client = TestClient(create_app(root, "Web Tester", sessions, tmp_path / "outputs"),
-                        base_url=BASE, follow_redirects=False)
-    _login(client, sessions)
+    client, root = _legal(tmp_path)
     token = _csrf(client, "/build")
     assert client.post("/build", data={"csrf": token, "kind": "packs", "lang": "en",
                                        "arguable": "on"}).status_code == 303
@@ -480,18 +489,9 @@ def test_submission_packs_are_made_and_downloaded(tmp_path: Path) -> None:
 
 
 def test_submission_texts_are_written_to_case_yml(tmp_path: Path) -> None:
-    import shutil
-
     import yaml
 
-    from tests.conftest import FIXTURES
-
-    root = tmp_path / "legal"
-    shutil.copytree(FIXTURES / "legal", root, ignore=shutil.ignore_patterns(".dossier"))
-    sessions = Sessions(allowed_hosts("127.0.0.1", 8765))
-    client = TestClient(create_app(root, "Web Tester", sessions, tmp_path / "outputs"),
-                        base_url=BASE, follow_redirects=False)
-    _login(client, sessions)
+    client, root = _legal(tmp_path)
     page = client.get("/submissions").text
     assert "Yerzhan Kulakov" in page and "The protection of human rights defenders." in page
     form = _form_values(page)

@@ -25,16 +25,14 @@ from entities.exc import DossierError
 
 
 async def overview(request: Request) -> Response:
-    from dossier.show import primary_name
+    from dossier.show import primary_name, target_actors
 
     served = served_of(request)
     try:
         loaded = served.cache.case()
     except DossierError as exc:
         return failure(request, str(exc))
-    attributed = {a.actor for a in loaded.attributions}
-    targets = [primary_name(a) for a in [*loaded.people, *loaded.organisations]
-               if a.id in attributed or a.target]
+    targets = [primary_name(a) for a in target_actors(loaded)]
     return page(request, "overview.html", case=loaded, counts=loaded.count(),
                 targets=targets)
 
@@ -108,15 +106,15 @@ async def records(request: Request) -> Response:
                 message=flash(request))
 
 
-def _find(served: Served, key: str) -> tuple[str, Any] | None:
+def _by_key(loaded: Any) -> dict[str, tuple[str, Any]]:
     from entities.case.model import SECTIONS
 
-    loaded = served.cache.case()
-    for name in SECTIONS:
-        for record in loaded.section(name):
-            if record_key(name, record.id) == key:
-                return name, record
-    return None
+    return {record_key(name, r.id): (name, r) for name in SECTIONS for r in loaded.section(name)}
+
+
+def _find(served: Served, key: str) -> tuple[str, Any] | None:
+    """The section and record a URL key names (the index is kept with the loaded case)."""
+    return served.cache.derived("records_by_key", _by_key).get(key)
 
 
 def record_form(request: Request, section: str, record: Any, form: dict[str, str] | None,
@@ -259,15 +257,13 @@ async def settings_save(request: Request, form: FormData) -> Response:
 
 def _submission_form(request: Request, values: dict[str, str] | None = None,
                      status: int = 200, **extra: Any) -> Response:
-    from dossier.show import primary_name
+    from dossier.show import primary_name, target_actors
     from entities.i18n.messages import text
     from evidence_maps.submissions import rules
 
     served = served_of(request)
     loaded = served.cache.case()
-    attributed = {a.actor for a in loaded.attributions}
-    targets = [(a.id, primary_name(a)) for a in [*loaded.people, *loaded.organisations]
-               if a.id in attributed or a.target]
+    targets = [(a.id, primary_name(a)) for a in target_actors(loaded)]
     given = loaded.meta.submissions
     if values is None:
         values = {f"s|{t}|{r}|{k}": v for t, regimes in given.items()
