@@ -53,6 +53,14 @@ def _login(client: TestClient, sessions: Sessions) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/"
 
 
+def _wait_for_the_build(client: TestClient, seconds: float = 240) -> None:
+    """Until the app's background build (or packs) has ended, one way or the other."""
+    deadline = time.monotonic() + seconds
+    while client.get("/build/status").json()["state"] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+
+
 def _csrf(client: TestClient, path: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
     assert found is not None
@@ -152,10 +160,7 @@ def test_a_build_runs_in_the_background_and_its_pdf_downloads(app_case: tuple) -
     started = client.post("/build", data={"csrf": token, "audience": "public", "lang": "en"})
     assert started.status_code == 303
     assert client.get("/").status_code == 200  # the app answers while it builds
-    deadline = time.monotonic() + 240
-    while client.get("/build/status").json()["state"] == "running":
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
+    _wait_for_the_build(client)
     assert client.get("/build/status").json()["state"] == "done", client.get("/build").text[-1500:]
     page = client.get("/build").text
     links = re.findall(r'<a href="/download/([0-9a-f]{24})">([^<]+\.pdf)</a>', page)
@@ -424,10 +429,7 @@ def test_a_new_case_from_nothing_to_a_downloaded_dossier(tmp_path: Path) -> None
     token = _csrf(client, "/build")
     assert client.post("/build", data={"csrf": token, "audience": "public",
                                        "lang": "en"}).status_code == 303
-    deadline = time.monotonic() + 240
-    while client.get("/build/status").json()["state"] == "running":
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
+    _wait_for_the_build(client)
     built = client.get("/build").text
     assert client.get("/build/status").json()["state"] == "done", built[-800:]
     key = re.search(r'<a href="/download/([0-9a-f]{24})">dossiers/overview\.pdf</a>', built)
@@ -476,10 +478,7 @@ def test_submission_packs_are_made_and_downloaded(tmp_path: Path) -> None:
     token = _csrf(client, "/build")
     assert client.post("/build", data={"csrf": token, "kind": "packs", "lang": "en",
                                        "arguable": "on"}).status_code == 303
-    deadline = time.monotonic() + 240
-    while client.get("/build/status").json()["state"] == "running":
-        assert time.monotonic() < deadline
-        time.sleep(0.5)
+    _wait_for_the_build(client)
     page = client.get("/build").text
     assert "Packs made (en)." in page, page[-1500:]
     links = re.findall(r'<a href="/download/([0-9a-f]{24})">([a-z_]+/[^<]+\.pdf)</a>', page)
