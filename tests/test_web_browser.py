@@ -69,13 +69,29 @@ def browser() -> Iterator[Any]:
 
 
 def _wait_for(driver: Any, text: str, seconds: float = 20) -> None:
-    """Until the page's main part shows ``text`` (a click's navigation is not awaited)."""
-    from selenium.common.exceptions import StaleElementReferenceException
+    """Until the page's main part shows ``text``.
+
+    While a page is being replaced Chromium may answer a lookup with a stale element, no
+    element, or an inspector error about a node of the old document; each means "not yet".
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException]).until(
+    WebDriverWait(driver, seconds, ignored_exceptions=[WebDriverException]).until(
         lambda d: text in d.find_element(By.TAG_NAME, "main").text)
+
+
+def _click_to(driver: Any, by: str, selector: str, text: str, seconds: float = 20) -> None:
+    """Click an element and wait until the *next* page is there and shows ``text``."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(by, selector).click()
+    WebDriverWait(driver, seconds).until(expected_conditions.staleness_of(page))
+    _wait_for(driver, text, seconds)
 
 
 def _shot(driver: Any, name: str) -> None:
@@ -94,14 +110,11 @@ def test_an_advocate_reviews_builds_and_downloads_in_the_browser(
     assert "token" not in browser.current_url  # the token leaves the address bar
     assert "Serik Oydanov" in browser.find_element(By.TAG_NAME, "main").text
     _shot(browser, "overview")
-    browser.find_element(By.LINK_TEXT, "Review").click()
-    _wait_for(browser, "att-chief")
+    _click_to(browser, By.LINK_TEXT, "Review", "att-chief")
     _shot(browser, "review")
-    browser.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
-    _wait_for(browser, "att-chief is now reviewed")
-    browser.find_element(By.LINK_TEXT, "Build and download").click()
-    _wait_for(browser, "Build the outputs")
-    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    _click_to(browser, By.CSS_SELECTOR, "button[value=approve]", "att-chief is now reviewed")
+    _click_to(browser, By.LINK_TEXT, "Build and download", "Build the outputs")
+    _click_to(browser, By.CSS_SELECTOR, "form button[type=submit]", "Build")
     deadline = time.monotonic() + 300
     while "/download/" not in browser.page_source:  # the page follows the build
         assert "The build stopped" not in browser.page_source
@@ -147,17 +160,14 @@ def test_records_are_added_and_mistakes_shown_next_to_the_field(served: dict[str
     from selenium.webdriver.common.by import By
 
     browser.get(f"{served['url']}/login?token={served['sessions'].token}")
-    browser.find_element(By.LINK_TEXT, "Records").click()
-    _wait_for(browser, "The case's records")
-    browser.find_element(By.CSS_SELECTOR, "a[href='/new/people']").click()
-    _wait_for(browser, "New record")
+    _click_to(browser, By.LINK_TEXT, "Records", "The case's records")
+    _click_to(browser, By.CSS_SELECTOR, "a[href='/new/people']", "New record")
     browser.find_element(By.ID, "f-id").send_keys("deputy")
     browser.find_element(By.ID, "f-names").send_keys("Aigerim Fictionova [en]\n"
                                                      "Айгерим Фиктионова [ru]")
     browser.find_element(By.ID, "f-birth_date").send_keys("in the seventies")
     browser.find_element(By.ID, "f-gender").send_keys("female")
-    browser.find_element(By.CSS_SELECTOR, "form.record button[type=submit]").click()
-    _wait_for(browser, "Not saved")
+    _click_to(browser, By.CSS_SELECTOR, "form.record button[type=submit]", "Not saved")
     error = browser.find_element(By.ID, "e-birth_date")
     assert error.is_displayed() and "date" in error.text
     assert browser.find_element(By.ID, "f-birth_date").get_attribute(
@@ -166,6 +176,5 @@ def test_records_are_added_and_mistakes_shown_next_to_the_field(served: dict[str
     field = browser.find_element(By.ID, "f-birth_date")
     field.clear()
     field.send_keys("1975-04")
-    browser.find_element(By.CSS_SELECTOR, "form.record button[type=submit]").click()
-    _wait_for(browser, "deputy saved.")
+    _click_to(browser, By.CSS_SELECTOR, "form.record button[type=submit]", "deputy saved.")
     assert "Aigerim Fictionova" in browser.find_element(By.TAG_NAME, "main").text
