@@ -135,3 +135,27 @@ def test_two_threads_of_one_process_take_turns_on_the_case(fictional: Path) -> N
         order.append("second in")
     thread.join(5)
     assert order == ["second waits", "first out", "second in"]
+
+
+def test_a_record_is_deleted_only_when_nothing_refers_to_it(fictional: Path) -> None:
+    from entities.intake.records import delete_record
+
+    case = open_case(fictional)
+    chief = case.index["chief"]
+    path = fictional / chief.defined_in
+    text = path.read_text("utf-8")
+    with pytest.raises(InvalidCase) as refused:
+        delete_record(fictional, "people", "chief", digest(path), "Tester")
+    messages = [str(p) for p in refused.value.problems]
+    assert "still referred to" in messages[0]
+    assert any("attributions" in m and "chief" in m for m in messages[1:]), messages
+    assert path.read_text("utf-8") == text  # nothing written
+    witness = case.index["witness"]
+    delete_record(fictional, "people", "witness", digest(fictional / witness.defined_in),
+                  "Tester")
+    after = open_case(fictional)
+    assert "witness" not in after.index and "chief" in after.index
+    left = path.read_text("utf-8")
+    assert "Quiet Witness" not in left and left.startswith(text.split("\n", 1)[0])
+    entry = read_log(fictional)[-1]
+    assert entry.action == "delete" and entry.subject == "witness" and entry.actor == "Tester"

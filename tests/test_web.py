@@ -189,7 +189,7 @@ def _form_values(html: str) -> dict[str, str]:
     import html as html_lib
 
     values = {m.group(1): html_lib.unescape(m.group(2)) for m in re.finditer(
-        r'<input id="f-[^"]+" name="([^"]+)" type="text" value="([^"]*)"', html)}
+        r'<input id="f-[^"]+" name="([^"]+)" type="[a-z]+" value="([^"]*)"', html)}
     values.update({m.group(1): html_lib.unescape(m.group(2)) for m in re.finditer(
         r'<textarea id="f-[^"]+" name="([^"]+)"[^>]*>(.*?)</textarea>', html, re.S)})
     for name, body in re.findall(r'<select id="f-[^"]+" name="([^"]+)"[^>]*>(.*?)</select>',
@@ -503,3 +503,150 @@ def test_submission_texts_are_written_to_case_yml(tmp_path: Path) -> None:
     assert "uk_ghr" not in written["p-thug"]
     assert "member_state" in written["p-thug"]["eu_ghr"]  # kept
     assert read_log(root)[-1].action == "submissions"
+
+
+def test_exports_are_made_for_the_audience_and_the_workbook_comes_back(
+        app_case: tuple, tmp_path: Path) -> None:
+    import tempfile
+    import zipfile
+
+    client, sessions, root = app_case
+    _login(client, sessions)
+    sent_before = set(Path(tempfile.gettempdir()).glob("dossier-send-*"))
+    token = _csrf(client, "/import")
+    entities = client.post("/export", data={"csrf": token, "format": "ftm",
+                                            "audience": "public", "lang": "en"})
+    assert entities.status_code == 200
+    assert 'filename="public-en-entities.ftm.json"' in entities.headers["content-disposition"]
+    assert "Serik Oydanov" in entities.text and "Quiet Witness" not in entities.text
+    government = client.post("/export", data={"csrf": token, "format": "ftm",
+                                              "audience": "government", "lang": "en"})
+    assert "Quiet Witness" in government.text  # the audience chosen is the one written
+
+    dataset = client.post("/export", data={"csrf": token, "format": "opensanctions",
+                                           "audience": "public", "lang": "en"})
+    assert dataset.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(dataset.content)) as archive:
+        names = archive.namelist()
+        assert "index.json" in names and "entities.ftm.json" in names
+        assert not any(n.startswith(".") for n in names)  # no bookkeeping files
+        assert b"Quiet Witness" not in b"".join(archive.read(n) for n in names)
+
+    workbook = client.post("/export", data={"csrf": token, "format": "authoring-xlsx",
+                                            "audience": "public", "lang": "en"})
+    assert workbook.status_code == 200 and workbook.content.startswith(b"PK")
+    files = {"file": ("case.xlsx", workbook.content,
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+    checked = client.post("/import", data={"csrf": token, "action": "check"}, files=files)
+    assert "would add 0, change 0, remove 0" in checked.text  # the round trip is exact
+    # what was made to be sent is gone once sent
+    assert set(Path(tempfile.gettempdir()).glob("dossier-send-*")) <= sent_before
+
+    unknown = client.post("/export", data={"csrf": token, "format": "../../etc",
+                                           "audience": "public"})
+    assert unknown.status_code == 400
+
+
+def test_an_export_of_a_broken_case_says_why_on_the_page(app_case: tuple) -> None:
+    client, sessions, root = app_case
+    _login(client, sessions)
+    token = _csrf(client, "/import")
+    actors = root / "data" / "actors.yml"
+    actors.write_text(actors.read_text("utf-8").replace("birth_date: 1968-03-02",
+                                                        "birth_date: the seventies"), "utf-8")
+    broken = client.post("/export", data={"csrf": token, "format": "xlsx",
+                                          "audience": "public", "lang": "en"})
+    assert broken.status_code == 400
+    assert "The export could not be made" in broken.text and "actors.yml" in broken.text
+
+
+def test_a_builds_folders_download_as_zip_archives(app_case: tuple) -> None:
+    import zipfile
+
+    client, sessions, _ = app_case
+    _login(client, sessions)
+    token = _csrf(client, "/build")
+    client.post("/build", data={"csrf": token, "audience": "parliament", "lang": "en"})
+    _wait_for_the_build(client)
+    page = client.get("/build").text
+    zips = dict((name, key) for key, name in
+                re.findall(r'<a href="/download/([0-9a-f]{24})">([^<]+\.zip)</a>', page))
+    assert {"parliament-en.zip", "opensanctions.zip", "dossiers.zip"} <= set(zips)
+    dataset = client.get(f"/download/{zips['opensanctions.zip']}")
+    assert dataset.status_code == 200
+    assert 'filename="opensanctions.zip"' in dataset.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(dataset.content)) as archive:
+        assert "index.json" in archive.namelist()
+    everything = client.get(f"/download/{zips['parliament-en.zip']}")
+    with zipfile.ZipFile(io.BytesIO(everything.content)) as archive:
+        names = archive.namelist()
+    assert any(n.startswith("dossiers/") and n.endswith(".pdf") for n in names)
+    assert "workbook.xlsx" in names and not any(n.startswith(".") for n in names)
+
+
+def test_every_case_setting_is_edited_in_the_app(app_case: tuple) -> None:
+    """Languages, the review rule, the contact (written as a flow mapping in the fixture)
+    and the partners: changed through the form, validated, located when wrong."""
+    import yaml
+
+    client, sessions, root = app_case
+    _login(client, sessions)
+    before = (root / "case.yml").read_text("utf-8")
+    settings = _form_values(client.get("/settings").text)
+    assert settings["languages"] == "eng, rus, kaz"  # as the loader reads them
+    assert settings["organisation.contact.email"] == "test@example.org"
+    assert settings["review"] == "single" and settings["pseudonymise_free_text"] == "false"
+    settings.update({"languages": "en, ru, xx1", "organisation.partners":
+                     "Partner Fund | not-a-site"})
+    refused = client.post("/settings", data=settings)
+    assert refused.status_code == 400
+    assert 'id="e-languages"' in refused.text and 'id="e-organisation.partners"' in refused.text
+    assert (root / "case.yml").read_text("utf-8") == before
+    settings.update({"languages": "en, ru", "review": "four_eyes", "minimum_grade": "strong",
+                     "pseudonymise_free_text": "true",
+                     "organisation.contact.phone": "+7 700 000 0000",
+                     "organisation.partners": "Partner Fund | https://partner.example | "
+                     "Documented the detentions\nSecond Group"})
+    assert client.post("/settings", data=settings).status_code == 303
+    written = (root / "case.yml").read_text("utf-8")
+    assert written.startswith("# Fictional case used by the tests.")  # comments kept
+    meta = yaml.safe_load(written)
+    assert meta["languages"] == ["en", "ru"] and meta["review"] == "four_eyes"
+    assert meta["minimum_grade"] == "strong" and meta["pseudonymise_free_text"] is True
+    assert meta["organisation"]["contact"] == {"name": "Test Contact",
+                                               "email": "test@example.org",
+                                               "phone": "+7 700 000 0000"}
+    assert meta["organisation"]["partners"] == [
+        {"name": "Partner Fund", "website": "https://partner.example",
+         "description": "Documented the detentions"}, {"name": "Second Group"}]
+    assert meta["organisation"]["name"] == "Fictional Rights Centre"
+    again = _form_values(client.get("/settings").text)
+    assert again["organisation.partners"].splitlines()[1] == "Second Group"
+    assert client.post("/settings", data=again).status_code == 303  # nothing changed
+    assert (root / "case.yml").read_text("utf-8") == written
+    entry = read_log(root)[-1]
+    assert entry.action == "settings" and entry.actor == "Web Tester"
+
+
+def test_a_record_is_deleted_once_confirmed_and_nothing_refers_to_it(app_case: tuple) -> None:
+    client, sessions, root = app_case
+    _login(client, sessions)
+    chief = _edit_link(client, "chief")
+    form = _form_values(client.get(chief).text)
+    deletion = {"csrf": form["csrf"], "seen": form["seen"]}
+    unconfirmed = client.post(f"{chief}/delete", data=deletion)
+    assert unconfirmed.status_code == 400 and "Tick the box" in unconfirmed.text
+    refused = client.post(f"{chief}/delete", data={**deletion, "confirm": "on"})
+    assert refused.status_code == 400 and "Not deleted" in refused.text
+    assert "att-chief" in refused.text  # what still refers to it
+    assert "chief" in open_case(root).index
+    witness = _edit_link(client, "witness")
+    form = _form_values(client.get(witness).text)
+    done = client.post(f"{witness}/delete", data={"csrf": form["csrf"], "seen": form["seen"],
+                                                  "confirm": "on"})
+    assert done.status_code == 303
+    assert "witness deleted." in client.get("/records").text
+    assert "witness" not in open_case(root).index
+    assert read_log(root)[-1].action == "delete"
+    assert client.post(f"{witness}/delete", data={"csrf": form["csrf"],
+                                                  "confirm": "on"}).status_code == 404

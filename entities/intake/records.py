@@ -172,6 +172,38 @@ def save_record(root: Path, section: str, record_id: str | None, form: dict[str,
                       record.id, "edit", before, ordered, by)
 
 
+def delete_record(root: Path, section: str, record_id: str, seen: str, by: str,
+                  seen_text: str | None = None) -> None:
+    """Take a hand-written record out of its file (its lines only; the audit entry keeps
+    what it held). Refused while another record refers to it: the problems say which.
+
+    Raises:
+        InvalidCase: no such record, one imported from a spreadsheet, or records that
+            still refer to it (each located); nothing is written.
+        Conflict: the file changed since the form was opened; nothing is written.
+    """
+    with case_files_lock(root):
+        case = open_case(root)
+        record = case.index.get(record_id)
+        if section not in SECTIONS or record is None or type(record) is not SECTIONS[section]:
+            raise InvalidCase([Problem("case", 0, "", f"no {section} record '{record_id}'")])
+        if record.defined_in.startswith(IMPORT_DIR + "/"):
+            raise InvalidCase([record.problem(f"was imported from {record.imported_from}; "
+                                              "remove it from the spreadsheet and import "
+                                              "it again")])
+        path, lines, (start, end, _) = _record_lines(
+            root, record, seen, seen_text, "is not written as a list item beginning with its "
+            "id; delete it in its file")
+        data = "\n".join(lines[:start] + lines[end:]).encode("utf-8")
+        try:
+            load_case(root, overlay={path: data})
+        except InvalidCase as exc:
+            raise InvalidCase([record.problem("is still referred to; change or delete what "
+                                              "refers to it first"), *exc.problems]) from None
+        before = record.model_dump(mode="json", exclude={"imported_from"})
+        commit_change(root, {path: data}, "delete", record.id, before, None, actor=by)
+
+
 def _record_lines(root: Path, record: Record, seen: str, seen_text: str | None,
                   not_an_item: str) -> tuple[Path, list[str], tuple[int, int, str]]:
     """The file of ``record`` (unchanged since the form opened) as lines, and the span

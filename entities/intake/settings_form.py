@@ -1,10 +1,13 @@
 """The case's own settings (``case.yml``) as a form gives them: title, summary, date,
-default sensitivity and the submitting organisation's name, website and description.
+languages, default sensitivity, the review rule, the minimum grade, pseudonymised free
+text, and the submitting organisation's name, website, description, contact and partners.
 
-Only the lines of the fields given change (a value written over several lines, as a
-folded summary, is replaced whole); comments and every other setting stay. The case is
-validated with the change first, a file changed since the form was opened is not
-overwritten, and the file and the audit entry are written together.
+Only the settings the form changed are rewritten (a value written over several lines, as
+a folded summary or a block of partners, is replaced whole, comments inside it with it);
+comments and every other setting stay. The contact is written as one mapping and the
+partners as one list. The case is validated with the change first, a file changed since
+the form was opened is not overwritten, and the file and the audit entry are written
+together. The words of the form (labels, help) belong to the app, not to this module.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,27 +25,83 @@ from entities.db.changes import case_files_lock, commit_change, open_case
 from entities.exc import Problem
 from entities.intake.records import check_seen
 
-#: (field path, what it is): the settings a form edits
-SETTINGS = [("title", "The case's title, on every output."),
-            ("summary", "One or two paragraphs on what the case is about."),
-            ("date", "The date of this version of the case (YYYY-MM-DD), printed on outputs."),
-            ("default_sensitivity", "public, restricted or confidential: for records that "
-             "set none."),
-            ("organisation.name", "The organisation submitting the case."),
-            ("organisation.website", "Its website."),
-            ("organisation.description", "A paragraph on the organisation, for the packs.")]
+
+@dataclass(frozen=True)
+class Setting:
+    """One field of the settings form."""
+
+    #: its name in the form, the path of the setting in ``case.yml`` (dotted)
+    name: str
+    #: ``line``, ``text`` (several lines), ``choice`` (of :attr:`choices`), ``list``
+    #: (comma-separated), ``partners`` (one per line: name | website | description)
+    kind: str = "line"
+    choices: tuple[str, ...] = ()
+
+
+SETTINGS = (Setting("title"), Setting("summary", "text"), Setting("date"),
+            Setting("languages", "list"),
+            Setting("default_sensitivity", "choice", ("public", "restricted",
+                                                      "confidential")),
+            Setting("review", "choice", ("single", "four_eyes")),
+            Setting("minimum_grade", "choice", ("weak", "moderate", "strong")),
+            Setting("pseudonymise_free_text", "choice", ("false", "true")),
+            Setting("organisation.name"), Setting("organisation.website"),
+            Setting("organisation.description", "text"),
+            Setting("organisation.contact.name"), Setting("organisation.contact.email"),
+            Setting("organisation.contact.phone"),
+            Setting("organisation.partners", "partners"))
+NAMES = tuple(s.name for s in SETTINGS)
+CONTACT = ("name", "email", "phone")
 
 
 def current(case: Case) -> dict[str, str]:
     """The settings' values as the form shows them."""
     meta = case.meta
+    org = meta.organisation
     values: dict[str, Any] = {
         "title": meta.title, "summary": meta.summary, "date": meta.date,
-        "default_sensitivity": meta.default_sensitivity,
-        "organisation.name": meta.organisation.name,
-        "organisation.website": meta.organisation.website,
-        "organisation.description": meta.organisation.description}
+        "languages": ", ".join(meta.languages),
+        "default_sensitivity": meta.default_sensitivity, "review": meta.review,
+        "minimum_grade": meta.minimum_grade,
+        "pseudonymise_free_text": "true" if meta.pseudonymise_free_text else "false",
+        "organisation.name": org.name, "organisation.website": org.website,
+        "organisation.description": org.description,
+        "organisation.partners": "\n".join(
+            " | ".join(str(v or "") for v in (p.name, p.website, p.description)).rstrip(" |")
+            for p in org.partners)}
+    for key in CONTACT:
+        values[f"organisation.contact.{key}"] = getattr(org.contact, key)
     return {k: "" if v is None else str(v) for k, v in values.items()}
+
+
+def partners_of(text: str) -> list[dict[str, str]]:
+    """The partners a form's text gives, one per line: ``name | website | description``
+    (the last two may be left out)."""
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|", 2)]
+        partner = dict(zip(("name", "website", "description"), parts, strict=False))
+        out.append({k: v for k, v in partner.items() if v})
+    return out
+
+
+def _value(name: str, form: dict[str, str]) -> object:
+    """What ``case.yml`` gets for the setting ``name`` (``None``: the key goes)."""
+    if name == "organisation.contact":
+        contact = {k: " ".join(form[f"organisation.contact.{k}"].split()) for k in CONTACT}
+        return {k: v for k, v in contact.items() if v} or None
+    raw = form[name]
+    if name == "languages":
+        return [c for c in re.split(r"[\s,;]+", raw) if c] or None
+    if name == "pseudonymise_free_text":
+        return raw.strip() == "true"
+    if name == "organisation.partners":
+        return partners_of(raw) or None
+    if name == "summary" or name == "organisation.description":
+        return raw.strip() or None
+    return " ".join(raw.split()) or None
 
 
 def _span(lines: list[str], key: str, indent: str, start: int, stop: int
@@ -63,21 +123,42 @@ def _block_of(lines: list[str], key: str) -> tuple[int, int] | None:
     return _span(lines, key, "", 0, len(lines))
 
 
-def _edit(lines: list[str], path: str, value: str) -> list[str]:
+def _rendered(key: str, indent: str, value: object) -> list[str]:
+    """The lines of ``key: value`` in YAML (JSON's scalars, lists and mappings are YAML's;
+    a list of mappings is written as a block)."""
+    if value is None:
+        return []
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        import yaml
+
+        body = yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=88)
+        return [f"{indent}{key}:"] + [f"{indent}  {line}" for line in body.rstrip().split("\n")]
+    return [f"{indent}{key}: {json.dumps(value, ensure_ascii=False)}"]
+
+
+def _append(lines: list[str], new: list[str]) -> list[str]:
+    """``new`` at the end of the file, before its final newline."""
+    out = list(lines)
+    while out and not out[-1].strip():
+        out.pop()
+    return [*out, *new, ""] if new else lines
+
+
+def _edit(lines: list[str], path: str, value: object) -> list[str]:
     out = list(lines)
     head, _, tail = path.partition(".")
-    text = json.dumps(value, ensure_ascii=False)  # a YAML double-quoted scalar
     if not tail:
         found = _block_of(out, head)
-        new = [f"{head}: {text}"] if value else []
+        new = _rendered(head, "", value)
         if found is None:
-            return out + new
+            return _append(out, new)
         return out[:found[0]] + new + out[found[1]:]
     parent = _block_of(out, head)
     if parent is None:
-        return out + ([f"{head}:", f"  {tail}: {text}"] if value else [])
+        return _append(out, [f"{head}:", *_rendered(tail, "  ", value)]
+                       if value is not None else [])
     found = _span(out, tail, "  ", parent[0] + 1, parent[1])
-    new = [f"  {tail}: {text}"] if value else []
+    new = _rendered(tail, "  ", value)
     if found is None:
         return out[:parent[1]] + new + out[parent[1]:]
     return out[:found[0]] + new + out[found[1]:]
@@ -97,12 +178,15 @@ def save_settings(root: Path, form: dict[str, str], seen: str, by: str,
         path = root / CASE_FILE
         lines = path.read_text("utf-8").split("\n")
         check_seen(path, seen, lines, seen_text)
-        changed = {k: " ".join(form[k].split()) if k != "summary" else form[k].strip()
-                   for k, _ in SETTINGS if k in form and form[k].strip() != before[k]}
-        for key, value in changed.items():
-            lines = _edit(lines, key, value)
+        changed = {k: form[k] for k in NAMES
+                   if k in form and " ".join(form[k].split()) != " ".join(before[k].split())}
         if not changed:
             return case
+        full = {**before, **{k: form[k] for k in NAMES if k in form}}
+        paths = {"organisation.contact" if k.startswith("organisation.contact.") else k
+                 for k in changed}
+        for key in sorted(paths):
+            lines = _edit(lines, key, _value(key, full))
         data = "\n".join(lines).encode("utf-8")
         edited = load_case(root, overlay={path: data})  # validated first
         commit_change(root, {path: data}, "settings", CASE_FILE,

@@ -120,7 +120,7 @@ def _find(served: Served, key: str) -> tuple[str, Any] | None:
 def record_form(request: Request, section: str, record: Any, form: dict[str, str] | None,
                 seen: str, errors: dict[str, list[str]] | None = None,
                 general: list[str] | None = None, conflict: Any = None,
-                status: int = 200) -> Response:
+                status: int = 200, problems_title: str | None = None) -> Response:
     from entities.intake.records import form_fields
 
     fields = form_fields(section, record)
@@ -137,7 +137,8 @@ def record_form(request: Request, section: str, record: Any, form: dict[str, str
     return page(request, "record.html", status=status, section=section, helps=helps,
                 record_id=record.id if record is not None else None, fields=fields,
                 seen=seen, errors=errors or {}, general=general or [],
-                conflict=conflict, choices=choices(lang), action=action)
+                conflict=conflict, choices=choices(lang), action=action,
+                problems_title=problems_title)
 
 
 async def record_page(request: Request) -> Response:
@@ -210,6 +211,42 @@ async def save(request: Request, form: FormData) -> Response:
     return RedirectResponse("/records", status_code=303)  # no record id in the URL
 
 
+async def delete(request: Request, form: FormData) -> Response:
+    """Delete a record (the form's box ticked to confirm); refused, with what refers to
+    it, while anything does."""
+    from entities.exc import InvalidCase
+    from entities.intake.records import Conflict, delete_record
+
+    served = served_of(request)
+    try:
+        found = _find(served, request.path_params["key"])
+    except DossierError as exc:
+        return failure(request, str(exc))
+    if found is None:
+        return failure(request, "no such record", 404)
+    section, record = found
+    seen = str(form.get("seen", ""))
+    words = words_for(request)
+    if form.get("confirm") != "on":
+        return record_form(request, section, record, None, seen,
+                           general=[words("delete_confirm_missing")], status=400,
+                           problems_title=words("delete_refused"))
+    try:
+        delete_record(served.root, section, record.id, seen, served.user,
+                      served.seen.get(seen))
+    except Conflict as exc:
+        return record_form(request, section, record, None, seen, conflict={
+            "message": str(exc), "diff": exc.diff}, status=409)
+    except InvalidCase as exc:
+        return record_form(request, section, record, None, seen,
+                           general=[str(p) for p in exc.problems], status=400,
+                           problems_title=words("delete_refused"))
+    except DossierError as exc:
+        return failure(request, str(exc))
+    flash(request, words("deleted", id=record.id))
+    return RedirectResponse("/records", status_code=303)
+
+
 async def settings_page(request: Request) -> Response:
     from entities.intake.settings_form import SETTINGS, current
 
@@ -231,7 +268,7 @@ async def settings_save(request: Request, form: FormData) -> Response:
     served = served_of(request)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     seen = values.get("seen", "")
-    shown = {name: values.get(name, "") for name, _ in SETTINGS}
+    shown = {s.name: values.get(s.name, "") for s in SETTINGS}
     try:
         save_settings(served.root, values, seen, served.user, served.seen.get(seen))
     except Conflict as exc:
@@ -242,7 +279,7 @@ async def settings_save(request: Request, form: FormData) -> Response:
         errors: dict[str, list[str]] = {}
         general: list[str] = []
         for problem in exc.problems:
-            name = problem.field if problem.file == "case.yml" else ""
+            name = problem.field.split("[", 1)[0] if problem.file == "case.yml" else ""
             if name in shown:
                 errors.setdefault(name, []).append(problem.message)
             else:

@@ -3,6 +3,7 @@ and downloading outputs."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from starlette.datastructures import FormData
@@ -18,14 +19,16 @@ from dossier.web.context import (
     served_of,
 )
 from dossier.web.text import Words, language
-from entities.exc import DossierError
+from entities.exc import DossierError, InvalidInput
 
 
 async def build_page(request: Request) -> Response:
     served = served_of(request)
     job = served.builds.job
-    files = outputs.listing(job.out) if job is not None and job.state == "done" else []
-    return page(request, "build.html", job=job, files=files, audiences=AUDIENCES)
+    done = job is not None and job.state == "done"
+    files = outputs.listing(job.out) if done and job is not None else []
+    zips = outputs.archives(job.out) if done and job is not None else []
+    return page(request, "build.html", job=job, files=files, zips=zips, audiences=AUDIENCES)
 
 
 async def build_start(request: Request, form: FormData) -> Response:
@@ -60,7 +63,29 @@ async def download(request: Request) -> Response:
     found = outputs.find(folders, request.path_params["key"])
     if found is None:
         return failure(request, "no such file", 404)
+    if found.folder:
+        return await _send_made(lambda place: outputs.write_zip(found, place), found.name)
     return FileResponse(found.path, filename=Path(found.name).name)
+
+
+async def _send_made(make: Callable[[Path], object], name: str) -> Response:
+    """Make a file in a private temporary folder (off the event loop), send it, and
+    delete it once sent."""
+    import shutil
+    import tempfile
+
+    from starlette.background import BackgroundTask
+    from starlette.concurrency import run_in_threadpool
+
+    tmp = Path(tempfile.mkdtemp(prefix="dossier-send-"))
+    try:
+        place = tmp / name
+        await run_in_threadpool(make, place)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return FileResponse(place, filename=name,
+                        background=BackgroundTask(shutil.rmtree, tmp, ignore_errors=True))
 
 
 async def upload_page(request: Request) -> Response:
@@ -74,7 +99,6 @@ async def upload(request: Request, form: FormData) -> Response:
 
     served = served_of(request)
     from dossier.web.uploads import MAX_BYTES, save_upload
-    from entities.exc import InvalidInput
 
     max_mb = MAX_BYTES // (1024 * 1024)
     sent = form.get("file")
@@ -92,8 +116,51 @@ async def upload(request: Request, form: FormData) -> Response:
     return page(request, "upload.html", uploaded=saved, max_mb=max_mb)
 
 
+#: the formats the import page offers to export, in its order
+EXPORT_FORMATS = ("authoring-xlsx", "ftm", "xlsx", "opensanctions", "evidence-map", "gexf")
+
+
+def _import_page(request: Request, status: int = 200, **context: object) -> Response:
+    return page(request, "import.html", status=status, formats=EXPORT_FORMATS,
+                audiences=AUDIENCES, **context)
+
+
 async def import_page(request: Request) -> Response:
-    return page(request, "import.html")
+    return _import_page(request)
+
+
+async def export_file(request: Request, form: FormData) -> Response:
+    """One output of :mod:`exports.registry` (``dossier export``), made for the audience
+    chosen and sent as a download: a folder format as a zip archive."""
+    from dossier.build import export_case
+    from exports.registry import exporter
+
+    served = served_of(request)
+    fmt, audience = str(form.get("format", "")), str(form.get("audience", "public"))
+    if fmt not in EXPORT_FORMATS or audience not in AUDIENCES:
+        return failure(request, "unknown format or audience")
+    lang = language(str(form.get("lang", "en")))
+    drafts = form.get("include_drafts") == "on" or None
+    item = exporter(fmt)
+    name = Path(item.path).name + (".zip" if item.folder else "")
+    if item.audience:
+        name = f"{audience}-{lang}-{name}"
+
+    def make(place: Path) -> None:
+        if not item.folder:
+            export_case(served.root, fmt, place, audience, drafts, lang)
+            return
+        folder = place.with_suffix("")
+        export_case(served.root, fmt, folder, audience, drafts, lang)
+        found = outputs.archives(folder)[0]
+        outputs.write_zip(found, place)
+
+    try:
+        return await _send_made(make, name)
+    except InvalidInput as exc:
+        return _import_page(request, 400, export_problems=[str(p) for p in exc.problems])
+    except DossierError as exc:
+        return _import_page(request, 400, export_problems=[str(exc)])
 
 
 async def import_file(request: Request, form: FormData) -> Response:
@@ -103,7 +170,6 @@ async def import_file(request: Request, form: FormData) -> Response:
     from starlette.datastructures import UploadFile
 
     from dossier.web.uploads import MAX_BYTES, clean_name
-    from entities.exc import InvalidInput
     from entities.intake.ftm_import import import_ftm
     from entities.intake.importer import import_table
 
@@ -114,8 +180,8 @@ async def import_file(request: Request, form: FormData) -> Response:
         suffix = Path(name).suffix.lower()
         if not isinstance(sent, UploadFile) or suffix not in (".xlsx", ".csv", ".json",
                                                               ".jsonl"):
-            return page(request, "import.html", status=400,
-                        problems=["choose an .xlsx, .csv or FtM .json file"])
+            return _import_page(request, 400,
+                                problems=["choose an .xlsx, .csv or FtM .json file"])
         data = await sent.read(MAX_BYTES + 1)
         check = form.get("action") != "import"
         with tempfile.TemporaryDirectory(prefix="dossier-import-") as tmp:
@@ -126,7 +192,7 @@ async def import_file(request: Request, form: FormData) -> Response:
                     from entities.ftm.reader import FtmReader
 
                     read = sum(1 for _ in FtmReader(path).entities())
-                    return page(request, "import.html", message=words(
+                    return _import_page(request, message=words(
                         "import_ftm_checked", file=name, entities=read))
                 done = import_ftm(served.root, path)
                 message = words("import_ftm_done", file=name, entities=done.entities,
@@ -137,11 +203,10 @@ async def import_file(request: Request, form: FormData) -> Response:
                                 added=len(report.added), changed=len(report.changed),
                                 removed=len(report.removed))
     except InvalidInput as exc:
-        return page(request, "import.html", status=400,
-                    problems=[str(p) for p in exc.problems])
+        return _import_page(request, 400, problems=[str(p) for p in exc.problems])
     except DossierError as exc:
         return failure(request, str(exc))
-    return page(request, "import.html", message=message)
+    return _import_page(request, message=message)
 
 
 async def maps(request: Request) -> Response:
