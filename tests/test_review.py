@@ -90,11 +90,36 @@ def test_an_import_records_who_entered_the_attributions(fictional: Path, tmp_pat
     assert _att(fictional, "att-new").entered_by == "C. Enterer"
     header = fictional / "case.yml"
     header.write_text(header.read_text("utf-8") + "review: four_eyes\n", "utf-8")
-    # imported: approve it in the spreadsheet; the import then records the new enterer
-    code, output = _review(fictional, "--approve", "att-new", "--by", "D. Other")
-    assert code == 1 and "imported from attributions.csv" in output
     entry = [e for e in read_log(fictional) if e.action == "import"][-1]
     assert entry.actor == "C. Enterer"
+    # imported, and approved like any other (four eyes: by someone else)
+    code, output = _review(fictional, "--approve", "att-new", "--by", "c. enterer")
+    assert code == 1 and "another reviewer must approve it" in output
+    code, output = _review(fictional, "--approve", "att-new", "--by", "D. Other")
+    assert code == 0, output
+    assert _att(fictional, "att-new").status == "reviewed"
+
+
+def test_a_review_of_an_imported_row_survives_its_import_again(fictional: Path,
+                                                                tmp_path: Path) -> None:
+    sheet = tmp_path / "attributions.csv"
+    row = "att-new,chief,inc-detention,ordering,ev-secret"
+    sheet.write_text(f"id,actor,incident,mode,evidence\n{row}\n", "utf-8")
+    assert CliRunner().invoke(cli, ["import", str(fictional), str(sheet), "--by",
+                                    "C. Enterer"]).exit_code == 0
+    code, output = _review(fictional, "--approve", "att-new", "--by", "D. Other")
+    assert code == 0, output
+    result = CliRunner().invoke(cli, ["import", str(fictional), str(sheet)])
+    assert result.exit_code == 0 and "0 changed" in result.output, result.output
+    kept = _att(fictional, "att-new")
+    assert kept.status == "reviewed" and kept.reviewed_by == "D. Other"
+    assert kept.entered_by == "C. Enterer"
+    # the row itself changed: the approval was of something else, so it is a draft again
+    changed = row.replace("ordering", "aiding_abetting")
+    sheet.write_text(f"id,actor,incident,mode,evidence\n{changed}\n", "utf-8")
+    result = CliRunner().invoke(cli, ["import", str(fictional), str(sheet)])
+    assert result.exit_code == 0 and "1 changed" in result.output, result.output
+    assert _att(fictional, "att-new").status == "draft"
 
 
 def test_four_eyes_holds_for_imported_rows_too(fictional: Path, tmp_path: Path) -> None:

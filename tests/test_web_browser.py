@@ -5,12 +5,14 @@ that is set (the README's picture is made so)."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +33,14 @@ def _port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def served(fictional: Path) -> Iterator[dict[str, Any]]:
+@contextlib.contextmanager
+def _serving(root: Path, outputs: Path) -> Iterator[dict[str, Any]]:
+    """The real app for the case at ``root`` under uvicorn on a free port."""
     import uvicorn
 
     port = _port()
     sessions = Sessions(allowed_hosts("127.0.0.1", port))
-    app = create_app(fictional, "Browser Tester", sessions, fictional.parent / "outputs")
+    app = create_app(root, "Browser Tester", sessions, outputs)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            access_log=False, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -46,9 +49,17 @@ def served(fictional: Path) -> Iterator[dict[str, Any]]:
     while not server.started:
         assert time.monotonic() < deadline, "the app did not start"
         time.sleep(0.05)
-    yield {"url": f"http://127.0.0.1:{port}", "sessions": sessions, "root": fictional}
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield {"url": f"http://127.0.0.1:{port}", "sessions": sessions, "root": root}
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def served(fictional: Path) -> Iterator[dict[str, Any]]:
+    with _serving(fictional, fictional.parent / "outputs") as found:
+        yield found
 
 
 @pytest.fixture
@@ -74,24 +85,51 @@ def _wait_for(driver: Any, text: str, seconds: float = 20) -> None:
     While a page is being replaced Chromium may answer a lookup with a stale element, no
     element, or an inspector error about a node of the old document; each means "not yet".
     """
-    from selenium.common.exceptions import WebDriverException
+    from selenium.common.exceptions import TimeoutException, WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(driver, seconds, ignored_exceptions=[WebDriverException]).until(
-        lambda d: text in d.find_element(By.TAG_NAME, "main").text)
+    try:
+        WebDriverWait(driver, seconds, ignored_exceptions=[WebDriverException]).until(
+            lambda d: text in d.find_element(By.TAG_NAME, "main").text)
+    except TimeoutException:
+        shown = driver.find_element(By.TAG_NAME, "body").text
+        raise AssertionError(f"{text!r} is not on the page, which says:\n{shown}") from None
 
 
 def _click_to(driver: Any, by: str, selector: str, text: str, seconds: float = 20) -> None:
     """Click an element and wait until the *next* page is there and shows ``text``."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, selector).click()
-    WebDriverWait(driver, seconds).until(expected_conditions.staleness_of(page))
+
+    def replaced(_: Any) -> bool:
+        try:
+            page.is_enabled()  # any call on an element of a page that is gone fails:
+        except WebDriverException:  # stale, or Chromium's "does not belong to the
+            return True  # document", depending on how far the swap has got
+        return False
+
+    WebDriverWait(driver, seconds).until(replaced)
     _wait_for(driver, text, seconds)
+
+
+def _wait_for_the_build(driver: Any) -> None:
+    """Until the build page, following the build by itself (its script reloads it once
+    the build has ended), says the build is done; fail at once if it stopped."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def ended(d: Any) -> bool:
+        shown = d.find_element(By.TAG_NAME, "main").text
+        assert "The build stopped" not in shown, shown
+        return "Built for the" in shown or "Packs made" in shown
+
+    WebDriverWait(driver, 300, ignored_exceptions=[WebDriverException]).until(ended)
 
 
 def _shot(driver: Any, name: str) -> None:
@@ -115,12 +153,7 @@ def test_an_advocate_reviews_builds_and_downloads_in_the_browser(
     _click_to(browser, By.CSS_SELECTOR, "button[value=approve]", "att-chief is now reviewed")
     _click_to(browser, By.LINK_TEXT, "Build and download", "Build the outputs")
     _click_to(browser, By.CSS_SELECTOR, "form button[type=submit]", "Build")
-    deadline = time.monotonic() + 300
-    while "/download/" not in browser.page_source:  # the page follows the build
-        assert "The build stopped" not in browser.page_source
-        assert time.monotonic() < deadline, "the build did not finish"
-        time.sleep(1)
-        browser.refresh()
+    _wait_for_the_build(browser)
     _shot(browser, "build")
     link = next(a for a in browser.find_elements(By.CSS_SELECTOR, "a[href^='/download/']")
                 if a.text.endswith(".pdf"))
@@ -178,3 +211,132 @@ def test_records_are_added_and_mistakes_shown_next_to_the_field(served: dict[str
     field.send_keys("1975-04")
     _click_to(browser, By.CSS_SELECTOR, "form.record button[type=submit]", "deputy saved.")
     assert "Aigerim Fictionova" in browser.find_element(By.TAG_NAME, "main").text
+
+
+def _sign_in(driver: Any, served: dict[str, Any]) -> None:
+    driver.get(f"{served['url']}/login?token={served['sessions'].token}")
+
+
+def _fill(driver: Any, values: dict[str, str]) -> None:
+    """Type ``values`` into the fields of that id (``f-<name>``), replacing what is there."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    for name, value in values.items():
+        field = driver.find_element(By.ID, f"f-{name}")
+        if field.tag_name == "select":
+            Select(field).select_by_value(value)
+        else:
+            field.clear()
+            field.send_keys(value)
+
+
+def _build_and_read_the_pdf(driver: Any, name: Callable[[str], bool]) -> str:
+    """Build for the public audience in the browser, download the PDF whose name
+    ``name`` accepts, and return its text."""
+    from pypdf import PdfReader
+    from selenium.webdriver.common.by import By
+
+    _click_to(driver, By.LINK_TEXT, "Build and download", "Build the outputs")
+    _click_to(driver, By.CSS_SELECTOR, "form button[type=submit]", "Build")
+    _wait_for_the_build(driver)
+    link = next(a for a in driver.find_elements(By.CSS_SELECTOR, "a[href^='/download/']")
+                if a.text.endswith(".pdf") and name(a.text))
+    cookie = {c["name"]: c["value"] for c in driver.get_cookies()}[COOKIE]
+    pdf = httpx.get(link.get_attribute("href"), cookies={COOKIE: cookie}, timeout=30)
+    assert pdf.status_code == 200
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+
+
+def test_a_new_case_from_nothing_to_a_dossier_in_the_browser_alone(
+        tmp_path: Path, browser: Any) -> None:
+    """As ``dossier serve --new``: settings, a source file uploaded (its hash shown) and
+    cited, a workbook that refers to the case's records imported, the attribution it adds
+    approved, a build, and the dossier downloaded and read."""
+    from selenium.webdriver.common.by import By
+
+    from dossier.scaffold import init_case
+    from tests.sheet_helpers import fill_template
+
+    root = tmp_path / "new-case"
+    init_case(root)
+    with _serving(root, tmp_path / "outputs") as served:
+        _sign_in(browser, served)
+        _click_to(browser, By.LINK_TEXT, "Case settings", "The case's settings")
+        _fill(browser, {"title": "Fictionland detentions, 2025",
+                        "organisation.name": "Fictionland Rights Watch",
+                        "review": "single", "default_sensitivity": "public"})
+        _click_to(browser, By.CSS_SELECTOR, "form.record button[type=submit]",
+                  "Settings saved.")
+        _shot(browser, "settings")
+
+        letter = tmp_path / "letter.pdf"
+        letter.write_bytes(b"%PDF-1.4\n% a fictional letter from the prosecutor\n%%EOF\n")
+        _click_to(browser, By.LINK_TEXT, "Upload a source file", "Upload a source file")
+        browser.find_element(By.ID, "file").send_keys(str(letter))
+        _click_to(browser, By.CSS_SELECTOR, "form button[type=submit]", "Kept as")
+        shown = browser.find_element(By.CSS_SELECTOR, "p.uploaded").text
+        assert hashlib.sha256(letter.read_bytes()).hexdigest() in shown
+        _click_to(browser, By.LINK_TEXT, "Records", "The case's records")
+        _click_to(browser, By.CSS_SELECTOR, "a[href='/new/sources']", "New record")
+        _fill(browser, {"id": "src-letter", "title": "Letter of the Fictionland prosecutor",
+                        "reliability": "B", "published": "2025-01-10",
+                        "file": "sources/letter.pdf"})
+        _click_to(browser, By.CSS_SELECTOR, "form.record button[type=submit]",
+                  "src-letter saved.")
+
+        workbook = fill_template(tmp_path / "partner.xlsx", {
+            "Evidence": [{"id": "ev-letter", "source": "src-letter", "locator": "p. 1",
+                          "type": "official_document", "credibility": 2,
+                          "excerpt": "The journalist was detained on the order of the "
+                                     "head of the service."}],
+            "Attributions": [{"id": "att-letter", "actor": "official-1",
+                              "incident": "inc-1", "mode": "ordering",
+                              "evidence": "ev-letter"}]})
+        _click_to(browser, By.LINK_TEXT, "Import and export", "Import a workbook")
+        browser.find_element(By.ID, "file").send_keys(str(workbook))
+        _click_to(browser, By.CSS_SELECTOR, "button[value=import]", "added 2")
+
+        _click_to(browser, By.LINK_TEXT, "Review", "att-letter")
+        card = next(c for c in browser.find_elements(By.CSS_SELECTOR, "section.card")
+                    if "att-letter" in c.text)
+        card.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+        _wait_for(browser, "att-letter is now reviewed")
+
+        _click_to(browser, By.LINK_TEXT, "Records", "The case's records")
+        row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "tr")
+                   if "official-1" in r.text)
+        browser.get(row.find_element(By.CSS_SELECTOR, "a[href^='/record/']")
+                    .get_attribute("href"))
+        _fill(browser, {"target": "yes"})
+        _click_to(browser, By.CSS_SELECTOR, "form.record button[type=submit]",
+                  "official-1 saved.")
+
+        text = _build_and_read_the_pdf(
+            browser, lambda n: n.startswith("dossiers/") and "overview" not in n)
+        assert "Fictionland detentions, 2025" in text  # the settings
+        assert "Fictionland Rights Watch" in text
+        assert "head of the service" in text  # the evidence of the imported workbook
+
+
+def test_two_tabs_editing_one_record_the_second_save_is_refused_with_the_change(
+        served: dict[str, Any], browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    _sign_in(browser, served)
+    _click_to(browser, By.LINK_TEXT, "Records", "The case's records")
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "tr") if "victim" in r.text)
+    address = row.find_element(By.CSS_SELECTOR, "a[href^='/record/']").get_attribute("href")
+    browser.get(address)
+    first = browser.current_window_handle
+    browser.switch_to.new_window("tab")
+    browser.get(address)
+    _fill(browser, {"birth_place": "Northtown"})
+    _click_to(browser, By.CSS_SELECTOR, "form.record button[type=submit]", "victim saved.")
+    browser.switch_to.window(first)
+    _fill(browser, {"birth_place": "Southtown"})
+    _click_to(browser, By.CSS_SELECTOR, "form.record button[type=submit]",
+              "the file changed since you opened this form")
+    assert "Northtown" in browser.find_element(By.CSS_SELECTOR, "pre.diff").text
+    written = (served["root"] / "data" / "actors.yml").read_text("utf-8")
+    assert "Northtown" in written and "Southtown" not in written

@@ -19,6 +19,7 @@ from dossier.web.cache import CaseCache
 from dossier.web.jobs import Builds
 from dossier.web.security import COOKIE, CsrfError, Sessions, require_csrf
 from dossier.web.text import Words, language
+from entities.exc import DossierError, InvalidInput
 
 HERE = Path(__file__).parent
 AUDIENCES = ("public", "parliament", "government")
@@ -109,9 +110,13 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> Resp
         status_code=status)
 
 
-def failure(request: Request, message: str, status: int = 400) -> Response:
-    """An error page saying ``message``."""
-    return page(request, "error.html", status=status, message=message)
+def failure(request: Request, message: str | DossierError, status: int = 400) -> Response:
+    """An error page saying ``message``; for an error that lists problems (an invalid
+    case or input), each of them, located."""
+    problems = [str(p) for p in message.problems] if isinstance(message, InvalidInput) \
+        else []
+    return page(request, "error.html", status=status, message=str(message),
+                problems=problems)
 
 
 def posted(handler: Posted) -> Callable[[Request], Awaitable[Response]]:

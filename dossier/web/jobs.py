@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from entities.exc import DossierError
+from entities.exc import DossierError, InvalidInput
 from entities.progress import Unit
 
 
@@ -25,6 +25,8 @@ class Job:
     done: int = 0
     total: int | None = None
     error: str = ""
+    #: what was wrong, located, when the case or an input was invalid
+    problems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +76,9 @@ class Builds:
                 build_case(self.root, job.out, job.audience, include_drafts=include_drafts,
                            lang=job.lang, progress=Report())
             job.state = "done"
+        except InvalidInput as exc:
+            job.state, job.error = "failed", str(exc)
+            job.problems = [str(p) for p in exc.problems]
         except DossierError as exc:
             job.state, job.error = "failed", str(exc)
         except Exception as exc:  # noqa: BLE001 - a bug: shown, and the app keeps serving

@@ -13,7 +13,6 @@ from entities.case.loader import load_case
 from entities.case.model import Attribution
 from entities.db.changes import case_files_lock, commit_change, open_case
 from entities.exc import InvalidCase, Problem
-from entities.intake.importer import IMPORT_DIR
 
 
 def _set_fields(lines: list[str], record: Attribution, values: dict[str, str]) -> list[str]:
@@ -67,9 +66,9 @@ def _set_review(root: Path, attribution_id: str, action: str, by: str, on: str,
     if not isinstance(record, Attribution):
         raise InvalidCase([Problem("case", 0, "", f"'{attribution_id}' is not an attribution "
                                    "of this case")])
-    if record.defined_in.startswith(IMPORT_DIR + "/"):
-        raise InvalidCase([record.problem(f"was imported from {record.imported_from}; change "
-                                          "its status in the spreadsheet and import it again")])
+    # an imported attribution is reviewed here too: its review is written into the
+    # import's generated file, and a later import of the same row keeps it (see
+    # entities.intake.importer.keep_review)
     status, allowed = ACTIONS[action]
     if record.status == status:
         return record

@@ -61,6 +61,29 @@ def content(record: Record) -> dict[str, Any]:
     return record.model_dump(mode="json", exclude={"imported_from", "entered_by"})
 
 
+#: an attribution's review, which may be made in the app (or dossier review) after import
+REVIEW = ("status", "reviewed_by", "reviewed_on", "review_reason")
+
+
+def keep_review(existing: Record, incoming: Record) -> None:
+    """Carry the review of an imported attribution over to the same row imported again.
+
+    When the row says nothing of a review (a draft with no reviewer) and everything else
+    in it is unchanged, the review made since (approved, rejected, reopened) stays. A row
+    whose content changed goes back to draft: its review was of something else. A row
+    that carries a review of its own is taken as it is.
+    """
+    if not isinstance(existing, Attribution) or not isinstance(incoming, Attribution):
+        return
+    if incoming.status != "draft" or incoming.reviewed_by or incoming.review_reason:
+        return
+    mine = {k: v for k, v in content(incoming).items() if k not in REVIEW}
+    theirs = {k: v for k, v in content(existing).items() if k not in REVIEW}
+    if mine == theirs:
+        for name in REVIEW:
+            setattr(incoming, name, getattr(existing, name))
+
+
 def dump_records(records: list[Record], source_name: str) -> bytes:
     """YAML text of a generated file."""
     data: dict[str, list[dict[str, Any]]] = {}
@@ -138,15 +161,16 @@ def _import(root: Path, path: Path, kind: str | None, dry_run: bool,
                 "differs from it; edit it there, or delete it there to manage it from the "
                 "spreadsheet", "id"))
             continue
-        elif content(existing) == content(record):
-            report.unchanged.append(record.id)
-            if isinstance(record, Attribution) and isinstance(existing, Attribution):
-                record.entered_by = existing.entered_by
-            if existing.defined_in != own:
-                continue  # identical and owned by another import: leave it there
-            moved.add(record.id)
         else:
-            report.changed.append(record.id)
+            keep_review(existing, record)
+            if content(existing) == content(record):
+                report.unchanged.append(record.id)
+                if isinstance(record, Attribution) and isinstance(existing, Attribution):
+                    record.entered_by = existing.entered_by
+                if existing.defined_in != own:
+                    continue  # identical and owned by another import: leave it there
+            else:
+                report.changed.append(record.id)
             moved.add(record.id)
         keep_own.append(record)
     for record in keep_own:

@@ -31,7 +31,7 @@ async def overview(request: Request) -> Response:
     try:
         loaded = served.cache.case()
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     targets = [primary_name(a) for a in target_actors(loaded)]
     return page(request, "overview.html", case=loaded, counts=loaded.count(),
                 targets=targets)
@@ -46,7 +46,7 @@ async def checks(request: Request) -> Response:
                                  lambda c: CaseView.build(c, "government").checks)
         links = served.cache.derived("record_links", record_links)
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     return page(request, "checks.html", findings=findings, links=links)
 
 
@@ -65,7 +65,7 @@ async def matrix(request: Request) -> Response:
     try:
         incidents, rows = served.cache.derived("matrix", build)
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     from entities.i18n.messages import text
 
     lang = language(request.cookies.get(LANG_COOKIE))
@@ -90,7 +90,7 @@ async def records(request: Request) -> Response:
     try:
         loaded = served.cache.case()
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
 
     def caption(record: Any) -> str:
         if isinstance(record, Actor):
@@ -146,7 +146,7 @@ async def record_page(request: Request) -> Response:
     try:
         found = _find(served, request.path_params["key"])
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     if found is None:
         return failure(request, "no such record", 404)
     section, record = found
@@ -177,7 +177,7 @@ async def save(request: Request, form: FormData) -> Response:
         try:
             found = _find(served, request.path_params["key"])
         except DossierError as exc:
-            return failure(request, str(exc))
+            return failure(request, exc)
         if found is None:
             return failure(request, "no such record", 404)
         section, record = found
@@ -206,7 +206,7 @@ async def save(request: Request, form: FormData) -> Response:
         return record_form(request, section, record, values, seen, errors, general,
                            status=400)
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     flash(request, words_for(request)("saved", id=saved.id))
     return RedirectResponse("/records", status_code=303)  # no record id in the URL
 
@@ -221,7 +221,7 @@ async def delete(request: Request, form: FormData) -> Response:
     try:
         found = _find(served, request.path_params["key"])
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     if found is None:
         return failure(request, "no such record", 404)
     section, record = found
@@ -242,7 +242,7 @@ async def delete(request: Request, form: FormData) -> Response:
                            general=[str(p) for p in exc.problems], status=400,
                            problems_title=words("delete_refused"))
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     flash(request, words("deleted", id=record.id))
     return RedirectResponse("/records", status_code=303)
 
@@ -254,7 +254,7 @@ async def settings_page(request: Request) -> Response:
     try:
         values = current(served.cache.case())
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     return page(request, "settings.html", fields=SETTINGS, values=values, errors={},
                 general=[], seen=served.remember(served.root / "case.yml"),
                 message=flash(request))
@@ -287,7 +287,7 @@ async def settings_save(request: Request, form: FormData) -> Response:
         return page(request, "settings.html", status=400, fields=SETTINGS, values=shown,
                     errors=errors, general=general, seen=seen)
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     flash(request, words_for(request)("settings_saved"))
     return RedirectResponse("/settings", status_code=303)
 
@@ -319,7 +319,7 @@ async def submissions_page(request: Request) -> Response:
     try:
         return _submission_form(request, message=flash(request))
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
 
 
 async def submissions_save(request: Request, form: FormData) -> Response:
@@ -346,6 +346,6 @@ async def submissions_save(request: Request, form: FormData) -> Response:
         return _submission_form(request, values, 400, seen=seen,
                                 problems=[str(p) for p in exc.problems])
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     flash(request, words_for(request)("submissions_saved"))
     return RedirectResponse("/submissions", status_code=303)

@@ -29,7 +29,7 @@ async def review(request: Request) -> Response:
     try:
         waiting = served.cache.derived("drafts", drafts)
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     return page(request, "review.html", drafts=waiting, done=request.query_params.get(
         "done"))
 
@@ -47,7 +47,7 @@ async def decide(request: Request, form: FormData) -> Response:
         record = set_review(served.root, attribution, action, served.user,
                             dt.date.today().isoformat(), reason)
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     words = Words(language(request.cookies.get(LANG_COOKIE)))
     return page(request, "done.html", message=words("reviewed", id=record.id,
                                                     status=record.status))
@@ -60,7 +60,7 @@ async def audit(request: Request) -> Response:
     try:
         entries = list(reversed(read_log(served.root, limit=200)))
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     return page(request, "audit.html", entries=entries)
 
 
@@ -90,7 +90,7 @@ async def identity_run(request: Request, form: FormData) -> Response:
     try:
         found = await run_in_threadpool(dedupe_case, served.root, None)
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     served.identity = found
     flash(request, words_for(request)("identity_found", merges=found.recorded,
                                       reviews=found.result.stats.get("review", 0)))
@@ -127,7 +127,7 @@ async def screening_page(request: Request) -> Response:
             runs = db.screening.runs(loaded.meta.id)
             decisions = db.screening.decisions(loaded.meta.id)
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     names: dict[str, str] = {}
     for actor in [*loaded.people, *loaded.organisations]:
         names[actor.id] = names[record_id(loaded.meta.id_prefix, actor.kind, actor.id)] = \
@@ -166,7 +166,7 @@ async def screening_run(request: Request, form: FormData) -> Response:
     except InvalidInput as exc:
         return failure(request, "; ".join(str(p) for p in exc.problems))
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     matches = sum(len(m) for run in report.lists for m in run.run.matches.values())
     flash(request, words_for(request)("screened", targets=len(report.targets), list=name,
                                       matches=matches, threshold=f"{report.threshold:.2f}"))
@@ -186,6 +186,6 @@ async def screening_decide(request: Request, form: FormData) -> Response:
     except InvalidInput as exc:
         return failure(request, "; ".join(str(p) for p in exc.problems))
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     flash(request, words_for(request)("judged", verdict=decision))
     return RedirectResponse("/screening", status_code=303)

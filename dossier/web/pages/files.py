@@ -112,7 +112,7 @@ async def upload(request: Request, form: FormData) -> Response:
         return page(request, "upload.html", status=400, max_mb=max_mb,
                     problems=[str(p) for p in exc.problems])
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     return page(request, "upload.html", uploaded=saved, max_mb=max_mb)
 
 
@@ -205,7 +205,7 @@ async def import_file(request: Request, form: FormData) -> Response:
     except InvalidInput as exc:
         return _import_page(request, 400, problems=[str(p) for p in exc.problems])
     except DossierError as exc:
-        return failure(request, str(exc))
+        return failure(request, exc)
     return _import_page(request, message=message)
 
 
