@@ -53,7 +53,8 @@ def main() -> None:
         client.get(f"/login?token={sessions.token}")
         records = client.get("/records").text
         first = re.search(r'href="(/record/[0-9a-f]{16})"', records)
-        pages = ["/", "/records", "/review", "/checks", "/audit", "/build", "/upload"]
+        pages = ["/", "/records", "/review", "/checks", "/audit", "/build", "/upload",
+                 "/settings", "/import", "/matrix", "/identity", "/screening"]
         if first:
             pages.append(first.group(1))
         open_case(case)

@@ -296,6 +296,7 @@ def test_a_new_case_from_nothing_to_a_dossier_in_the_browser_alone(
         _click_to(browser, By.LINK_TEXT, "Import and export", "Import a workbook")
         browser.find_element(By.ID, "file").send_keys(str(workbook))
         _click_to(browser, By.CSS_SELECTOR, "button[value=import]", "added 2")
+        _shot(browser, "import-export")
 
         _click_to(browser, By.LINK_TEXT, "Review", "att-letter")
         card = next(c for c in browser.find_elements(By.CSS_SELECTOR, "section.card")
