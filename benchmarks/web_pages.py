@@ -54,7 +54,8 @@ def main() -> None:
         records = client.get("/records").text
         first = re.search(r'href="(/record/[0-9a-f]{16})"', records)
         pages = ["/", "/records", "/review", "/checks", "/audit", "/build", "/upload",
-                 "/settings", "/import", "/matrix", "/identity", "/screening"]
+                 "/settings", "/import", "/matrix", "/identity", "/screening",
+                 "/records?kind=people&page=8", "/matrix?page=20"]
         if first:
             pages.append(first.group(1))
         open_case(case)

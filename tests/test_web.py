@@ -650,3 +650,28 @@ def test_a_record_is_deleted_once_confirmed_and_nothing_refers_to_it(app_case: t
     assert read_log(root)[-1].action == "delete"
     assert client.post(f"{witness}/delete", data={"csrf": form["csrf"],
                                                   "confirm": "on"}).status_code == 404
+
+
+def test_long_lists_come_page_by_page_with_nothing_but_kind_and_page_in_the_address(
+        app_case: tuple, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dossier.web.pages import case
+
+    client, sessions, root = app_case
+    _login(client, sessions)
+    monkeypatch.setattr(case, "PREVIEW_ROWS", 1)
+    monkeypatch.setattr(case, "PAGE_ROWS", 2)
+    people = [r.id for r in open_case(root).people]
+    assert len(people) >= 3
+    overview = client.get("/records").text
+    assert people[0] in overview and people[1] not in overview
+    assert 'href="/records?kind=people"' in overview
+    first = client.get("/records?kind=people").text
+    assert people[0] in first and people[1] in first and people[2] not in first
+    assert f"1–2 of {len(people)}" in first and 'rel="next"' in first
+    second = client.get("/records?kind=people&page=2").text
+    assert people[2] in second and people[0] not in second and 'rel="prev"' in second
+    for odd in ("page=0", "page=x", "page=999", "kind=nothing"):
+        assert client.get(f"/records?kind=people&{odd}").status_code == 200
+    monkeypatch.setattr(case, "MATRIX_ROWS", 1)
+    matrix = client.get("/matrix").text
+    assert "Page 1 of" in matrix and 'href="/matrix?page=2"' in matrix

@@ -50,26 +50,37 @@ async def checks(request: Request) -> Response:
     return page(request, "checks.html", findings=findings, links=links)
 
 
+#: people (rows) on one page of the person × incident matrix
+MATRIX_ROWS = 50
+
+
 async def matrix(request: Request) -> Response:
+    """The person × incident matrix, 50 people a page (``?page=2``); each page's columns
+    are the incidents attributed to its people."""
     from evidence_maps.view import CaseView
 
     served = served_of(request)
-    def build(loaded: Any) -> tuple[list[Any], list[tuple[str, Any]]]:
+    def build(loaded: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
         analysis = CaseView.build(loaded, "government", include_drafts=True).analysis
         names = {t.id: t.name for t in analysis.targets}
         table = analysis.matrix()
-        used = {i for cells in table.values() for i in cells}
-        incidents = [i for i in loaded.incidents if i.id in used]
-        return incidents, [(names.get(a, a), cells) for a, cells in table.items()]
+        return ({i.id: i for i in loaded.incidents},
+                [(names.get(a, a), cells) for a, cells in table.items()])
 
     try:
-        incidents, rows = served.cache.derived("matrix", build)
+        incidents, every_row = served.cache.derived("matrix", build)
     except DossierError as exc:
         return failure(request, exc)
     from entities.i18n.messages import text
 
+    pages = -(-len(every_row) // MATRIX_ROWS)
+    number = page_number(request, pages)
+    rows = every_row[(number - 1) * MATRIX_ROWS:number * MATRIX_ROWS]
+    used = {i for _, cells in rows for i in cells}
+    columns = [incident for key, incident in incidents.items() if key in used]
     lang = language(request.cookies.get(LANG_COOKIE))
-    return page(request, "matrix.html", incidents=incidents, rows=rows,
+    return page(request, "matrix.html", incidents=columns, rows=rows,
+                pager={"page": number, "pages": pages, "people": len(every_row)},
                 grade=lambda level: text(f"em.grade_{level}", lang))
 
 
@@ -81,16 +92,17 @@ def choices(lang: str) -> dict[str, list[tuple[str, str]]]:
             for name in vocab.VOCABULARIES}
 
 
-async def records(request: Request) -> Response:
+#: rows of one kind of record a page of the records lists; without a kind chosen, each
+#: kind shows its first PREVIEW_ROWS (a case of thousands of records stays one quick page)
+PAGE_ROWS = 100
+PREVIEW_ROWS = 20
+
+
+def _record_rows(loaded: Any) -> dict[str, list[dict[str, Any]]]:
+    """Each kind's records as the records page lists them (kept with the loaded case)."""
     from dossier.show import primary_name
     from entities.case.model import SECTIONS, Actor, Position
     from entities.intake.importer import IMPORT_DIR
-
-    served = served_of(request)
-    try:
-        loaded = served.cache.case()
-    except DossierError as exc:
-        return failure(request, exc)
 
     def caption(record: Any) -> str:
         if isinstance(record, Actor):
@@ -99,10 +111,37 @@ async def records(request: Request) -> Response:
             return record.title[0].name if record.title else ""
         return str(getattr(record, "title", "") or getattr(record, "locator", "") or "")
 
-    sections = [(name, [{"id": r.id, "caption": caption(r), "key": record_key(name, r.id),
-                         "imported": r.defined_in.startswith(IMPORT_DIR + "/")}
-                        for r in loaded.section(name)]) for name in SECTIONS]
-    return page(request, "records.html", sections=sections,
+    return {name: [{"id": r.id, "caption": caption(r), "key": record_key(name, r.id),
+                    "imported": r.defined_in.startswith(IMPORT_DIR + "/")}
+                   for r in loaded.section(name)] for name in SECTIONS}
+
+
+def page_number(request: Request, pages: int) -> int:
+    """The ``page`` the address asks for (1 … ``pages``; 1 when it is not a number)."""
+    asked = request.query_params.get("page", "1")
+    return min(max(int(asked), 1), max(pages, 1)) if asked.isdigit() else 1
+
+
+async def records(request: Request) -> Response:
+    """Every kind of record with its first rows, or (``?kind=people&page=2``) one kind
+    page by page; the address holds only the kind and the page, never a name."""
+    served = served_of(request)
+    try:
+        rows = served.cache.derived("record_rows", _record_rows)
+    except DossierError as exc:
+        return failure(request, exc)
+    kind = request.query_params.get("kind")
+    if kind in rows:
+        pages = -(-len(rows[kind]) // PAGE_ROWS)
+        number = page_number(request, pages)
+        start = (number - 1) * PAGE_ROWS
+        sections = [(kind, rows[kind][start:start + PAGE_ROWS], len(rows[kind]))]
+        pager = {"kind": kind, "page": number, "pages": pages, "first": start + 1,
+                 "last": min(start + PAGE_ROWS, len(rows[kind]))}
+    else:
+        sections = [(name, items[:PREVIEW_ROWS], len(items)) for name, items in rows.items()]
+        pager = None
+    return page(request, "records.html", sections=sections, pager=pager,
                 message=flash(request))
 
 
