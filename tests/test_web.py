@@ -675,3 +675,26 @@ def test_long_lists_come_page_by_page_with_nothing_but_kind_and_page_in_the_addr
     monkeypatch.setattr(case, "MATRIX_ROWS", 1)
     matrix = client.get("/matrix").text
     assert "Page 1 of" in matrix and 'href="/matrix?page=2"' in matrix
+
+
+def test_a_source_form_takes_its_file_and_fills_in_the_hash(app_case: tuple) -> None:
+    import hashlib
+
+    client, sessions, root = app_case
+    _login(client, sessions)
+    form = _form_values(client.get("/new/sources").text)
+    assert 'enctype="multipart/form-data"' in client.get("/new/sources").text
+    form.update({"id": "src-scan", "title": "Scan of the court ruling", "reliability": "B"})
+    body = b"%PDF-1.4 a fictional ruling\n"
+    wrong = client.post("/new/sources", data=form,
+                        files={"upload": ("ruling.exe", b"MZ", "application/octet-stream")})
+    assert wrong.status_code == 400 and 'id="e-file"' in wrong.text
+    assert "src-scan" not in open_case(root).index
+    done = client.post("/new/sources", data=form,
+                       files={"upload": ("ruling.pdf", body, "application/pdf")})
+    assert done.status_code == 303, done.text[-800:]
+    source = open_case(root).index["src-scan"]
+    assert source.file == "sources/ruling.pdf"
+    assert source.sha256 == hashlib.sha256(body).hexdigest()
+    assert (root / "sources" / "ruling.pdf").read_bytes() == body
+    assert [e.action for e in read_log(root)[-2:]] == ["upload", "add"]

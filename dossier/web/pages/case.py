@@ -21,7 +21,7 @@ from dossier.web.context import (
     words_for,
 )
 from dossier.web.text import language
-from entities.exc import DossierError
+from entities.exc import DossierError, InvalidInput
 
 
 async def overview(request: Request) -> Response:
@@ -173,7 +173,10 @@ def record_form(request: Request, section: str, record: Any, form: dict[str, str
 
     sheet = sheet_of(section)
     helps = {f.column.field: text(f"tab.{sheet}.{f.column.field}", lang) for f in fields}
+    from dossier.web.uploads import MAX_BYTES
+
     return page(request, "record.html", status=status, section=section, helps=helps,
+                max_mb=MAX_BYTES // (1024 * 1024),
                 record_id=record.id if record is not None else None, fields=fields,
                 seen=seen, errors=errors or {}, general=general or [],
                 conflict=conflict, choices=choices(lang), action=action,
@@ -226,6 +229,20 @@ async def save(request: Request, form: FormData) -> Response:
         if section not in SECTIONS:
             return failure(request, "unknown kind of record", 404)
     seen = values.get("seen", "")
+    upload = form.get("upload")
+    if section == "sources" and not isinstance(upload, str) and upload is not None \
+            and upload.filename:
+        # a source's file chosen on its form: kept in sources/ first (an upload of its
+        # own, audited), then cited by the record with its hash
+        from dossier.web.uploads import MAX_BYTES, save_upload
+
+        try:
+            kept = save_upload(served.root, upload.filename, await upload.read(MAX_BYTES + 1),
+                               served.user)
+        except InvalidInput as exc:
+            return record_form(request, section, record, values, seen,
+                               {"file": [p.message for p in exc.problems]}, status=400)
+        values["file"], values["sha256"] = kept.path, kept.sha256
     try:
         saved = save_record(served.root, section, record_id, values, seen, served.user,
                             served.seen.get(seen))
