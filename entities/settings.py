@@ -15,6 +15,9 @@
                            base of the URLs in its ``index.json``); ``--base-url`` overrides
                            it; default: ``http://localhost:8080/`` (the folder served
                            locally with ``python -m http.server``)
+``DOSSIER_SESSION_IDLE``   minutes a team session of ``dossier serve --team`` lasts without
+                           use (default 30)
+``DOSSIER_SESSION_MAX``    hours a team session lasts at most, however used (default 10)
 =========================  ==================================================================
 
 Each is read when it is needed (not at import), so a test or a long-running process sees
@@ -92,3 +95,16 @@ def current_user() -> str:
 def yente_api_key() -> str | None:
     """The key for a yente server that requires one (the hosted OpenSanctions API)."""
     return _env("DOSSIER_YENTE_API_KEY") or None
+
+
+def session_limits() -> tuple[float, float]:
+    """Seconds a team session lasts idle, and at most (``DOSSIER_SESSION_IDLE`` minutes,
+    ``DOSSIER_SESSION_MAX`` hours)."""
+    def number(name: str, default: float) -> float:
+        try:
+            value = float(_env(name) or default)
+        except ValueError:
+            return default
+        return value if value > 0 else default
+
+    return number("DOSSIER_SESSION_IDLE", 30) * 60, number("DOSSIER_SESSION_MAX", 10) * 3600

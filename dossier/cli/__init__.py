@@ -15,7 +15,16 @@ wrapper over a library function.
 
 from __future__ import annotations
 
-from dossier.cli import build, case, database, identity, intake, screening, serve  # noqa: F401
+from dossier.cli import (  # noqa: F401
+    accounts,
+    build,
+    case,
+    database,
+    identity,
+    intake,
+    screening,
+    serve,
+)
 from dossier.cli.group import cli
 
 __all__ = ["cli", "main"]

@@ -19,6 +19,7 @@ from dossier.web.cache import CaseCache
 from dossier.web.jobs import Builds
 from dossier.web.security import COOKIE, CsrfError, Sessions, require_csrf
 from dossier.web.text import Words, language
+from entities.access import Grant
 from entities.exc import DossierError, InvalidInput
 
 HERE = Path(__file__).parent
@@ -90,6 +91,46 @@ TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 TEMPLATES.env.filters["size"] = human_size
 
 
+def grant_of(request: Request) -> Grant | None:
+    """What the signed-in person may do (``None``: nobody is signed in)."""
+    return served_of(request).sessions.grant(request.cookies.get(COOKIE))
+
+
+def actor(request: Request) -> str:
+    """Who makes the request's change: the signed-in account, or the local user."""
+    grant = grant_of(request)
+    return grant.user if grant is not None else served_of(request).user
+
+
+def audience_of(request: Request) -> str:
+    """The highest audience the signed-in person may see (alone: government)."""
+    grant = grant_of(request)
+    return grant.audience if grant is not None else "public"
+
+
+def works_on_records(request: Request) -> bool:
+    """Whether the person is of the case team (sees the records themselves), not a
+    viewer of outputs."""
+    grant = grant_of(request)
+    return grant is not None and grant.may("work")
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def needs(capability: str, endpoint: Endpoint) -> Endpoint:
+    """``endpoint`` for those whose role has ``capability`` (see :mod:`entities.access`);
+    anyone else is refused by the server (403), whatever the page showed them."""
+    async def guarded(request: Request) -> Response:
+        grant = grant_of(request)
+        if grant is None or not grant.may(capability):
+            return failure(request, words_for(request)("not_allowed"), 403)
+        return await endpoint(request)
+    guarded.__name__ = getattr(endpoint, "__name__", "endpoint")
+    guarded.needs = capability  # type: ignore[attr-defined]
+    return guarded
+
+
 def served_of(request: Request) -> Served:
     """The :class:`Served` of the app answering ``request``."""
     found: Served = request.app.state.served
@@ -104,7 +145,8 @@ def page(request: Request, name: str, status: int = 200, **context: Any) -> Resp
     served = served_of(request)
     lang = language(request.cookies.get(LANG_COOKIE))
     return TEMPLATES.TemplateResponse(request, name, {
-        "w": Words(lang), "lang": lang, "user": served.user,
+        "w": Words(lang), "lang": lang, "user": actor(request), "grant": grant_of(request),
+        "team": served.sessions.team,
         "label": lambda vocab, key: label(vocab, key, lang),
         "csrf": served.sessions.csrf(request.cookies.get(COOKIE)), **context},
         status_code=status)

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,9 @@ from urllib.parse import urlsplit
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+from entities.access import LOCAL as LOCAL_ROLE
+from entities.access import Grant
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -46,27 +50,86 @@ OPEN = ("/login", "/static/")
 
 
 @dataclass
+class Session:
+    """One signed-in browser: who, with what grant, its CSRF token, and its times."""
+
+    grant: Grant
+    csrf: str
+    started: float
+    seen: float
+
+
+@dataclass
 class Sessions:
-    """The one-time access token and the sessions it opened (in memory: a restart of
-    ``dossier serve`` prints a new link and forgets every session)."""
+    """The sessions of one running app (in memory: a restart of ``dossier serve`` forgets
+    every session).
+
+    Alone (``dossier serve``): the one-time access token opens one session, for the one
+    user, who may do everything. In a team (``--team``): accounts sign in with their
+    password (:mod:`entities.db.accounts`); a session ends after ``idle`` seconds unused
+    or ``longest`` seconds in all, and at logout.
+    """
 
     hosts: set[str]
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     used: bool = False
-    #: session id → its CSRF token
-    open: dict[str, str] = field(default_factory=dict)
+    team: bool = False
+    idle: float = 30 * 60
+    longest: float = 10 * 3600
+    #: behind HTTPS (a proxy in front): cookies are sent over HTTPS only
+    secure: bool = False
+    #: session id → the session
+    open: dict[str, Session] = field(default_factory=dict)
+    clock: Callable[[], float] = time.monotonic
 
-    def login(self, token: str) -> str | None:
-        """A new session id for the right, unused token; else None."""
-        if self.used or not secrets.compare_digest(token, self.token):
+    def login(self, token: str, user: str = "") -> str | None:
+        """A new session id for the right, unused one-time token; else None (and never
+        in a team, whose members sign in with a password)."""
+        if self.team or self.used or not secrets.compare_digest(token, self.token):
             return None
         self.used = True
+        return self.start(Grant(user, LOCAL_ROLE, "government"))
+
+    def start(self, grant: Grant) -> str:
+        """A new session for ``grant``."""
         session = secrets.token_urlsafe(32)
-        self.open[session] = secrets.token_urlsafe(32)
+        now = self.clock()
+        self.open[session] = Session(grant, secrets.token_urlsafe(32), now, now)
         return session
 
+    def current(self, session: str | None) -> Session | None:
+        """The live session of this id (its use noted), or None — unknown, idle too long,
+        or older than the longest a session lasts (then it is closed)."""
+        found = self.open.get(session or "")
+        if found is None:
+            return None
+        now = self.clock()
+        if self.team and (now - found.seen > self.idle or now - found.started > self.longest):
+            del self.open[session or ""]
+            return None
+        found.seen = now
+        return found
+
     def csrf(self, session: str | None) -> str | None:
-        return self.open.get(session or "")
+        found = self.current(session)
+        return found.csrf if found else None
+
+    def grant(self, session: str | None) -> Grant | None:
+        found = self.current(session)
+        return found.grant if found else None
+
+    def set_cookie(self, response: Response, name: str, value: str) -> None:
+        """Set one of the app's cookies: HttpOnly, SameSite=Strict, Secure behind HTTPS."""
+        response.set_cookie(name, value, httponly=True, samesite="strict", path="/",
+                            secure=self.secure)
+
+    def end(self, session: str | None) -> None:
+        self.open.pop(session or "", None)
+
+    def end_for(self, user: str) -> None:
+        """Close every session of ``user`` (a role taken away, an account removed)."""
+        for key in [k for k, s in self.open.items() if s.grant.user == user]:
+            del self.open[key]
 
 
 def allowed_hosts(host: str, port: int) -> set[str]:
@@ -98,9 +161,15 @@ class Guard:
         path = scope.get("path", "")
         if not path.startswith(OPEN) and \
                 self.sessions.csrf(request.cookies.get(COOKIE)) is None:
-            await _with_headers(PlainTextResponse(
-                "Open the access link that dossier serve printed (it works once; restart "
-                "dossier serve for a new one).", 403))(scope, receive, send)
+            if self.sessions.team:  # signed out, or the session ended: sign in again
+                refused: Response = RedirectResponse("/login", status_code=303) \
+                    if request.method == "GET" else PlainTextResponse(
+                        "Your session has ended; sign in again.", 403)
+            else:
+                refused = PlainTextResponse(
+                    "Open the access link that dossier serve printed (it works once; "
+                    "restart dossier serve for a new one).", 403)
+            await _with_headers(refused)(scope, receive, send)
             return
 
         async def send_with_headers(message: Message) -> None:
@@ -118,15 +187,15 @@ def _with_headers(response: Response) -> Response:
     return response
 
 
-def login(request: Request, sessions: Sessions) -> Response:
+def login(request: Request, sessions: Sessions, user: str) -> Response:
     """``GET /login?token=…``: open a session, then go to the overview without the token."""
-    session = sessions.login(request.query_params.get("token", ""))
+    session = sessions.login(request.query_params.get("token", ""), user)
     if session is None:
         return _with_headers(PlainTextResponse(
             "This access link is wrong or was used already; restart dossier serve for a "
             "new one.", 403))
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(COOKIE, session, httponly=True, samesite="strict", path="/")
+    sessions.set_cookie(response, COOKIE, session)
     return response
 
 

@@ -110,6 +110,27 @@ STATEMENT_SEEN = Table(
     Column("statement_id", String(255), primary_key=True),
     Column("first_seen", String(32), nullable=False),
 )
+#: The team's accounts (dossier serve --team): an argon2 hash, never the password, and
+#: the failed sign-ins counted towards a lock-out.
+ACCOUNTS = Table(
+    "account", METADATA,
+    Column("username", String(255), primary_key=True),
+    Column("password_hash", Text, nullable=False),
+    Column("failures", Integer, nullable=False, server_default="0"),
+    Column("locked_until", String(32), nullable=False, server_default=""),
+    Column("created_at", String(32), nullable=False),
+)
+#: Each account's role in each case, and the highest audience it may see there.
+GRANTS = Table(
+    "account_grant", METADATA,
+    Column("case_id", String(255), primary_key=True),
+    Column("username", String(255), ForeignKey("account.username", ondelete="CASCADE"),
+           primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("audience", String(16), nullable=False),
+    Column("granted_by", String(255), nullable=False),
+    Column("granted_at", String(32), nullable=False),
+)
 #: The name of nomenklatura's resolver table (identity judgements).
 RESOLVER_TABLE = "resolver"
 #: Every table, in the order a copy must fill them (referenced tables first).

@@ -44,7 +44,7 @@ def mark_reviewed(root: Path, attribution_id: str, by: str, on: str) -> Attribut
 
 
 def set_review(root: Path, attribution_id: str, action: str, by: str, on: str,
-               reason: str | None = None) -> Attribution:
+               reason: str | None = None, four_eyes: bool = False) -> Attribution:
     """Approve, reject or reopen one attribution: set ``status``, ``reviewed_by``,
     ``reviewed_on`` (and ``review_reason`` for a rejection or a reopening); the file and
     the audit entry (who, when, why) change together, or not at all.
@@ -52,15 +52,30 @@ def set_review(root: Path, attribution_id: str, action: str, by: str, on: str,
     Raises:
         InvalidCase: unknown id, an imported record (edit the spreadsheet), an action the
             status does not allow, a missing reason, a four-eyes case whose reviewer
-            entered the attribution (or whose entry is not recorded), or an edit that
-            would make the case invalid (nothing is changed).
+            entered or last changed the attribution (or whose entry is not recorded),
+            or an edit that would make the case invalid (nothing is changed). A team
+            (``four_eyes=True``) always works with four eyes, whatever the case says.
     """
     with case_files_lock(root):
-        return _set_review(root, attribution_id, action, by, on, reason)
+        return _set_review(root, attribution_id, action, by, on, reason, four_eyes)
+
+
+def last_changed_by(root: Path, record_id: str) -> str | None:
+    """Who last added or changed the record ``record_id``, by the audit log (a form,
+    ``dossier import``, the app); ``None`` when the log does not say."""
+    from entities.db.audit import read_log
+
+    for entry in reversed(read_log(root)):
+        if entry.action in ("add", "edit") and entry.subject == record_id:
+            return entry.actor
+        if entry.action == "import" and isinstance(entry.after, dict) and \
+                record_id in entry.after:
+            return entry.actor
+    return None
 
 
 def _set_review(root: Path, attribution_id: str, action: str, by: str, on: str,
-                reason: str | None) -> Attribution:
+                reason: str | None, four_eyes: bool = False) -> Attribution:
     case: Case = open_case(root)
     record = case.index.get(attribution_id)
     if not isinstance(record, Attribution):
@@ -77,16 +92,22 @@ def _set_review(root: Path, attribution_id: str, action: str, by: str, on: str,
             f"is {record.status}; it cannot be {action}d (reopen it first)", "status")])
     if action != "approve" and not (reason or "").strip():
         raise InvalidCase([record.problem(f"say why you {action} it: --reason \"…\"")])
-    if action == "approve" and case.meta.review == "four_eyes":
-        if not record.entered_by:
+    if action == "approve" and (four_eyes or case.meta.review == "four_eyes"):
+        changed = last_changed_by(root, attribution_id)
+        if not record.entered_by and not changed:
             raise InvalidCase([record.problem(
                 "this case requires four eyes, and who entered this attribution is not "
                 "recorded (hand-written YAML): enter it through a spreadsheet import, or set "
                 "entered_by, so that someone else can approve it")])
-        if record.entered_by.strip().casefold() == by.strip().casefold():
+        me = by.strip().casefold()
+        if (record.entered_by or "").strip().casefold() == me:
             raise InvalidCase([record.problem(
                 f"was entered by {record.entered_by}; this case requires four eyes, so "
                 "another reviewer must approve it")])
+        if changed is not None and changed.strip().casefold() == me:
+            raise InvalidCase([record.problem(
+                f"was last changed by {changed}; this case requires four eyes, so another "
+                "reviewer must approve it")])
     path = root / record.defined_in
     lines = path.read_text(encoding="utf-8").split("\n")
     values = {"status": status, "reviewed_by": _quote(by), "reviewed_on": on}

@@ -126,8 +126,9 @@ def save_record(root: Path, section: str, record_id: str | None, form: dict[str,
     """Write the form's record: a change to ``record_id``, or a new record.
 
     Args:
-        form: cell text by field (the form's inputs); a field it leaves out keeps the
-            record's value.
+        form: cell text by field (the form's inputs, all of them: a field of the form
+            left out or empty is cleared); a field the form does not show (see
+            :func:`editable`) keeps the record's value.
         seen: :func:`digest` of the file when the form was opened.
         by: who makes the change (the audit entry's actor).
         seen_text: the file's text when the form was opened, if kept (a conflict then

@@ -12,6 +12,8 @@ from starlette.responses import RedirectResponse, Response
 from dossier.web.context import (
     LANG_COOKIE,
     Served,
+    actor,
+    audience_of,
     failure,
     flash,
     page,
@@ -19,19 +21,31 @@ from dossier.web.context import (
     record_links,
     served_of,
     words_for,
+    works_on_records,
 )
 from dossier.web.text import language
 from entities.exc import DossierError, InvalidInput
 
 
 async def overview(request: Request) -> Response:
+    """The case's title, counts and targets; for a viewer only the targets its audience's
+    outputs name (counts would tell of what is withheld)."""
     from dossier.show import primary_name, target_actors
+    from evidence_maps.view import CaseView
 
     served = served_of(request)
     try:
         loaded = served.cache.case()
     except DossierError as exc:
         return failure(request, exc)
+    if not works_on_records(request):  # a viewer: what its audience's outputs show
+        audience = audience_of(request)
+        try:
+            seen = served.cache.derived(f"targets-{audience}", lambda c: [
+                t.name for t in CaseView.build(c, audience).analysis.targets])
+        except DossierError as exc:
+            return failure(request, exc)
+        return page(request, "overview.html", case=loaded, counts=None, targets=seen)
     targets = [primary_name(a) for a in target_actors(loaded)]
     return page(request, "overview.html", case=loaded, counts=loaded.count(),
                 targets=targets)
@@ -60,15 +74,20 @@ async def matrix(request: Request) -> Response:
     from evidence_maps.view import CaseView
 
     served = served_of(request)
+    # the case team sees every attribution, drafts too; a viewer what its audience's
+    # outputs show
+    audience = "government" if works_on_records(request) else audience_of(request)
+
     def build(loaded: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
-        analysis = CaseView.build(loaded, "government", include_drafts=True).analysis
+        analysis = CaseView.build(loaded, audience,
+                                  include_drafts=audience == "government").analysis
         names = {t.id: t.name for t in analysis.targets}
         table = analysis.matrix()
         return ({i.id: i for i in loaded.incidents},
                 [(names.get(a, a), cells) for a, cells in table.items()])
 
     try:
-        incidents, every_row = served.cache.derived("matrix", build)
+        incidents, every_row = served.cache.derived(f"matrix-{audience}", build)
     except DossierError as exc:
         return failure(request, exc)
     from entities.i18n.messages import text
@@ -238,13 +257,13 @@ async def save(request: Request, form: FormData) -> Response:
 
         try:
             kept = save_upload(served.root, upload.filename, await upload.read(MAX_BYTES + 1),
-                               served.user)
+                               actor(request))
         except InvalidInput as exc:
             return record_form(request, section, record, values, seen,
                                {"file": [p.message for p in exc.problems]}, status=400)
         values["file"], values["sha256"] = kept.path, kept.sha256
     try:
-        saved = save_record(served.root, section, record_id, values, seen, served.user,
+        saved = save_record(served.root, section, record_id, values, seen, actor(request),
                             served.seen.get(seen))
     except Conflict as exc:
         return record_form(request, section, record, values, seen, conflict={
@@ -288,7 +307,7 @@ async def delete(request: Request, form: FormData) -> Response:
                            general=[words("delete_confirm_missing")], status=400,
                            problems_title=words("delete_refused"))
     try:
-        delete_record(served.root, section, record.id, seen, served.user,
+        delete_record(served.root, section, record.id, seen, actor(request),
                       served.seen.get(seen))
     except Conflict as exc:
         return record_form(request, section, record, None, seen, conflict={
@@ -326,7 +345,7 @@ async def settings_save(request: Request, form: FormData) -> Response:
     seen = values.get("seen", "")
     shown = {s.name: values.get(s.name, "") for s in SETTINGS}
     try:
-        save_settings(served.root, values, seen, served.user, served.seen.get(seen))
+        save_settings(served.root, values, seen, actor(request), served.seen.get(seen))
     except Conflict as exc:
         return page(request, "settings.html", status=409, fields=SETTINGS, values=shown,
                     errors={}, general=[], seen=seen,
@@ -393,7 +412,7 @@ async def submissions_save(request: Request, form: FormData) -> Response:
             texts[(parts[1], parts[2], parts[3])] = value
     seen = str(form.get("seen", ""))
     try:
-        save_submissions(served.root, texts, seen, served.user, submission_problems,
+        save_submissions(served.root, texts, seen, actor(request), submission_problems,
                          served.seen.get(seen))
     except Conflict as exc:
         return _submission_form(request, values, 409, seen=seen,

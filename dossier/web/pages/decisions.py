@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 
 from dossier.web.context import (
     LANG_COOKIE,
+    actor,
     failure,
     flash,
     page,
@@ -44,8 +45,9 @@ async def decide(request: Request, form: FormData) -> Response:
     if action not in ("approve", "reject"):
         return failure(request, "unknown action")
     try:
-        record = set_review(served.root, attribution, action, served.user,
-                            dt.date.today().isoformat(), reason)
+        record = set_review(served.root, attribution, action, actor(request),
+                            dt.date.today().isoformat(), reason,
+                            four_eyes=served.sessions.team)  # a team: always four eyes
     except DossierError as exc:
         return failure(request, exc)
     words = Words(language(request.cookies.get(LANG_COOKIE)))
@@ -109,7 +111,7 @@ async def identity_judge(request: Request, form: FormData) -> Response:
         for p in found.result.pairs)
     if verdict not in ("same", "different", "unsure") or not offered:
         return failure(request, "that pair is not waiting for a judgement")
-    record_judgement(served.root, left, right, verdict, served.user)
+    record_judgement(served.root, left, right, verdict, actor(request))
     words = words_for(request)
     flash(request, words("judged", verdict=words(verdict)))
     return RedirectResponse("/identity", status_code=303)
@@ -129,9 +131,9 @@ async def screening_page(request: Request) -> Response:
     except DossierError as exc:
         return failure(request, exc)
     names: dict[str, str] = {}
-    for actor in [*loaded.people, *loaded.organisations]:
-        names[actor.id] = names[record_id(loaded.meta.id_prefix, actor.kind, actor.id)] = \
-            primary_name(actor)
+    for someone in [*loaded.people, *loaded.organisations]:
+        names[someone.id] = names[record_id(loaded.meta.id_prefix, someone.kind,
+                                            someone.id)] = primary_name(someone)
     from dossier.web.uploads import MAX_BYTES
 
     return page(request, "screening.html", runs=runs, decisions=decisions, names=names,
@@ -182,7 +184,7 @@ async def screening_decide(request: Request, form: FormData) -> Response:
     if decision not in ("confirmed", "rejected"):
         return failure(request, "unknown decision")
     try:
-        decide_match(served.root, [str(form.get("pair", ""))], decision, served.user)
+        decide_match(served.root, [str(form.get("pair", ""))], decision, actor(request))
     except InvalidInput as exc:
         return failure(request, "; ".join(str(p) for p in exc.problems))
     except DossierError as exc:

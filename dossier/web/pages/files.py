@@ -14,21 +14,33 @@ from dossier.web import outputs
 from dossier.web.context import (
     AUDIENCES,
     LANG_COOKIE,
+    actor,
+    audience_of,
     failure,
     page,
     served_of,
+    words_for,
 )
 from dossier.web.text import Words, language
 from entities.exc import DossierError, InvalidInput
 
 
+def _seen_audiences(request: Request) -> tuple[str, ...]:
+    """The audiences whose outputs the signed-in person may see and make."""
+    top = audience_of(request)
+    return AUDIENCES[:AUDIENCES.index(top) + 1]
+
+
 async def build_page(request: Request) -> Response:
     served = served_of(request)
     job = served.builds.job
+    seen = _seen_audiences(request)
+    if job is not None and job.audience not in seen:
+        job = None  # another's build, for an audience this person may not see
     done = job is not None and job.state == "done"
     files = outputs.listing(job.out) if done and job is not None else []
     zips = outputs.archives(job.out) if done and job is not None else []
-    return page(request, "build.html", job=job, files=files, zips=zips, audiences=AUDIENCES)
+    return page(request, "build.html", job=job, files=files, zips=zips, audiences=seen)
 
 
 async def build_start(request: Request, form: FormData) -> Response:
@@ -40,6 +52,8 @@ async def build_start(request: Request, form: FormData) -> Response:
     kind = "packs" if form.get("kind") == "packs" else "build"
     if kind == "packs":
         audience = "government"  # packs go to the authorities, as dossier submit makes them
+    if audience not in _seen_audiences(request):
+        return failure(request, words_for(request)("not_allowed"), 403)
     if not served.builds.start(audience, lang, form.get("include_drafts") == "on", kind,
                                form.get("arguable") == "on"):
         words = Words(language(request.cookies.get(LANG_COOKIE)))
@@ -50,7 +64,7 @@ async def build_start(request: Request, form: FormData) -> Response:
 async def build_status(request: Request) -> Response:
     served = served_of(request)
     job = served.builds.job
-    if job is None:
+    if job is None or job.audience not in _seen_audiences(request):
         return JSONResponse({"state": "none"})
     return JSONResponse({"state": job.state, "step": job.step, "done": job.done,
                          "total": job.total})
@@ -58,8 +72,10 @@ async def build_status(request: Request) -> Response:
 
 async def download(request: Request) -> Response:
     served = served_of(request)
-    folders = [served.builds.out_for(a, lang, kind) for a in AUDIENCES
-               for lang in ("en", "ru") for kind in ("build", "packs")]
+    seen = _seen_audiences(request)
+    folders = [served.builds.out_for(a, lang, "build") for a in seen for lang in ("en", "ru")]
+    if "government" in seen:  # the packs are made for the government audience
+        folders += [served.builds.out_for("government", lang, "packs") for lang in ("en", "ru")]
     found = outputs.find(folders, request.path_params["key"])
     if found is None:
         return failure(request, "no such file", 404)
@@ -107,7 +123,7 @@ async def upload(request: Request, form: FormData) -> Response:
             return page(request, "upload.html", status=400, max_mb=max_mb,
                         problems=["choose a file"])
         data = await sent.read(MAX_BYTES + 1)
-        saved = save_upload(served.root, sent.filename or "", data, served.user)
+        saved = save_upload(served.root, sent.filename or "", data, actor(request))
     except InvalidInput as exc:
         return page(request, "upload.html", status=400, max_mb=max_mb,
                     problems=[str(p) for p in exc.problems])
@@ -139,6 +155,9 @@ async def export_file(request: Request, form: FormData) -> Response:
     fmt, audience = str(form.get("format", "")), str(form.get("audience", "public"))
     if fmt not in EXPORT_FORMATS or audience not in AUDIENCES:
         return failure(request, "unknown format or audience")
+    # the authoring workbook is the whole case, confidential records included
+    if (audience if fmt != "authoring-xlsx" else "government") not in _seen_audiences(request):
+        return failure(request, words_for(request)("not_allowed"), 403)
     lang = language(str(form.get("lang", "en")))
     drafts = form.get("include_drafts") == "on" or None
     item = exporter(fmt)
@@ -198,7 +217,7 @@ async def import_file(request: Request, form: FormData) -> Response:
                 message = words("import_ftm_done", file=name, entities=done.entities,
                                 statements=done.statements)
             else:
-                report = import_table(served.root, path, dry_run=check, by=served.user)
+                report = import_table(served.root, path, dry_run=check, by=actor(request))
                 message = words("import_checked" if check else "import_done", file=name,
                                 added=len(report.added), changed=len(report.changed),
                                 removed=len(report.removed))
@@ -212,7 +231,8 @@ async def import_file(request: Request, form: FormData) -> Response:
 async def maps(request: Request) -> Response:
     """The evidence maps and timelines (PNG) of the most recent build."""
     served = served_of(request)
-    built = [served.builds.out_for(a, lang) for a in AUDIENCES for lang in ("en", "ru")]
+    built = [served.builds.out_for(a, lang) for a in _seen_audiences(request)
+             for lang in ("en", "ru")]
     built = [b for b in built if (b / "maps").is_dir()]
     if not built:
         return page(request, "maps.html", pictures=[])
