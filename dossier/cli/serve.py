@@ -28,7 +28,7 @@ LOCAL = ("127.0.0.1", "localhost")
               help="For several people: each signs in with an account of this case "
                    "(dossier accounts add), whose role decides what they may see and do; "
                    "reviews always need four eyes. Use PostgreSQL (DOSSIER_DATABASE_URL) "
-                   "and put HTTPS in front (docs/team.md).")
+                   "and put HTTPS in front (docs/team-server.md).")
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Also answer requests for this host name (repeatable): the name a "
                    "proxy in front serves the app under, e.g. dossier.example.org.")
@@ -108,4 +108,4 @@ def _check_team(directory: Path) -> None:
                            f"  dossier accounts add {directory} NAME --role admin")
     if dialect != "postgresql":
         click.echo("warning: the case database is SQLite on this machine; for a team set "
-                   "DOSSIER_DATABASE_URL to a PostgreSQL database (docs/team.md)", err=True)
+                   "DOSSIER_DATABASE_URL to a PostgreSQL database (docs/team-server.md)", err=True)
