@@ -388,3 +388,18 @@ def test_behind_a_proxy_the_name_it_serves_is_allowed_and_cookies_are_secure(
     assert "httponly" in page.headers["set-cookie"].lower()
     elsewhere = TestClient(app, base_url="https://evil.example.net", follow_redirects=False)
     assert elsewhere.get("/login").status_code == 400  # a foreign Host
+
+
+def test_the_browsers_other_requests_do_not_spoil_the_sign_in_form(team_case: Path) -> None:
+    """A browser asks for its icon beside the page; that request, sent to the sign-in
+    page too, must not replace the token of the form on screen."""
+    app, _ = _app(team_case)
+    client = _client(app)
+    page = client.get("/login").text
+    assert client.get("/favicon.ico").headers["location"] == "/login"
+    client.get("/login")  # what the icon's redirect fetches
+    token = re.search(r'name="signin" value="([^"]+)"', page)
+    assert token is not None
+    signed = client.post("/login", data={"signin": token.group(1), "username": "ada",
+                                         "password": PASSWORD})
+    assert signed.status_code == 303

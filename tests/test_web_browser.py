@@ -34,12 +34,13 @@ def _port() -> int:
 
 
 @contextlib.contextmanager
-def _serving(root: Path, outputs: Path) -> Iterator[dict[str, Any]]:
-    """The real app for the case at ``root`` under uvicorn on a free port."""
+def _serving(root: Path, outputs: Path, team: bool = False) -> Iterator[dict[str, Any]]:
+    """The real app for the case at ``root`` under uvicorn on a free port (``team``: with
+    accounts, as ``dossier serve --team``)."""
     import uvicorn
 
     port = _port()
-    sessions = Sessions(allowed_hosts("127.0.0.1", port))
+    sessions = Sessions(allowed_hosts("127.0.0.1", port), team=team)
     app = create_app(root, "Browser Tester", sessions, outputs)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            access_log=False, log_level="warning"))
@@ -341,3 +342,75 @@ def test_two_tabs_editing_one_record_the_second_save_is_refused_with_the_change(
     assert "Northtown" in browser.find_element(By.CSS_SELECTOR, "pre.diff").text
     written = (served["root"] / "data" / "actors.yml").read_text("utf-8")
     assert "Northtown" in written and "Southtown" not in written
+
+
+def test_a_team_signs_in_and_each_role_sees_and_does_its_own(
+        fictional: Path, browser: Any) -> None:
+    """In team mode: a viewer signs in and sees outputs only; an editor adds a record; a
+    reviewer cannot approve what they entered themselves, and signs out."""
+    from selenium.webdriver.common.by import By
+
+    from entities.db.accounts import AccountStore
+    from entities.db.changes import open_case
+    from entities.db.database import CaseDatabase
+
+    with CaseDatabase.for_case(fictional) as db:
+        store = AccountStore(db)
+        for name, role in (("vera", "viewer"), ("emil", "editor"), ("rita", "reviewer")):
+            store.add(name, "a long fictional password", "setup")
+            store.grant("fictional_case", name, role, None, "setup")
+
+    def sign_in(name: str, password: str = "a long fictional password") -> None:
+        browser.get(served["url"] + "/login")
+        _fill(browser, {"username": name, "password": password})
+        page = browser.find_element(By.TAG_NAME, "html")
+        browser.find_element(By.CSS_SELECTOR, "form.record button[type=submit]").click()
+        WebDriverWait(browser, 20).until(lambda d: _gone(page))
+
+    def sign_out() -> None:
+        _click_to(browser, By.CSS_SELECTOR, "form.inline button[type=submit]", "Sign in")
+
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    with _serving(fictional, fictional.parent / "outputs", team=True) as served:
+        browser.get(served["url"] + "/")
+        _wait_for(browser, "Sign in")  # sent to the sign-in page
+        sign_in("vera", "not her password at all")
+        _wait_for(browser, "do not open this case")
+        sign_in("vera")
+        _wait_for(browser, "You see what the outputs for the Parliament audience show")
+        links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "header nav a")]
+        assert "Records" not in links and "Audit log" not in links and "Overview" in links
+        assert "Quiet Witness" not in browser.page_source
+        browser.get(served["url"] + "/records")
+        _wait_for(browser, "Your role in this case does not allow this.")
+        sign_out()
+
+        sign_in("emil")
+        _click_to(browser, By.LINK_TEXT, "Records", "The case's records")
+        _click_to(browser, By.CSS_SELECTOR, "a[href='/new/attributions']", "New record")
+        _fill(browser, {"id": "att-team", "actor": "chief", "incident": "inc-detention",
+                        "mode": "ordering", "evidence": "ev-memo"})
+        _click_to(browser, By.CSS_SELECTOR, "form.record button[type=submit]",
+                  "att-team saved.")
+        _shot(browser, "team-editor")
+        sign_out()
+
+        sign_in("rita")
+        _click_to(browser, By.LINK_TEXT, "Review", "att-team")
+        card = next(c for c in browser.find_elements(By.CSS_SELECTOR, "section.card")
+                    if "att-team" in c.text)
+        card.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+        _wait_for(browser, "att-team is now reviewed")
+        sign_out()
+    assert open_case(fictional).index["att-team"].reviewed_by == "rita"
+
+
+def _gone(element: Any) -> bool:
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        element.is_enabled()
+    except WebDriverException:
+        return True
+    return False

@@ -38,8 +38,11 @@ def _store(request: Request) -> AccountStore:
 
 async def sign_in_page(request: Request, status: int = 200, failed: bool = False
                        ) -> Response:
-    """The sign-in form, with a fresh token in a cookie of its own (SameSite=Strict)."""
-    token = secrets.token_urlsafe(32)
+    """The sign-in form, with a token in a cookie of its own (SameSite=Strict): the
+    browser's, if it has one (any other request the browser makes meanwhile — its icon —
+    is sent here too, and must not replace the token of the form on screen)."""
+    kept = request.cookies.get(SIGN_IN_COOKIE, "")
+    token = kept if len(kept) >= 40 and kept.isascii() else secrets.token_urlsafe(32)
     response = page(request, "signin.html", status=status, signin=token, failed=failed)
     served_of(request).sessions.set_cookie(response, SIGN_IN_COOKIE, token)
     return response
