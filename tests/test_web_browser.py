@@ -57,9 +57,27 @@ def _serving(root: Path, outputs: Path, team: bool = False) -> Iterator[dict[str
         thread.join(timeout=10)
 
 
-@pytest.fixture
-def served(fictional: Path) -> Iterator[dict[str, Any]]:
-    with _serving(fictional, fictional.parent / "outputs") as found:
+TEAM_PASSWORD = "a long fictional password"
+
+
+@pytest.fixture(params=["alone", "team"])
+def served(fictional: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """The app on the fictional case, as one person runs it (the one-time link) and as a
+    team runs it (an admin signing in; the draft attribution entered by someone else, so
+    that four eyes allow the admin to approve it)."""
+    team = request.param == "team"
+    if team:
+        from entities.db.accounts import AccountStore
+        from entities.db.database import CaseDatabase
+
+        with CaseDatabase.for_case(fictional) as db:
+            AccountStore(db).add("ada", TEAM_PASSWORD, "setup")
+            AccountStore(db).grant("fictional_case", "ada", "admin", None, "setup")
+        data = fictional / "data" / "incidents.yml"
+        data.write_text(data.read_text("utf-8").replace(
+            "  - id: att-chief\n", "  - id: att-chief\n    entered_by: Eli Editor\n"), "utf-8")
+    with _serving(fictional, fictional.parent / "outputs", team=team) as found:
+        found["team"] = team
         yield found
 
 
@@ -145,7 +163,7 @@ def test_an_advocate_reviews_builds_and_downloads_in_the_browser(
     from pypdf import PdfReader
     from selenium.webdriver.common.by import By
 
-    browser.get(f"{served['url']}/login?token={served['sessions'].token}")
+    _sign_in(browser, served)
     assert "token" not in browser.current_url  # the token leaves the address bar
     assert "Serik Oydanov" in browser.find_element(By.TAG_NAME, "main").text
     _shot(browser, "overview")
@@ -153,7 +171,7 @@ def test_an_advocate_reviews_builds_and_downloads_in_the_browser(
     _shot(browser, "review")
     _click_to(browser, By.CSS_SELECTOR, "button[value=approve]", "att-chief is now reviewed")
     _click_to(browser, By.LINK_TEXT, "Build and download", "Build the outputs")
-    _click_to(browser, By.CSS_SELECTOR, "form button[type=submit]", "Build")
+    _click_to(browser, By.CSS_SELECTOR, "main form button[type=submit]", "Build")
     _wait_for_the_build(browser)
     _shot(browser, "build")
     link = next(a for a in browser.find_elements(By.CSS_SELECTOR, "a[href^='/download/']")
@@ -173,7 +191,7 @@ def test_a_script_in_a_name_stays_text_in_the_dom(served: dict[str, Any],
     actors.write_text(actors.read_text("utf-8").replace(
         "{name: Serik Oydanov, lang: en}",
         '{name: "<img src=x onerror=document.title=1>Oydanov", lang: en}'), "utf-8")
-    browser.get(f"{served['url']}/login?token={served['sessions'].token}")
+    _sign_in(browser, served)
     main = browser.find_element(By.TAG_NAME, "main")
     assert "<img src=x onerror=document.title=1>Oydanov" in main.text  # shown as text
     assert main.find_elements(By.TAG_NAME, "img") == []
@@ -185,7 +203,8 @@ def test_without_the_link_the_browser_sees_nothing(served: dict[str, Any],
     from selenium.webdriver.common.by import By
 
     browser.get(served["url"] + "/")
-    assert "Open the access link" in browser.find_element(By.TAG_NAME, "body").text
+    shown = browser.find_element(By.TAG_NAME, "body").text
+    assert ("Sign in" if served["team"] else "Open the access link") in shown
     assert "Oydanov" not in browser.page_source
 
 
@@ -193,7 +212,7 @@ def test_records_are_added_and_mistakes_shown_next_to_the_field(served: dict[str
                                                                  browser: Any) -> None:
     from selenium.webdriver.common.by import By
 
-    browser.get(f"{served['url']}/login?token={served['sessions'].token}")
+    _sign_in(browser, served)
     _click_to(browser, By.LINK_TEXT, "Records", "The case's records")
     _click_to(browser, By.CSS_SELECTOR, "a[href='/new/people']", "New record")
     browser.find_element(By.ID, "f-id").send_keys("deputy")
@@ -214,8 +233,20 @@ def test_records_are_added_and_mistakes_shown_next_to_the_field(served: dict[str
     assert "Aigerim Fictionova" in browser.find_element(By.TAG_NAME, "main").text
 
 
-def _sign_in(driver: Any, served: dict[str, Any]) -> None:
-    driver.get(f"{served['url']}/login?token={served['sessions'].token}")
+def _sign_in(driver: Any, served: dict[str, Any], name: str = "ada",
+             password: str = TEAM_PASSWORD) -> None:
+    """Open the app: with the one-time link, or (a team) through the sign-in form."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    if not served.get("team"):
+        driver.get(f"{served['url']}/login?token={served['sessions'].token}")
+        return
+    driver.get(served["url"] + "/login")
+    _fill(driver, {"username": name, "password": password})
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(By.CSS_SELECTOR, "form.record button[type=submit]").click()
+    WebDriverWait(driver, 20).until(lambda d: _gone(page))
 
 
 def _fill(driver: Any, values: dict[str, str]) -> None:
@@ -239,7 +270,7 @@ def _build_and_read_the_pdf(driver: Any, name: Callable[[str], bool]) -> str:
     from selenium.webdriver.common.by import By
 
     _click_to(driver, By.LINK_TEXT, "Build and download", "Build the outputs")
-    _click_to(driver, By.CSS_SELECTOR, "form button[type=submit]", "Build")
+    _click_to(driver, By.CSS_SELECTOR, "main form button[type=submit]", "Build")
     _wait_for_the_build(driver)
     link = next(a for a in driver.find_elements(By.CSS_SELECTOR, "a[href^='/download/']")
                 if a.text.endswith(".pdf") and name(a.text))
@@ -275,7 +306,7 @@ def test_a_new_case_from_nothing_to_a_dossier_in_the_browser_alone(
         letter.write_bytes(b"%PDF-1.4\n% a fictional letter from the prosecutor\n%%EOF\n")
         _click_to(browser, By.LINK_TEXT, "Upload a source file", "Upload a source file")
         browser.find_element(By.ID, "file").send_keys(str(letter))
-        _click_to(browser, By.CSS_SELECTOR, "form button[type=submit]", "Kept as")
+        _click_to(browser, By.CSS_SELECTOR, "main form button[type=submit]", "Kept as")
         shown = browser.find_element(By.CSS_SELECTOR, "p.uploaded").text
         assert hashlib.sha256(letter.read_bytes()).hexdigest() in shown
         _click_to(browser, By.LINK_TEXT, "Records", "The case's records")
@@ -357,22 +388,17 @@ def test_a_team_signs_in_and_each_role_sees_and_does_its_own(
     with CaseDatabase.for_case(fictional) as db:
         store = AccountStore(db)
         for name, role in (("vera", "viewer"), ("emil", "editor"), ("rita", "reviewer")):
-            store.add(name, "a long fictional password", "setup")
+            store.add(name, TEAM_PASSWORD, "setup")
             store.grant("fictional_case", name, role, None, "setup")
 
-    def sign_in(name: str, password: str = "a long fictional password") -> None:
-        browser.get(served["url"] + "/login")
-        _fill(browser, {"username": name, "password": password})
-        page = browser.find_element(By.TAG_NAME, "html")
-        browser.find_element(By.CSS_SELECTOR, "form.record button[type=submit]").click()
-        WebDriverWait(browser, 20).until(lambda d: _gone(page))
+    def sign_in(name: str, password: str = TEAM_PASSWORD) -> None:
+        _sign_in(browser, served, name, password)
 
     def sign_out() -> None:
         _click_to(browser, By.CSS_SELECTOR, "form.inline button[type=submit]", "Sign in")
 
-    from selenium.webdriver.support.ui import WebDriverWait
-
     with _serving(fictional, fictional.parent / "outputs", team=True) as served:
+        served["team"] = True
         browser.get(served["url"] + "/")
         _wait_for(browser, "Sign in")  # sent to the sign-in page
         sign_in("vera", "not her password at all")
