@@ -347,6 +347,13 @@ def test_several_people_at_once_on_postgresql(fictional: Path, pg_url: str,
         _sign_in(client, "ada")
         client.post("/build", data={"csrf": _csrf(client, "/build"),
                                     "audience": "parliament", "lang": "en"})
+        sheet = (b"id,actor,incident,mode,evidence\n"
+                 b"att-imported,chief,inc-detention,aiding_abetting,ev-memo\n")
+        done = client.post("/import", data={"csrf": _csrf(client, "/import"),
+                                            "action": "import"},
+                           files={"file": ("attributions.csv", sheet, "text/csv")})
+        if "added 1" not in done.text:
+            errors.append(f"import: {done.status_code} {done.text[-300:]}")
 
     def viewer() -> None:
         client = _client(app)
@@ -369,6 +376,7 @@ def test_several_people_at_once_on_postgresql(fictional: Path, pg_url: str,
     case = open_case(fictional)
     assert {f"org-{n}" for n in range(6)} <= set(case.index)
     assert case.index["att-chief"].status == "rejected"
+    assert case.index["att-imported"].entered_by == "ada"
     log = read_log(fictional)
     assert {(e.actor, e.subject) for e in log if e.action == "add"} >= {
         ("eli", f"org-{n}") for n in range(6)}
@@ -403,3 +411,36 @@ def test_the_browsers_other_requests_do_not_spoil_the_sign_in_form(team_case: Pa
     signed = client.post("/login", data={"signin": token.group(1), "username": "ada",
                                          "password": PASSWORD})
     assert signed.status_code == 303
+
+
+def test_two_editors_on_one_record_the_second_is_told_with_the_change(team_case: Path
+                                                                      ) -> None:
+    app, _ = _app(team_case)
+    first, second = _client(app), _client(app)
+    _sign_in(first, "eli")
+    _sign_in(second, "ada")
+
+    def opened(client: TestClient) -> tuple[str, dict[str, str]]:
+        records = client.get("/records").text
+        row = next(r for r in records.split("<tr>") if "victim" in r)
+        link = re.search(r'href="(/record/[0-9a-f]{16})"', row)
+        assert link is not None
+        form = client.get(link.group(1)).text
+        values = dict(re.findall(r'name="([a-z_]+)" type="text" value="([^"]*)"', form))
+        values.update(re.findall(r'<textarea id="f-[^"]+" name="([a-z_]+)"[^>]*>(.*?)</textarea>',
+                                 form, re.S))
+        for name in ("csrf", "seen"):
+            found = re.search(rf'name="{name}" value="([^"]*)"', form)
+            assert found is not None
+            values[name] = found.group(1)
+        return link.group(1), values
+
+    link, mine = opened(first)
+    _, theirs = opened(second)
+    assert first.post(link, data={**mine, "birth_place": "Northtown"}).status_code == 303
+    told = second.post(link, data={**theirs, "birth_place": "Southtown"})
+    assert told.status_code == 409 and "Northtown" in told.text  # the change, shown
+    written = (team_case / "data" / "actors.yml").read_text("utf-8")
+    assert "Northtown" in written and "Southtown" not in written
+    entry = [e for e in read_log(team_case) if e.action == "edit"][-1]
+    assert entry.actor == "eli" and entry.subject == "victim"

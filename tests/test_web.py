@@ -698,3 +698,21 @@ def test_a_source_form_takes_its_file_and_fills_in_the_hash(app_case: tuple) -> 
     assert source.sha256 == hashlib.sha256(body).hexdigest()
     assert (root / "sources" / "ruling.pdf").read_bytes() == body
     assert [e.action for e in read_log(root)[-2:]] == ["upload", "add"]
+
+
+def test_a_decided_attribution_is_reopened_with_a_reason(app_case: tuple) -> None:
+    client, sessions, root = app_case
+    _login(client, sessions)
+    token = _csrf(client, "/review")
+    assert client.post("/review", data={"csrf": token, "attribution": "att-chief",
+                                        "action": "approve"}).status_code == 200
+    page = client.get("/review").text
+    assert "Reviewed and rejected" in page and 'value="reopen"' in page
+    silent = client.post("/review", data={"csrf": token, "attribution": "att-chief",
+                                          "action": "reopen"})
+    assert silent.status_code == 400  # a reopening says why
+    done = client.post("/review", data={"csrf": token, "attribution": "att-chief",
+                                        "action": "reopen", "reason": "a new source"})
+    assert done.status_code == 200
+    assert open_case(root).index["att-chief"].status == "draft"
+    assert read_log(root)[-1].after["reason"] == "a new source"

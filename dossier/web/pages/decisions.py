@@ -29,10 +29,12 @@ async def review(request: Request) -> Response:
     served = served_of(request)
     try:
         waiting = served.cache.derived("drafts", drafts)
+        decided = served.cache.derived("decided", lambda c: [
+            a for a in c.attributions if a.status in ("reviewed", "rejected")])
     except DossierError as exc:
         return failure(request, exc)
-    return page(request, "review.html", drafts=waiting, done=request.query_params.get(
-        "done"))
+    return page(request, "review.html", drafts=waiting, decided=decided,
+                done=request.query_params.get("done"))
 
 
 async def decide(request: Request, form: FormData) -> Response:
@@ -42,7 +44,7 @@ async def decide(request: Request, form: FormData) -> Response:
     action = str(form.get("action", ""))
     attribution = str(form.get("attribution", ""))
     reason = str(form.get("reason", "")).strip() or None
-    if action not in ("approve", "reject"):
+    if action not in ("approve", "reject", "reopen"):
         return failure(request, "unknown action")
     try:
         record = set_review(served.root, attribution, action, actor(request),
