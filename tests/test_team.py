@@ -444,3 +444,33 @@ def test_two_editors_on_one_record_the_second_is_told_with_the_change(team_case:
     assert "Northtown" in written and "Southtown" not in written
     entry = [e for e in read_log(team_case) if e.action == "edit"][-1]
     assert entry.actor == "eli" and entry.subject == "victim"
+
+
+def test_an_admin_manages_accounts_in_the_app(team_case: Path) -> None:
+    app, sessions = _app(team_case)
+    admin, viewer = _client(app), _client(app)
+    _sign_in(admin, "ada")
+    _sign_in(viewer, "pam")
+    page = admin.get("/accounts").text
+    assert all(name in page for name in TEAM)
+    token = _csrf(admin, "/accounts")
+    made = admin.post("/accounts", data={"csrf": token, "action": "add", "username": "zoe",
+                                         "password": PASSWORD, "role": "editor",
+                                         "audience": "public"})
+    assert made.status_code == 303
+    assert "zoe: saved." in admin.get("/accounts").text
+    newcomer = _client(app)
+    assert _sign_in(newcomer, "zoe").status_code == 303
+    too_high = admin.post("/accounts", data={"csrf": token, "action": "grant",
+                                             "username": "zoe", "role": "viewer",
+                                             "audience": "government"})
+    assert too_high.status_code == 400 and "only an admin sees the government" in too_high.text
+    assert admin.post("/accounts", data={"csrf": token, "action": "revoke",
+                                         "username": "pam"}).status_code == 303
+    assert viewer.get("/").headers["location"] == "/login"  # signed out at once
+    assert _sign_in(viewer, "pam").status_code == 401  # no role here any more
+    own = admin.post("/accounts", data={"csrf": token, "action": "revoke",
+                                        "username": "ada"})
+    assert own.status_code == 400
+    actions = [e.action for e in read_log(team_case) if e.actor == "ada"]
+    assert actions[-3:] == ["account-add", "account-grant", "account-revoke"]

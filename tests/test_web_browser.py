@@ -403,8 +403,10 @@ def test_a_team_signs_in_and_each_role_sees_and_does_its_own(
         _wait_for(browser, "Sign in")  # sent to the sign-in page
         sign_in("vera", "not her password at all")
         _wait_for(browser, "do not open this case")
+        _shot(browser, "team-sign-in")
         sign_in("vera")
         _wait_for(browser, "You see what the outputs for the Parliament audience show")
+        _shot(browser, "team-viewer")
         links = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "header nav a")]
         assert "Records" not in links and "Audit log" not in links and "Overview" in links
         assert "Quiet Witness" not in browser.page_source
