@@ -153,13 +153,7 @@ def save_record(root: Path, section: str, record_id: str | None, form: dict[str,
             if section == "attributions":
                 values["entered_by"] = by  # a new attribution is a draft, entered by them
             return _add(root, case, section, values, seen, by, seen_text)
-        record = case.index.get(record_id)
-        if record is None or type(record) is not SECTIONS[section]:
-            raise InvalidCase([Problem("case", 0, "", f"no {section} record '{record_id}'")])
-        if record.defined_in.startswith(IMPORT_DIR + "/"):
-            raise InvalidCase([record.problem(f"was imported from {record.imported_from}; "
-                                              "change it in the spreadsheet and import it "
-                                              "again")])
+        record = _hand_written(case, section, record_id, "change")
         path, lines, (start, end, indent) = _record_lines(
             root, record, seen, seen_text, "is not written as a list item beginning with its "
             "id; edit it in its file")
@@ -171,6 +165,19 @@ def save_record(root: Path, section: str, record_id: str | None, form: dict[str,
         ordered = {f: values[f] for f in columns if f in values} | kept
         return _write(root, path, lines, (start, end), _yaml_item(ordered, indent),
                       record.id, "edit", before, ordered, by)
+
+
+def _hand_written(case: Any, section: str, record_id: str, verb: str) -> Record:
+    """The record ``record_id`` of ``section``, if it is written by hand (an imported
+    one is changed — ``verb`` — in its spreadsheet)."""
+    record = case.index.get(record_id)
+    if section not in SECTIONS or record is None or type(record) is not SECTIONS[section]:
+        raise InvalidCase([Problem("case", 0, "", f"no {section} record '{record_id}'")])
+    if record.defined_in.startswith(IMPORT_DIR + "/"):
+        raise InvalidCase([record.problem(f"was imported from {record.imported_from}; "
+                                          f"{verb} it in the spreadsheet and import it "
+                                          "again")])
+    return record
 
 
 def delete_record(root: Path, section: str, record_id: str, seen: str, by: str,
@@ -185,13 +192,7 @@ def delete_record(root: Path, section: str, record_id: str, seen: str, by: str,
     """
     with case_files_lock(root):
         case = open_case(root)
-        record = case.index.get(record_id)
-        if section not in SECTIONS or record is None or type(record) is not SECTIONS[section]:
-            raise InvalidCase([Problem("case", 0, "", f"no {section} record '{record_id}'")])
-        if record.defined_in.startswith(IMPORT_DIR + "/"):
-            raise InvalidCase([record.problem(f"was imported from {record.imported_from}; "
-                                              "remove it from the spreadsheet and import "
-                                              "it again")])
+        record = _hand_written(case, section, record_id, "remove")
         path, lines, (start, end, _) = _record_lines(
             root, record, seen, seen_text, "is not written as a list item beginning with its "
             "id; delete it in its file")

@@ -202,14 +202,20 @@ def record_form(request: Request, section: str, record: Any, form: dict[str, str
                 problems_title=problems_title)
 
 
-async def record_page(request: Request) -> Response:
-    served = served_of(request)
+def _keyed(request: Request) -> tuple[str, Any] | Response:
+    """The section and record the URL's key names, or the error page to answer with."""
     try:
-        found = _find(served, request.path_params["key"])
+        found = _find(served_of(request), request.path_params["key"])
     except DossierError as exc:
         return failure(request, exc)
-    if found is None:
-        return failure(request, "no such record", 404)
+    return found if found is not None else failure(request, "no such record", 404)
+
+
+async def record_page(request: Request) -> Response:
+    served = served_of(request)
+    found = _keyed(request)
+    if isinstance(found, Response):
+        return found
     section, record = found
     return record_form(request, section, record, None,
                        served.remember(served.root / record.defined_in))
@@ -235,12 +241,9 @@ async def save(request: Request, form: FormData) -> Response:
     served = served_of(request)
     values = {k: v for k, v in form.items() if isinstance(v, str)}
     if "key" in request.path_params:
-        try:
-            found = _find(served, request.path_params["key"])
-        except DossierError as exc:
-            return failure(request, exc)
-        if found is None:
-            return failure(request, "no such record", 404)
+        found = _keyed(request)
+        if isinstance(found, Response):
+            return found
         section, record = found
         record_id: str | None = record.id
     else:
@@ -293,12 +296,9 @@ async def delete(request: Request, form: FormData) -> Response:
     from entities.intake.records import Conflict, delete_record
 
     served = served_of(request)
-    try:
-        found = _find(served, request.path_params["key"])
-    except DossierError as exc:
-        return failure(request, exc)
-    if found is None:
-        return failure(request, "no such record", 404)
+    found = _keyed(request)
+    if isinstance(found, Response):
+        return found
     section, record = found
     seen = str(form.get("seen", ""))
     words = words_for(request)
