@@ -190,6 +190,8 @@ ALLOWED = {
     ("POST", "/screening/run"): "admin reviewer",
     ("POST", "/build"): "admin editor reviewer",
     ("POST", "/export"): "admin editor reviewer",
+    ("GET", "/password"): "admin editor reviewer viewer",
+    ("POST", "/password"): "admin editor reviewer viewer",
     ("GET", "/accounts"): "admin",
     ("POST", "/accounts"): "admin",
 }
@@ -474,3 +476,26 @@ def test_an_admin_manages_accounts_in_the_app(team_case: Path) -> None:
     assert own.status_code == 400
     actions = [e.action for e in read_log(team_case) if e.actor == "ada"]
     assert actions[-3:] == ["account-add", "account-grant", "account-revoke"]
+
+
+def test_a_member_changes_their_own_password(team_case: Path) -> None:
+    app, _ = _app(team_case)
+    here, elsewhere = _client(app), _client(app)
+    _sign_in(here, "rui")
+    _sign_in(elsewhere, "rui")
+    token = _csrf(here, "/password")
+    new = "a brand new long password"
+    wrong = here.post("/password", data={"csrf": token, "current": "not it at all",
+                                         "new": new, "repeat": new})
+    assert wrong.status_code == 400 and "current password is not right" in wrong.text
+    differ = here.post("/password", data={"csrf": token, "current": PASSWORD,
+                                          "new": new, "repeat": new + "!"})
+    assert differ.status_code == 400
+    done = here.post("/password", data={"csrf": token, "current": PASSWORD, "new": new,
+                                        "repeat": new})
+    assert done.status_code == 303
+    assert here.get("/").status_code == 200  # this session goes on
+    assert elsewhere.get("/").headers["location"] == "/login"  # the others end
+    assert _sign_in(_client(app), "rui", PASSWORD).status_code == 401
+    assert _sign_in(_client(app), "rui", new).status_code == 303
+    assert read_log(team_case)[-1].action == "account-password"

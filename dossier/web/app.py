@@ -103,6 +103,8 @@ ROUTES = [
     _route("/screening/run", "review", decisions.screening_run, post=True),
     _route("/build", "build", files.build_start, post=True),
     _route("/export", "build", files.export_file, post=True),
+    _route("/password", "read", team.password_page),
+    _route("/password", "read", team.password_save, post=True),
     _route("/accounts", "admin", team.accounts_page),
     _route("/accounts", "admin", team.accounts_save, post=True),
     Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),

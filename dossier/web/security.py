@@ -126,9 +126,10 @@ class Sessions:
     def end(self, session: str | None) -> None:
         self.open.pop(session or "", None)
 
-    def end_for(self, user: str) -> None:
-        """Close every session of ``user`` (a role taken away, an account removed)."""
-        for key in [k for k, s in self.open.items() if s.grant.user == user]:
+    def end_for(self, user: str, keep: str | None = None) -> None:
+        """Close every session of ``user`` (a role taken away, an account removed, a new
+        password) but ``keep``."""
+        for key in [k for k, s in self.open.items() if s.grant.user == user and k != keep]:
             del self.open[key]
 
 

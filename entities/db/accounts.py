@@ -106,6 +106,27 @@ class AccountStore:
                 raise AccountError(f"there is no account '{username}'")
             AuditLog(self.db).append("account-password", username, None, None, actor=by)
 
+    def change_own(self, username: str, current: str, new: str) -> None:
+        """An account holder's own new password, given the current one.
+
+        Raises:
+            AccountError: the current password is wrong (counted as a failed sign-in), or
+                the new one too short.
+        """
+        _check_password(new)
+        with self.db.transaction("change the password", write=True) as conn:
+            row = conn.execute(select(ACCOUNTS).where(
+                ACCOUNTS.c.username == username)).first()
+            if row is None or not _verify(row.password_hash, current):
+                if row is not None:
+                    conn.execute(update(ACCOUNTS).where(ACCOUNTS.c.username == username)
+                                 .values(failures=row.failures + 1))
+                raise AccountError("the current password is not right")
+            conn.execute(update(ACCOUNTS).where(ACCOUNTS.c.username == username)
+                         .values(password_hash=_HASHER.hash(new), failures=0))
+            AuditLog(self.db).append("account-password", username, None, None,
+                                     actor=username)
+
     def grant(self, case_id: str, username: str, role: str, audience: str | None,
               by: str) -> Grant:
         """Give ``username`` a role in a case (replacing the one it had there).

@@ -141,3 +141,34 @@ async def accounts_save(request: Request, form: FormData) -> Response:
         return failure(request, exc)
     flash(request, words("accounts_saved", user=username))
     return RedirectResponse("/accounts", status_code=303)
+
+
+async def password_page(request: Request, status: int = 200,
+                        problems: list[str] | None = None) -> Response:
+    """A team member's own new password."""
+    if not served_of(request).sessions.team:
+        return failure(request, "there are no accounts when one person runs the app", 404)
+    return page(request, "password.html", status=status, problems=problems or [],
+                message=flash(request))
+
+
+async def password_save(request: Request, form: FormData) -> Response:
+    from entities.db.accounts import AccountError
+
+    served = served_of(request)
+    if not served.sessions.team:
+        return failure(request, "there are no accounts when one person runs the app", 404)
+    words = words_for(request)
+    new = str(form.get("new", ""))
+    if new != str(form.get("repeat", "")):
+        return await password_page(request, 400, [words("password_mismatch")])
+    me = actor(request)
+    store = _store(request)
+    try:
+        with store.db:
+            store.change_own(me, str(form.get("current", "")), new)
+    except AccountError as exc:
+        return await password_page(request, 400, [str(exc)])
+    served.sessions.end_for(me, keep=request.cookies.get(COOKIE))  # signed out elsewhere
+    flash(request, words("password_changed"))
+    return RedirectResponse("/password", status_code=303)
