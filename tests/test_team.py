@@ -199,7 +199,21 @@ OPEN = {("GET", "/login"), ("POST", "/login"), ("POST", "/logout")}
 
 
 def test_every_endpoint_refuses_the_roles_that_may_not_use_it(team_case: Path) -> None:
-    app, _ = _app(team_case)
+    _try_every_endpoint(team_case)
+
+
+def test_every_endpoint_refuses_them_on_postgresql_too(fictional: Path, pg_url: str,
+                                                       monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    monkeypatch.setenv("DOSSIER_DATABASE_URL", pg_url)
+    _team(fictional)
+    with CaseDatabase.for_case(fictional) as db:
+        assert db.dialect == "postgresql"
+    _try_every_endpoint(fictional)
+
+
+def _try_every_endpoint(root: Path) -> None:
+    app, _ = _app(root)
     routes = {(m, r.path) for r in ROUTES if hasattr(r, "methods")
               for m in (r.methods or []) if m != "HEAD"}
     assert routes == set(ALLOWED) | OPEN  # every endpoint has its rule in this test
