@@ -126,7 +126,8 @@ def test_a_wrong_name_and_a_wrong_password_look_the_same_and_lock_out(team_case:
         _sign_in(client, "eli", "not the password at all")
     locked = _sign_in(client, "eli", PASSWORD)  # the right one, but locked now
     assert locked.status_code == 401 and message in locked.text
-    assert read_log(team_case)[-1].action == "account-locked"
+    locked_entry = read_log(team_case)[-1]
+    assert locked_entry.action == "account-locked" and locked_entry.actor == "failed sign-ins"
     with CaseDatabase.for_case(team_case) as db:
         AccountStore(db).set_password("eli", PASSWORD, "ada")  # an admin lifts it
     assert _sign_in(client, "eli", PASSWORD).status_code == 303
@@ -477,6 +478,10 @@ def test_an_admin_manages_accounts_in_the_app(team_case: Path) -> None:
     assert "zoe: saved." in admin.get("/accounts").text
     newcomer = _client(app)
     assert _sign_in(newcomer, "zoe").status_code == 303
+    half = admin.post("/accounts", data={"csrf": token, "action": "add", "username": "yan",
+                                         "password": PASSWORD, "role": "viewer",
+                                         "audience": "government"})
+    assert half.status_code == 400 and "yan" not in admin.get("/accounts").text  # or neither
     too_high = admin.post("/accounts", data={"csrf": token, "action": "grant",
                                              "username": "zoe", "role": "viewer",
                                              "audience": "government"})

@@ -66,9 +66,11 @@ def accounts_add(directory: Path, username: str, role: str, audience: str | None
     account a role here (then no password is asked)."""
     store, case_id = _store(directory)
     with store.db:
-        if not any(a.username == username for a in store.accounts()):
-            store.add(username, _password(password_stdin), user)
-        grant = store.grant(case_id, username, role, audience, user)
+        if any(a.username == username for a in store.accounts()):
+            grant = store.grant(case_id, username, role, audience, user)
+        else:
+            grant = store.add_with_role(case_id, username, _password(password_stdin), role,
+                                        audience, user)
     click.echo(f"{grant.user}: {grant.role} in {case_id}, up to the {grant.audience} "
                "audience")
 

@@ -78,6 +78,13 @@ class AccountStore:
     def __init__(self, db: CaseDatabase):
         self.db = db
 
+    def add_with_role(self, case_id: str, username: str, password: str, role: str,
+                      audience: str | None, by: str) -> Grant:
+        """Create an account and give it a role in a case, both or neither."""
+        with self.db.transaction("create the account", write=True):
+            self.add(username, password, by)
+            return self.grant(case_id, username, role, audience, by)
+
     def add(self, username: str, password: str, by: str) -> None:
         """Create an account (with no role anywhere yet).
 
@@ -219,9 +226,9 @@ class AccountStore:
                 conn.execute(update(ACCOUNTS).where(ACCOUNTS.c.username == row.username)
                              .values(failures=0 if locked else failures,
                                      locked_until=locked))
-                if locked:
+                if locked:  # whoever tried is not known: not the account's holder
                     AuditLog(self.db).append("account-locked", row.username, None,
-                                             {"until": locked}, actor=row.username)
+                                             {"until": locked}, actor="failed sign-ins")
                 return None
             values: dict[str, object] = {"failures": 0, "locked_until": ""}
             if _HASHER.check_needs_rehash(row.password_hash):

@@ -123,8 +123,8 @@ async def accounts_save(request: Request, form: FormData) -> Response:
         with store.db:
             case_id = _case_id(request)
             if action == "add":
-                store.add(username, str(form.get("password", "")), actor(request))
-                store.grant(case_id, username, role, audience, actor(request))
+                store.add_with_role(case_id, username, str(form.get("password", "")), role,
+                                    audience, actor(request))
             elif action == "grant":
                 store.grant(case_id, username, role, audience, actor(request))
                 served.sessions.end_for(username)  # the new role from the next sign-in
