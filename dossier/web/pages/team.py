@@ -55,6 +55,12 @@ async def sign_in(request: Request) -> Response:
     served = served_of(request)
     if not served.sessions.team:
         return failure(request, "this app opens with its access link", 403)
+    if int(request.headers.get("content-length") or 0) > 16 * 1024:
+        return failure(request, "that is not a sign-in form", 413)
+    try:
+        case_id = _case_id(request)
+    except DossierError as exc:
+        return failure(request, exc)
     origin = request.headers.get("origin")
     form = await request.form()
     try:
@@ -66,7 +72,7 @@ async def sign_in(request: Request) -> Response:
             return failure(request, words_for(request)("signin_expired"), 403)
         store = _store(request)
         with store.db:
-            grant = store.sign_in(_case_id(request), str(form.get("username", "")),
+            grant = store.sign_in(case_id, str(form.get("username", "")),
                                   str(form.get("password", "")))
     finally:
         await form.close()
