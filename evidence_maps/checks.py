@@ -28,6 +28,8 @@ LEVELS = {
     "unconfirmed_credibility": "warning",
     "independence_group": "info",
     "draft_attribution": "info",
+    "evidence_without_collection": "warning",
+    "archive_is_live_url": "warning",
 }
 
 
@@ -88,6 +90,7 @@ def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
         if att.status == "draft":
             found.append(_finding("draft_attribution", att.id, "draft"))
     found += _credibility_findings(case, groups, visible)
+    found += _custody_findings(case)
     for group, (members, why) in group_reasons(case, groups).items():
         if shown is None or all(m in shown for m in members):
             found.append(_finding("independence_group", group, "group",
@@ -108,6 +111,34 @@ def run_checks(case: Case, groups: dict[str, str], inferred: list[Inferred],
             found.append(_finding("target_missing_identifiers", target, "identifiers",
                                   missing=Joined(tuple(missing), ", ")))
     return sorted(found, key=lambda f: (f.code, f.record))
+
+
+def _same_address(one: str, other: str) -> bool:
+    def bare(url: str) -> str:
+        url = url.strip().lower().split("#", 1)[0].rstrip("/")
+        return url.split("://", 1)[-1].removeprefix("www.")
+    return bare(one) == bare(other)
+
+
+def _custody_findings(case: Case) -> list[Finding]:
+    """An item a reviewed attribution relies on with no collection record (neither its
+    own nor its source's), and an "archive" that is the live page itself."""
+    from entities.case.model import Source
+
+    found = []
+    relied = {e for a in case.attributions if a.status == "reviewed" for e in a.evidence}
+    for item in case.evidence:
+        if item.id not in relied:
+            continue
+        source = case.index.get(item.source)
+        if item.collection is None and not (isinstance(source, Source) and source.collection):
+            found.append(_finding("evidence_without_collection", item.id, "no_collection",
+                                  source=item.source))
+    for source in case.sources:
+        if source.archive_url and source.url and _same_address(source.archive_url,
+                                                               source.url):
+            found.append(_finding("archive_is_live_url", source.id, "live_archive"))
+    return found
 
 
 def _credibility_findings(case: Case, groups: dict[str, str],

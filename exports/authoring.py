@@ -30,7 +30,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _REQUIRED_FILL = PatternFill("solid", fgColor="F6D7A7")
 _WIDTHS = {"names": 40, "title": 40, "description": 60, "excerpt": 60, "translation": 60,
            "identifiers": 30, "addresses": 30, "notes": 30, "note": 30, "url": 35,
-           "archive_url": 35, "locator": 20}
+           "archive_url": 35, "locator": 20, "collection": 45}
 _WRAP = Alignment(wrap_text=True, vertical="top")
 
 INSTRUCTIONS = """\

@@ -125,6 +125,9 @@ def test_check_codes(rules: Path) -> None:
         ("info", "draft_attribution", "a-contrary"),
         ("info", "draft_attribution", "a-none"),
         ("info", "draft_attribution", "a-poor"),
+        ("warning", "evidence_without_collection", "e1"),  # no one says how it was got
+        ("warning", "evidence_without_collection", "e2"),
+        ("warning", "evidence_without_collection", "e3"),
         ("warning", "incident_without_actor", "i-orphan"),
         ("info", "independence_group", "s-a"),  # s-c repeats the judgment
         ("warning", "inference_outside_tenure", "t-former"),

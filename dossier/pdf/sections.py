@@ -17,6 +17,7 @@ from entities.case import vocab
 from entities.case.model import (
     Actor,
     Attribution,
+    Collection,
     Evidence,
     Identifier,
     Incident,
@@ -262,6 +263,7 @@ def evidence_register(ctx: Context) -> list[Flowable]:
             *([] if source.url or source.archive_url else [(ctx.t("web"), "—")]),
             (ctx.t("accessed"), source.accessed or "—"),
             (ctx.t("sha256"), _file_hash(ctx, source)),
+            *collection_lines(ctx, item.collection or source.collection),
         ]
         second = "<br/>".join(f"<b>{x(k)}:</b> {x(v)}" for k, v in details)
         rows.append([first, second, excerpt])
@@ -277,6 +279,33 @@ def evidence_register(ctx: Context) -> list[Flowable]:
     header = [f"{ctx.t('id')} / {ctx.t('type')} / {ctx.t('admiralty')}", ctx.t("source"),
               f"{ctx.t('excerpt')} / {ctx.t('translation')}"]
     out.append(table(header, rows, [3.1, 4.3, 5.1], wrap_anywhere=frozenset({1})))
+    return out
+
+
+def collection_lines(ctx: Context, collection: Collection | None) -> list[tuple[str, str]]:
+    """An item's collection record for the register: for the government audience who
+    collected it, when, how, with what and from where, each verification step and each
+    transfer of custody; for the others only when and how (the people, places and
+    devices of an investigation stay with the authorities)."""
+    if collection is None:
+        return []
+    method = vocab.label("collection_methods", collection.method, ctx.lang)
+    if ctx.audience != "government":
+        return [(ctx.t("collected"), ctx.t("collected_public", when=collection.at[:10],
+                                           method=method))]
+    parts = [ctx.t("collected_full", when=collection.at, by=collection.by, method=method)]
+    if collection.tool:
+        parts.append(ctx.t("collected_tool", tool=collection.tool))
+    if collection.location:
+        parts.append(ctx.t("collected_from", place=collection.location))
+    out = [(ctx.t("collected"), " ".join(parts))]
+    for step in collection.verification:
+        what = ctx.t("verified_step", step=vocab.label("verification_steps", step.step,
+                                                       ctx.lang), by=step.by, date=step.date)
+        out.append((ctx.t("verified"), what + (f": {step.result}" if step.result else "")))
+    for move in collection.custody:
+        line = ctx.t("custody_step", giver=move.giver, to=move.to, at=move.at)
+        out.append((ctx.t("custody"), line + (f" ({move.how})" if move.how else "")))
     return out
 
 

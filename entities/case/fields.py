@@ -88,6 +88,31 @@ def parse_partial_date(value: Any) -> Any:
     return text
 
 
+def parse_utc_time(value: Any) -> Any:
+    """A moment in UTC, as ``2021-07-14T09:30:00Z``, from a time with its zone
+    (``2021-07-14T15:30+06:00``, ``…Z``, or a YAML timestamp with one); a date alone
+    (``2021-07-14``, ``2021-07``) stays a date when the hour is not known."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        return value.isoformat()
+    elif isinstance(value, str) and "T" not in value.strip() and " " not in value.strip():
+        return parse_partial_date(value)
+    elif isinstance(value, str):
+        text = clean_text(value).replace(" ", "T", 1)
+        try:
+            moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f'"{value}" is not a time; write it as 2021-07-14T09:30Z (UTC) '
+                             "or with its zone, 2021-07-14T15:30+06:00") from None
+    else:
+        return value
+    if moment.tzinfo is None:
+        raise ValueError(f'"{value}" has no time zone; add Z for UTC, or the zone '
+                         "(+06:00 for Almaty)")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def parse_country(value: Any) -> Any:
     """A country name or ISO code, stored as FollowTheMoney's code (``kz``)."""
     if not isinstance(value, str):
@@ -144,6 +169,9 @@ Countries = Annotated[list[Country], BeforeValidator(as_list)]
 ViolationType = Annotated[str, vocab_term("violation_types")]
 Mode = Annotated[str, vocab_term("modes_of_responsibility")]
 EvidenceType = Annotated[str, vocab_term("evidence_types")]
+UtcTime = Annotated[str, BeforeValidator(parse_utc_time)]
+CollectionMethod = Annotated[str, vocab_term("collection_methods")]
+VerificationKind = Annotated[str, vocab_term("verification_steps")]
 Sensitivity = Annotated[str, vocab_term("sensitivities")]
 PersonStatus = Annotated[str, vocab_term("person_statuses")]
 OrganisationKind = Annotated[str, vocab_term("organisation_kinds")]

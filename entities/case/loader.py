@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import difflib
 import os
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from entities.case.case import Case
 from entities.case.messages import describe, error_paths
@@ -97,6 +98,34 @@ def _read(root: Path, path: Path, overlay: Overlay | None = None) -> LocatedData
     return parse_yaml(rel, path.read_bytes())
 
 
+def fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The field names (as written in YAML) of the group at ``loc`` inside ``model``
+    (``("collection", "custody", 0)`` → a custody transfer's), for "the known fields are"."""
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        found = current.model_fields.get(part) if isinstance(current, type) and \
+            issubclass(current, BaseModel) else None
+        if found is None:
+            return []
+        current = _model_in(found.annotation)
+    if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model an annotation holds (through Optional, list, Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for inner in typing.get_args(annotation):
+        found = _model_in(inner)
+        if found is not None:
+            return found
+    return None
+
+
 def _validate(model: type[Located], data: Any, source: LocatedData, path: YPath,
               problems: list[Problem]) -> Any:
     """Validate one mapping; append problems and return ``None`` when invalid."""
@@ -107,11 +136,10 @@ def _validate(model: type[Located], data: Any, source: LocatedData, path: YPath,
     try:
         record = model.model_validate(data)
     except ValidationError as exc:
-        fields = list(model.model_fields)
         for loc, error in error_paths(exc):
             full = (*path, *loc)
             problems.append(Problem(source.file, source.line(full), format_path(full),
-                                    describe(error, fields)))
+                                    describe(error, fields_at(model, loc[:-1]))))
         # Keep a placeholder with the id, so that duplicates of it and references
         # to it are judged correctly instead of being reported as missing.
         local_id = data.get("id")

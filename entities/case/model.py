@@ -12,6 +12,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from entities.case.fields import (
+    CollectionMethod,
     Countries,
     Country,
     EvidenceType,
@@ -27,6 +28,8 @@ from entities.case.fields import (
     Refs,
     Sensitivity,
     Text,
+    UtcTime,
+    VerificationKind,
     ViolationType,
     as_list,
     clean_line,
@@ -287,6 +290,43 @@ class Relation(Record):
     evidence: Annotated[Refs, Field(min_length=1)]
 
 
+class VerificationStep(Strict):
+    """One step taken to verify an item: what, by whom, when, with what result."""
+
+    step: VerificationKind
+    by: Line
+    #: (not ``on``: YAML reads that key as "true")
+    date: PartialDate
+    result: Text | None = None
+
+
+class CustodyTransfer(Strict):
+    """The item passed from one holder to another."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True, populate_by_name=True)
+
+    giver: Line = Field(alias="from")
+    to: Line
+    at: UtcTime
+    how: Line | None = None
+
+
+class Collection(Strict):
+    """Who collected an item, when (UTC), how and with what, where it was found, how it
+    was verified and every transfer of custody since (the Berkeley Protocol's collection
+    and preservation record). Only the government audience sees the people, places and
+    custody; the others see when and how it was collected."""
+
+    by: Line
+    at: UtcTime
+    method: CollectionMethod
+    tool: Line | None = None
+    #: where it was found: a web address, a platform and account, a device
+    location: Line | None = None
+    verification: list[VerificationStep] = Field(default_factory=list)
+    custody: list[CustodyTransfer] = Field(default_factory=list)
+
+
 class Source(Record):
     kind: ClassVar[str] = "source"
     title: Line
@@ -309,6 +349,8 @@ class Source(Record):
     #: the case's judgement that this source is independent of others by the same
     #: publisher or author (e.g. two newspapers of one media group with separate desks)
     independent: bool = False
+    #: how the source (its file, its page) was collected and kept
+    collection: Collection | None = None
 
 
 class Evidence(Record):
@@ -322,6 +364,9 @@ class Evidence(Record):
     credibility: Credibility
     type: EvidenceType
     date: PartialDate | None = None
+    #: how this item was collected, where its source's record does not say (testimony
+    #: taken by the team, a photo from a witness)
+    collection: Collection | None = None
 
 
 class Incident(Record):

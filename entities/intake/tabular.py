@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+import yaml
+
 from entities.case import vocab
 from entities.case.fields import normalise_text
 from entities.case.model import (
@@ -36,7 +38,7 @@ class Column:
         field: the record field (and the column header).
         codec: how cells are read and written: ``text``, ``date``, ``bool``, ``int``,
             ``codes`` (several ``;``-separated values), ``lines`` (one value per line),
-            ``names`` or ``identifiers``.
+            ``names``, ``identifiers`` or ``record`` (a group of fields as YAML lines).
         help: what the column means, shown as the header's comment.
         example: an example value.
         vocab: the vocabulary offered as a drop-down list, if any.
@@ -56,6 +58,10 @@ def _c(field: str, codec: str, help: str, example: str, vocab: str | None = None
     return Column(field, codec, help, example, vocab, required)
 
 
+_COLLECTION = _c(
+    "collection", "record", "How it was collected, as YAML lines: by, at (UTC, e.g. "
+    "2024-01-15T10:00Z), method, tool, location; verification and custody as lists "
+    "(see the case format).", "by: A. Analyst\nat: 2024-01-15T10:00Z\nmethod: download")
 _NAMES_HELP = ("One name per line. Add [language] or [language, type] after a name; types: "
                "name, alias, weak_alias, previous, transliteration.")
 _COMMON = [
@@ -166,6 +172,7 @@ SHEETS: dict[str, list[Column]] = {
            "src-original"),
         _c("addressees", "codes", "Ids of people or organisations the document is "
            "addressed to.", "president"),
+        _COLLECTION,
         *_COMMON,
     ],
     "Evidence": [
@@ -182,6 +189,7 @@ SHEETS: dict[str, list[Column]] = {
            "judged).", "2", "credibility", required=True),
         _c("type", "text", "Type of evidence.", "ngo_report", "evidence_types", required=True),
         _c("date", "date", "Date of the evidence.", "2021-07-13"),
+        _COLLECTION,
         *_COMMON,
     ],
     "Incidents": [
@@ -328,6 +336,11 @@ def decode(column: Column, value: Any) -> Any:
         return [_decode_name(line) for line in _split(text, lines_only=True)]
     if column.codec == "identifiers":
         return [_decode_identifier(line) for line in _split(text, lines_only=True)]
+    if column.codec == "record":
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError:
+            return text  # let validation explain ("must be a group of fields")
     return text
 
 
@@ -369,6 +382,10 @@ def encode(column: Column, record: Record) -> Any:
         return "\n".join(_encode_name(n) for n in value)
     if column.codec == "identifiers":
         return "\n".join(_encode_identifier(i) for i in value)
+    if column.codec == "record":
+        data = value.model_dump(mode="json", by_alias=True, exclude_none=True,
+                                exclude_defaults=True)
+        return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=200).strip()
     if column.vocab == "countries":
         return str(value).upper()
     if column.vocab is not None:

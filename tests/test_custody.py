@@ -1,0 +1,101 @@
+"""Chain of custody: collection records (who collected an item, when in UTC, how, with
+what, from where, its verification and custody), validated, shown to each audience only
+as far as it may see, checked, and kept through the workbook. Every name is fictional."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from entities.case.loader import load_case
+from entities.exc import InvalidCase
+
+COLLECTION = """    collection:
+      by: Canary Collector
+      at: 2024-01-05T15:30+06:00
+      method: received
+      tool: Signal
+      location: Canary Device of a witness
+      verification:
+        - {step: metadata_check, by: Canary Analyst, date: 2024-01-06, result: made 2023-12-30}
+      custody:
+        - {from: Canary Collector, to: Canary Analyst, at: 2024-01-06T10:00Z, how: drive}
+"""
+
+
+def _with_collection(root: Path, text: str = COLLECTION) -> Path:
+    data = root / "data" / "evidence.yml"
+    data.write_text(data.read_text("utf-8").replace(
+        "    file: sources/memo.txt\n", "    file: sources/memo.txt\n" + text, 1), "utf-8")
+    return data
+
+
+def test_a_collection_record_is_read_in_utc_and_its_mistakes_are_located(fictional: Path
+                                                                         ) -> None:
+    _with_collection(fictional)
+    collection = load_case(fictional).index["src-memo"].collection
+    assert collection is not None
+    assert collection.at == "2024-01-05T09:30:00Z"  # Almaty time, kept in UTC
+    assert collection.custody[0].giver == "Canary Collector"
+    assert collection.verification[0].step == "metadata_check"
+    data = fictional / "data" / "evidence.yml"
+    data.write_text(data.read_text("utf-8").replace("2024-01-05T15:30+06:00",
+                                                    "2024-01-05T15:30")
+                    .replace("method: received", "method: telepathy")
+                    .replace("{from: Canary", "{frm: Canary"), "utf-8")
+    with pytest.raises(InvalidCase) as error:
+        load_case(fictional)
+    said = [str(p) for p in error.value.problems]
+    assert any("collection.at" in s and "has no time zone" in s for s in said), said
+    assert any("collection.method" in s and "telepathy" in s for s in said), said
+    assert any("custody[0].frm" in s and "known fields are: from, to, at, how" in s
+               for s in said), said
+    assert all(s.startswith("data/evidence.yml:") for s in said)
+
+
+def test_the_register_shows_each_audience_only_what_it_may(fictional: Path,
+                                                          tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    from dossier.build import build_case
+
+    _with_collection(fictional)
+    texts = {}
+    for audience in ("government", "public"):
+        out = tmp_path / audience
+        build_case(fictional, out, audience)
+        texts[audience] = "\n".join(
+            page.extract_text() for pdf in sorted((out / "dossiers").glob("*.pdf"))
+            if pdf.name != "overview.pdf" for page in PdfReader(pdf).pages)
+    government, public = texts["government"], texts["public"]
+    assert "Canary Collector" in government and "Signal" in government
+    assert "2024-01-05T09:30:00Z" in government and "Canary Analyst" in government
+    assert "Collected" in public and "2024-01-05" in public  # when and how only
+    assert "Canary" not in public and "Signal" not in public
+
+
+def test_a_reviewed_attribution_on_items_without_collection_is_a_finding(
+        fictional: Path) -> None:
+    from evidence_maps.view import CaseView
+
+    data = fictional / "data" / "evidence.yml"
+    data.write_text(data.read_text("utf-8").replace(
+        "    archive_url: https://archive.example.org/story\n",
+        "    archive_url: https://www.news.example.org/story/\n", 1), "utf-8")
+    _with_collection(fictional)
+    case = load_case(fictional)
+    findings = {(f.code, f.record) for f in CaseView.build(case, "government").checks}
+    assert ("evidence_without_collection", "ev-news") in findings  # its source has none
+    assert ("evidence_without_collection", "ev-memo") not in findings  # its source has one
+    assert ("archive_is_live_url", "src-news") in findings
+
+
+def test_the_workbook_keeps_a_collection_record(fictional: Path, tmp_path: Path) -> None:
+    from dossier.build import export_case
+    from entities.intake.importer import import_table
+
+    _with_collection(fictional)
+    book = export_case(fictional, "authoring-xlsx", tmp_path / "case.xlsx")
+    report = import_table(fictional, book, dry_run=True)
+    assert report.changed == [] and report.added == []  # the round trip changes nothing
