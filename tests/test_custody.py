@@ -99,3 +99,47 @@ def test_the_workbook_keeps_a_collection_record(fictional: Path, tmp_path: Path)
     book = export_case(fictional, "authoring-xlsx", tmp_path / "case.xlsx")
     report = import_table(fictional, book, dry_run=True)
     assert report.changed == [] and report.added == []  # the round trip changes nothing
+
+
+def test_a_changed_file_keeps_its_original_as_the_evidentiary_copy(fictional: Path,
+                                                                   tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from dossier.build import build_case
+    from entities.db.audit import read_log
+    from entities.db.evidence_files import original_path
+    from entities.db.verify import verify_case
+    from entities.files import file_digest
+
+    memo = fictional / "sources" / "memo.txt"
+    first = file_digest(memo)
+    build_case(fictional, tmp_path / "one", "government")
+    kept = original_path(fictional, first)
+    assert kept.read_bytes() == memo.read_bytes()  # the bytes, not only the hash
+    assert not os.stat(kept).st_mode & stat.S_IWUSR  # read-only
+    clean = verify_case(fictional)
+    assert clean.clean and "evidentiary originals intact" in clean.lines()[-2]
+
+    original_bytes = memo.read_bytes()
+    memo.write_bytes(original_bytes + b"\nA redacted working copy.\n")
+    data = fictional / "data" / "evidence.yml"
+    data.write_text(data.read_text("utf-8").replace(f"    sha256: {first}\n", ""), "utf-8")
+    with pytest.raises(InvalidCase) as refused:
+        build_case(fictional, tmp_path / "two", "government")
+    assert "changed since" in str(refused.value.problems[0])
+    build_case(fictional, tmp_path / "two", "government", accept_changes=True)
+    entry = [e for e in read_log(fictional) if e.action == "accept-change"][-1]
+    assert entry.after["working_copy_of"] == first and entry.after["sha256"] != first
+    assert kept.read_bytes() == original_bytes  # the original stays as it was
+    assert verify_case(fictional).clean
+
+    os.chmod(kept, stat.S_IRUSR | stat.S_IWUSR)
+    kept.write_bytes(b"tampered")
+    report = verify_case(fictional)
+    assert not report.clean
+    assert any(line.startswith("original modified: sources/memo.txt") for line in
+               report.lines())
+    kept.unlink()
+    assert any(line.startswith("original missing: sources/memo.txt") for line in
+               verify_case(fictional).lines())

@@ -69,6 +69,18 @@ EVIDENCE_FILES = Table(
     Column("sha256", String(64), nullable=False),
     Column("registered_at", String(32), nullable=False),
 )
+#: The evidentiary copy of each evidence file: the hash it had when first registered, kept
+#: whatever the file becomes (its bytes under ``.dossier/originals/<sha256>`` when
+#: ``preserved``).
+EVIDENCE_ORIGINALS = Table(
+    "evidence_original", METADATA,
+    Column("case_id", String(255), primary_key=True),
+    Column("path", String(1024), primary_key=True),
+    Column("sha256", String(64), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("registered_at", String(32), nullable=False),
+    Column("preserved", Integer, nullable=False, server_default="0"),
+)
 SCREENING_RUNS = Table(
     "screening_run", METADATA,
     Column("id", Integer, primary_key=True, autoincrement=True),

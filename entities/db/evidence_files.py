@@ -9,8 +9,12 @@ is logged); ``dossier verify`` reports missing, modified and unregistered files.
 
 from __future__ import annotations
 
+import os
+import shutil
+import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
@@ -19,8 +23,10 @@ from entities.case.case import Case
 from entities.case.loader import SOURCES_DIR, utf8_name
 from entities.db.audit import AuditLog
 from entities.db.database import EVIDENCE_FILES as FILES
+from entities.db.database import EVIDENCE_ORIGINALS as ORIGINALS
 from entities.exc import InvalidCase, InvalidInput, Problem
 from entities.files import file_digest
+from entities.settings import STATE_DIR
 
 #: The audit actions that record a file's hash.
 FILE_ACTIONS = ("register-file", "accept-change")
@@ -64,11 +70,44 @@ class FileReport:
     dropped: list[tuple[str, Logged]] = field(default_factory=list)
     #: register rows no audit entry recorded (written straight into the database)
     unlogged: list[Registered] = field(default_factory=list)
+    #: evidentiary copies intact (their preserved bytes still have their hash)
+    originals_ok: list[str] = field(default_factory=list)
+    #: evidentiary copies whose preserved bytes are gone
+    originals_missing: list[Registered] = field(default_factory=list)
+    #: evidentiary copies whose preserved bytes changed: (original, their hash now)
+    originals_modified: list[tuple[Registered, str]] = field(default_factory=list)
+    #: originals known by their hash only (registered before originals were kept)
+    originals_unkept: list[Registered] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
         return not (self.missing or self.modified or self.unregistered or self.altered
-                    or self.dropped or self.unlogged)
+                    or self.dropped or self.unlogged or self.originals_missing
+                    or self.originals_modified)
+
+
+def original_path(root: Path, sha256: str) -> Path:
+    """Where the evidentiary copy with this hash is kept, inside the case's state folder
+    (content-addressed, read-only)."""
+    return root / STATE_DIR / "originals" / sha256
+
+
+def preserve(root: Path, path: str, sha256: str) -> bool:
+    """Keep the bytes of ``path`` (whose hash is ``sha256``) as an evidentiary copy, once:
+    written beside and renamed into place, then made read-only. False when the file's
+    bytes are no longer those (nothing kept)."""
+    target = original_path(root, sha256)
+    if target.is_file():
+        return True
+    source = root / path
+    if not source.is_file() or file_digest(source) != sha256:
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{sha256}.{os.getpid()}.tmp")
+    shutil.copyfile(source, temp)
+    os.chmod(temp, stat.S_IRUSR | stat.S_IRGRP)
+    os.replace(temp, target)
+    return True
 
 
 #: One change to the register: its audit action, the entry before (if any), the new one.
@@ -121,6 +160,15 @@ class FileRegistry:
         return {r["path"]: Registered(r["path"], r["size"], r["sha256"], r["registered_at"])
                 for r in rows}
 
+    def originals(self) -> dict[str, tuple[Registered, bool]]:
+        """path → its evidentiary copy (the first registration) and whether its bytes
+        are kept."""
+        with self.db.transaction("read the evidentiary copies") as conn:
+            rows = conn.execute(select(ORIGINALS).where(
+                ORIGINALS.c.case_id == self.case.meta.id)).mappings().all()
+        return {r["path"]: (Registered(r["path"], r["size"], r["sha256"], r["registered_at"]),
+                            bool(r["preserved"])) for r in rows}
+
     def history(self) -> dict[str, Logged]:
         """path → the hash the audit log last registered or accepted for it."""
         out: dict[str, Logged] = {}
@@ -163,6 +211,16 @@ class FileRegistry:
         for path, logged in sorted(history.items()):
             if path not in known:
                 report.dropped.append((path, logged))
+        for path, (original, kept) in sorted(self.originals().items()):
+            copy = original_path(self.case.root, original.sha256)
+            if not kept:
+                report.originals_unkept.append(original)
+            elif not copy.is_file():
+                report.originals_missing.append(original)
+            elif (now := file_digest(copy)) != original.sha256:
+                report.originals_modified.append((original, now))
+            else:
+                report.originals_ok.append(path)
         for path in case_files(self.case):
             if path in known or path in history:
                 continue
@@ -277,14 +335,29 @@ class FileRegistry:
             stored = {r["path"]: r["sha256"] for r in conn.execute(
                 select(FILES.c.path, FILES.c.sha256).where(
                     FILES.c.case_id == self.case.meta.id)).mappings()}
+            originals = {r["path"] for r in conn.execute(
+                select(ORIGINALS.c.path).where(
+                    ORIGINALS.c.case_id == self.case.meta.id)).mappings()}
             for action, old, new in changes:
                 if stored.get(new.path) == new.sha256:
                     continue  # registered meanwhile by another build: nothing to record
+                first = old if action == "accept-change" and old is not None else new
+                if new.path not in originals:  # the first registration is the original
+                    kept = preserve(self.case.root, new.path, first.sha256) or \
+                        original_path(self.case.root, first.sha256).is_file()
+                    conn.execute(ORIGINALS.insert().values(
+                        case_id=self.case.meta.id, path=new.path, sha256=first.sha256,
+                        size=first.size, registered_at=first.registered_at or new.registered_at,
+                        preserved=int(kept)))
+                    originals.add(new.path)
                 conn.execute(delete(FILES).where(FILES.c.case_id == self.case.meta.id,
                                                  FILES.c.path == new.path))
                 conn.execute(FILES.insert().values(
                     case_id=self.case.meta.id, path=new.path, size=new.size,
                     sha256=new.sha256, registered_at=new.registered_at))
+                after: dict[str, object] = {"sha256": new.sha256, "size": new.size}
+                if action == "accept-change" and old is not None:
+                    # a working copy: the original stays the evidentiary copy
+                    after["working_copy_of"] = old.sha256
                 audit.append(action, new.path,
-                             {"sha256": old.sha256, "size": old.size} if old else None,
-                             {"sha256": new.sha256, "size": new.size})
+                             {"sha256": old.sha256, "size": old.size} if old else None, after)

@@ -64,13 +64,21 @@ class Verification:
         out += [f"register row without its audit entry: {e.path} (SHA-256 {e.sha256}): it "
                 "was written into the database, not registered by a build" for e in
                 report.unlogged]
+        out += [f"original missing: {e.path} (its evidentiary copy, SHA-256 {e.sha256}, "
+                "is gone from .dossier/originals)" for e in report.originals_missing]
+        out += [f"original modified: {e.path} (its evidentiary copy should have SHA-256 "
+                f"{e.sha256}, now {digest})" for e, digest in report.originals_modified]
+        out += [f"original known by its hash only: {e.path} (SHA-256 {e.sha256}; registered "
+                "before originals were kept, its first bytes are not held)"
+                for e in report.originals_unkept]
         out += [f"not checked: {p} is a link to a file outside the case folder; copy the "
                 "file into the case instead" for p in self.outside]
         out += [f"screening decision without its audit entry: {d}" for d in self.decisions]
         out += [f"audit log: {broken}" for broken in self.chain]
         if self.head_problem:
             out.append(f"audit log: {self.head_problem}")
-        out.append(f"{len(report.ok)} evidence files intact; audit log: {self.entries} "
+        out.append(f"{len(report.ok)} evidence files intact, {len(report.originals_ok)} "
+                   f"evidentiary originals intact; audit log: {self.entries} "
                    f"entries, {'chain intact' if not self.chain else 'CHAIN BROKEN'}")
         if self.head:
             out.append(f"audit log head: {self.head} — keep this somewhere else (it is also "
