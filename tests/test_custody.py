@@ -4,6 +4,7 @@ as far as it may see, checked, and kept through the workbook. Every name is fict
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,77 @@ def test_a_changed_file_keeps_its_original_as_the_evidentiary_copy(fictional: Pa
     kept.unlink()
     assert any(line.startswith("original missing: sources/memo.txt") for line in
                verify_case(fictional).lines())
+
+
+def _warc(software: str = "ArchiveWeb.page 0.11.3") -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    writer.write_record(writer.create_warcinfo_record(
+        "capture.warc.gz", {"software": software, "format": "WARC File Format 1.1"}))
+    http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                            protocol="HTTP/1.1")
+    page = b"<html><title>Fictional ministry statement</title><p>Nothing real.</p></html>"
+    record = writer.create_warc_record(
+        "https://ministry.example.org/statement", "response", payload=io.BytesIO(page),
+        length=len(page),
+        http_headers=http, warc_headers_dict={"WARC-Date": "2024-02-03T10:20:30Z"})
+    writer.write_record(record)
+    return out.getvalue()
+
+
+def test_a_web_capture_becomes_a_source_with_its_collection_record(fictional: Path,
+                                                                  tmp_path: Path) -> None:
+    import hashlib
+    import json
+    import zipfile
+
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    wacz = tmp_path / "ministry-statement.wacz"
+    with zipfile.ZipFile(wacz, "w") as archive:
+        archive.writestr("archive/data.warc.gz", _warc())
+        archive.writestr("pages/pages.jsonl", "\n".join([
+            json.dumps({"format": "json-pages-1.0", "id": "pages", "title": "All Pages"}),
+            json.dumps({"url": "https://ministry.example.org/statement",
+                        "ts": "2024-02-03T10:20:30Z",
+                        "title": "Fictional ministry statement"})]))
+        archive.writestr("datapackage.json", json.dumps(
+            {"profile": "data-package", "software": "ArchiveWeb.page 0.11.3",
+             "resources": []}))
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["import", str(fictional), str(wacz), "--dry-run"])
+    assert checked.exit_code == 0 and "captured 2024-02-03T10:20:30Z" in checked.output
+    assert not (fictional / "sources" / wacz.name).exists()  # a dry run writes nothing
+    done = runner.invoke(cli, ["import", str(fictional), str(wacz), "--by", "A. Capturer"])
+    assert done.exit_code == 0, done.output
+    source = load_case(fictional).index["src-ministry-statement"]
+    assert source.url == "https://ministry.example.org/statement"
+    assert source.title == "Fictional ministry statement"
+    assert source.file == "sources/ministry-statement.wacz"
+    assert source.sha256 == hashlib.sha256(wacz.read_bytes()).hexdigest()
+    assert source.reliability == "F"  # until someone judges it
+    assert source.collection is not None
+    assert (source.collection.at, source.collection.method, source.collection.tool,
+            source.collection.by) == ("2024-02-03T10:20:30Z", "web_capture",
+                                      "ArchiveWeb.page 0.11.3", "A. Capturer")
+
+    warc = tmp_path / "plain.warc.gz"
+    warc.write_bytes(_warc("Browsertrix 1.0"))
+    alone = runner.invoke(cli, ["import", str(fictional), str(warc), "--source-id",
+                                "src-plain"])
+    assert alone.exit_code == 0, alone.output
+    plain = load_case(fictional).index["src-plain"]
+    assert plain.collection is not None and plain.collection.tool == "Browsertrix 1.0"
+    assert plain.title == "https://ministry.example.org/statement"  # no title: its address
+
+    broken = tmp_path / "broken.wacz"
+    broken.write_bytes(b"not a zip at all")
+    refused = runner.invoke(cli, ["import", str(fictional), str(broken)])
+    assert refused.exit_code != 0 and "broken.wacz" in refused.output
+    assert "Traceback" not in refused.output
+    assert not (fictional / "sources" / "broken.wacz").exists()

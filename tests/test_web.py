@@ -716,3 +716,20 @@ def test_a_decided_attribution_is_reopened_with_a_reason(app_case: tuple) -> Non
     assert done.status_code == 200
     assert open_case(root).index["att-chief"].status == "draft"
     assert read_log(root)[-1].after["reason"] == "a new source"
+
+
+def test_a_web_capture_is_imported_in_the_app(app_case: tuple, tmp_path: Path) -> None:
+    from tests.test_custody import _warc
+
+    client, sessions, root = app_case
+    _login(client, sessions)
+    token = _csrf(client, "/import")
+    files = {"file": ("statement.warc.gz", _warc(), "application/warc")}
+    checked = client.post("/import", data={"csrf": token, "action": "check"}, files=files)
+    assert checked.status_code == 200
+    assert "a capture of https://ministry.example.org" in checked.text
+    done = client.post("/import", data={"csrf": token, "action": "import"}, files=files)
+    assert done.status_code == 200 and "src-statement" in done.text, done.text[-500:]
+    source = open_case(root).index["src-statement"]
+    assert source.file == "sources/statement.warc.gz" and source.collection is not None
+    assert source.collection.by == "Web Tester"

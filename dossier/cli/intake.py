@@ -34,10 +34,16 @@ def template(file: Path) -> None:
 @click.option("--kind", help="For a CSV file: which sheet it holds (people, evidence, …); "
               "default: taken from the file name.")
 @click.option("--dry-run", is_flag=True, help="Check and report, but change nothing.")
+@click.option("--source-id", metavar="ID",
+              help="For a web capture: the id of the source record it becomes (default: "
+                   "src- and the capture's file name).")
 @user_option("--by", "Who enters the rows (recorded on each attribution added or changed, "
-             "for four-eyes review, and in the audit log).")
-def import_(directory: Path, file: Path, kind: str | None, dry_run: bool, user: str) -> None:
-    """Import a spreadsheet (.xlsx, .csv) or FollowTheMoney data (.ftm.json) into a case.
+             "for four-eyes review, and in the audit log; for a web capture, who captured "
+             "it).")
+def import_(directory: Path, file: Path, kind: str | None, dry_run: bool,
+            source_id: str | None, user: str) -> None:
+    """Import a spreadsheet (.xlsx, .csv), FollowTheMoney data (.ftm.json) or a web
+    capture (.wacz, .warc, .warc.gz) into a case.
 
     Spreadsheet rows become records in DIRECTORY/data/imported/; importing the same
     file again only applies what changed. FtM entities (e.g. from OpenSanctions or
@@ -49,8 +55,28 @@ def import_(directory: Path, file: Path, kind: str | None, dry_run: bool, user: 
       dossier import my-case my-case.xlsx
       dossier import my-case people.csv
       dossier import my-case us_ofac_sdn.ftm.json
+      dossier import my-case ministry-statement.wacz --by "A. Analyst"
+
+    A web capture is kept in sources/ and becomes a source record citing it, with the
+    page's address and title and a collection record (captured when, with what, by
+    --by); its reliability starts at F (cannot be judged): set it.
     """
     from entities.ftm.reader import is_ftm_file
+    from entities.intake.captures import is_capture
+
+    if is_capture(file):
+        from entities.intake.captures import default_source_id, import_capture
+
+        if dry_run:
+            from entities.intake.captures import read_capture
+
+            seen = read_capture(file)
+            click.echo(f"would import {file.name}: {seen.url}, captured {seen.at}"
+                       + (f" with {seen.software}" if seen.software else ""))
+            return
+        made = import_capture(directory, file, user, source_id or default_source_id(file))
+        click.echo(f"imported {file.name}: source {made} (reliability F until you set it)")
+        return
 
     if is_ftm_file(file):
         from dossier.progress import StepProgress

@@ -166,7 +166,7 @@ def posted(handler: Posted) -> Callable[[Request], Awaitable[Response]]:
     otherwise); a body larger than an upload may be is refused before it is read
     (413); the form (and any uploaded file's temporary copy) is closed after."""
     async def endpoint(request: Request) -> Response:
-        from dossier.web.uploads import MAX_BYTES
+        from entities.intake.uploads import MAX_BYTES
 
         if int(request.headers.get("content-length") or 0) > MAX_BYTES + 64 * 1024:
             return failure(request, f"that is larger than {MAX_BYTES // (1024 * 1024)} "

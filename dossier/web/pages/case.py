@@ -192,7 +192,7 @@ def record_form(request: Request, section: str, record: Any, form: dict[str, str
 
     sheet = sheet_of(section)
     helps = {f.column.field: text(f"tab.{sheet}.{f.column.field}", lang) for f in fields}
-    from dossier.web.uploads import MAX_BYTES
+    from entities.intake.uploads import MAX_BYTES
 
     return page(request, "record.html", status=status, section=section, helps=helps,
                 max_mb=MAX_BYTES // (1024 * 1024),
@@ -256,7 +256,7 @@ async def save(request: Request, form: FormData) -> Response:
             and upload.filename:
         # a source's file chosen on its form: kept in sources/ first (an upload of its
         # own, audited), then cited by the record with its hash
-        from dossier.web.uploads import MAX_BYTES, save_upload
+        from entities.intake.uploads import MAX_BYTES, save_upload
 
         try:
             kept = save_upload(served.root, upload.filename, await upload.read(MAX_BYTES + 1),

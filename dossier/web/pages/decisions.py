@@ -136,7 +136,7 @@ async def screening_page(request: Request) -> Response:
     for someone in [*loaded.people, *loaded.organisations]:
         names[someone.id] = names[record_id(loaded.meta.id_prefix, someone.kind,
                                             someone.id)] = primary_name(someone)
-    from dossier.web.uploads import MAX_BYTES
+    from entities.intake.uploads import MAX_BYTES
 
     return page(request, "screening.html", runs=runs, decisions=decisions, names=names,
                 message=flash(request), max_mb=MAX_BYTES // (1024 * 1024))
@@ -150,8 +150,8 @@ async def screening_run(request: Request, form: FormData) -> Response:
     from starlette.datastructures import UploadFile
 
     from dossier.screen import screen
-    from dossier.web.uploads import MAX_BYTES, clean_name
     from entities.exc import InvalidInput
+    from entities.intake.uploads import MAX_BYTES, clean_name
 
     served = served_of(request)
     sent = form.get("file")

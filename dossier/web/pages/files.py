@@ -105,7 +105,7 @@ async def _send_made(make: Callable[[Path], object], name: str) -> Response:
 
 
 async def upload_page(request: Request) -> Response:
-    from dossier.web.uploads import MAX_BYTES
+    from entities.intake.uploads import MAX_BYTES
 
     return page(request, "upload.html", max_mb=MAX_BYTES // (1024 * 1024))
 
@@ -114,7 +114,7 @@ async def upload(request: Request, form: FormData) -> Response:
     from starlette.datastructures import UploadFile
 
     served = served_of(request)
-    from dossier.web.uploads import MAX_BYTES, save_upload
+    from entities.intake.uploads import MAX_BYTES, save_upload
 
     max_mb = MAX_BYTES // (1024 * 1024)
     sent = form.get("file")
@@ -188,24 +188,40 @@ async def import_file(request: Request, form: FormData) -> Response:
     served = served_of(request)
     from starlette.datastructures import UploadFile
 
-    from dossier.web.uploads import MAX_BYTES, clean_name
+    from entities.intake.captures import (
+        default_source_id,
+        import_capture,
+        is_capture,
+        read_capture,
+    )
     from entities.intake.ftm_import import import_ftm
     from entities.intake.importer import import_table
+    from entities.intake.uploads import MAX_BYTES, clean_name
 
     words = Words(language(request.cookies.get(LANG_COOKIE)))
     try:
         sent = form.get("file")
         name = clean_name(sent.filename or "") if isinstance(sent, UploadFile) else ""
         suffix = Path(name).suffix.lower()
-        if not isinstance(sent, UploadFile) or suffix not in (".xlsx", ".csv", ".json",
-                                                              ".jsonl"):
-            return _import_page(request, 400,
-                                problems=["choose an .xlsx, .csv or FtM .json file"])
+        capture = is_capture(Path(name))
+        if not isinstance(sent, UploadFile) or (
+                suffix not in (".xlsx", ".csv", ".json", ".jsonl") and not capture):
+            return _import_page(request, 400, problems=[
+                "choose an .xlsx, .csv, FtM .json file or a web capture (.wacz, .warc)"])
         data = await sent.read(MAX_BYTES + 1)
         check = form.get("action") != "import"
         with tempfile.TemporaryDirectory(prefix="dossier-import-") as tmp:
             path = Path(tmp) / name  # the import names what it writes after the file
             path.write_bytes(data)
+            if capture:
+                seen = read_capture(path)
+                if check:
+                    return _import_page(request, message=words(
+                        "import_capture_checked", file=name, url=seen.url, at=seen.at))
+                made = import_capture(served.root, path, actor(request),
+                                      default_source_id(path))
+                return _import_page(request, message=words(
+                    "import_capture_done", file=name, source=made))
             if suffix in (".json", ".jsonl"):
                 if check:
                     from entities.ftm.reader import FtmReader

@@ -1,6 +1,7 @@
-"""Source files uploaded through the app: limited in size and type, written only into
-the case's ``sources/`` folder under a cleaned name, never over an existing file, with the
-audit entry; the page shows the file's SHA-256 and the path a source record cites."""
+"""Source files brought into a case (uploaded through the app, or a web capture
+imported): limited in size and type, written only into the case's ``sources/`` folder
+under a cleaned name, never over an existing file, with the audit entry; the caller is
+told the file's SHA-256 and the path a source record cites."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ MAX_BYTES = 50 * 1024 * 1024
 #: the kinds of file a source can be
 ALLOWED = {".pdf", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".txt", ".html", ".htm",
            ".docx", ".odt", ".xlsx", ".ods", ".csv", ".mp3", ".m4a", ".wav", ".mp4",
-           ".webm", ".warc", ".eml"}
+           ".webm", ".warc", ".wacz", ".eml"}
+#: endings of more than one part that are allowed too
+ALLOWED_ENDINGS = (".warc.gz",)
 SOURCES = "sources"
 
 
@@ -52,7 +55,8 @@ def save_upload(root: Path, name: str, data: bytes, by: str) -> Uploaded:
         problems.append(f"is {len(data) // (1024 * 1024)} MB; the most accepted is "
                         f"{MAX_BYTES // (1024 * 1024)} MB")
     suffix = Path(cleaned).suffix.lower()
-    if not cleaned or suffix not in ALLOWED:
+    if not cleaned or (suffix not in ALLOWED and
+                       not cleaned.lower().endswith(ALLOWED_ENDINGS)):
         problems.append(f"is not a kind of file a source can be ({', '.join(sorted(ALLOWED))})")
     relative = f"{SOURCES}/{cleaned}"
     target = root / relative
