@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -218,3 +219,135 @@ def test_a_web_capture_becomes_a_source_with_its_collection_record(fictional: Pa
     assert refused.exit_code != 0 and "broken.wacz" in refused.output
     assert "Traceback" not in refused.output
     assert not (fictional / "sources" / "broken.wacz").exists()
+
+
+TSA_CONFIG = """[ req ]
+distinguished_name = dn
+prompt = no
+[ dn ]
+CN = Fictional test TSA
+[ tsa_ext ]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = critical, timeStamping
+[ ca_ext ]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+[ tsa ]
+default_tsa = tsa_config1
+[ tsa_config1 ]
+serial = {serial}
+crypto_device = builtin
+signer_digest = sha256
+default_policy = 1.2.3.4.1
+digests = sha256
+accuracy = secs:1
+ess_cert_id_chain = no
+ess_cert_id_alg = sha256
+"""
+
+
+@pytest.fixture
+def local_tsa(tmp_path: Path) -> Any:
+    """A timestamping authority on this machine: a CA and a TSA certificate made with
+    OpenSSL, and a small HTTP server answering RFC 3161 requests with ``openssl ts
+    -reply``. Yields (its URL, the CA certificate)."""
+    import http.server
+    import subprocess
+    import threading
+
+    from tests.conftest import require_tool
+
+    require_tool("openssl", "openssl")
+    folder = tmp_path / "tsa"
+    folder.mkdir()
+    (folder / "serial").write_text("01\n")
+    config = folder / "tsa.cnf"
+    config.write_text(TSA_CONFIG.format(serial=folder / "serial"))
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
+            "ca.pem", "-days", "2", "-subj", "/CN=Fictional test CA", "-extensions",
+            "ca_ext", "-config", str(config))
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "tsa.key", "-out", "tsa.csr",
+            "-subj", "/CN=Fictional test TSA", "-config", str(config))
+    openssl("x509", "-req", "-in", "tsa.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-out", "tsa.pem", "-days", "2", "-extfile", str(config),
+            "-extensions", "tsa_ext")
+
+    class Authority(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the standard library's name
+            query = folder / "q.tsq"
+            query.write_bytes(self.rfile.read(int(self.headers["Content-Length"])))
+            openssl("ts", "-reply", "-queryfile", "q.tsq", "-config", str(config),
+                    "-inkey", "tsa.key", "-signer", "tsa.pem", "-out", "r.tsr")
+            body = (folder / "r.tsr").read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Authority)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/tsr", folder / "ca.pem"
+    server.shutdown()
+    server.server_close()
+
+
+def test_trusted_timestamps_verify_offline_and_catch_tampering(
+        fictional: Path, tmp_path: Path, local_tsa: Any) -> None:
+    import base64
+
+    from click.testing import CliRunner
+
+    from dossier.build import build_case
+    from dossier.cli import cli
+    from entities.db.database import TIMESTAMPS, CaseDatabase
+
+    url, ca = local_tsa
+    build_case(fictional, tmp_path / "out", "government")  # registers the files
+    runner = CliRunner()
+    stamped = runner.invoke(cli, ["timestamp", str(fictional), "--tsa", url, "--by",
+                                  "A. Analyst"])
+    assert stamped.exit_code == 0, stamped.output
+    assert "stamped sources/memo.txt" in stamped.output and "stamped audit-log" in \
+        stamped.output
+    again = runner.invoke(cli, ["timestamp", str(fictional), "--tsa", url])
+    assert "were stamped already" in again.output
+    checked = runner.invoke(cli, ["verify", str(fictional), "--tsa-ca", str(ca)])
+    assert checked.exit_code == 0, checked.output
+    assert "trusted timestamps verify" in checked.output
+    unchecked = runner.invoke(cli, ["verify", str(fictional)])
+    assert "not checked: give the authority's CA certificate" in unchecked.output
+
+    other_ca = tmp_path / "other"
+    other_ca.mkdir()
+    import subprocess
+
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(other_ca / "k"), "-out", str(other_ca / "ca.pem"), "-days", "2",
+                    "-subj", "/CN=Another CA"], check=True, capture_output=True)
+    foreign = runner.invoke(cli, ["verify", str(fictional), "--tsa-ca",
+                                  str(other_ca / "ca.pem")])
+    assert foreign.exit_code == 1 and "signature does not verify" in foreign.output
+
+    with CaseDatabase.for_case(fictional) as db, db.transaction(write=True) as conn:
+        row = conn.execute(TIMESTAMPS.select()).first()
+        token = bytearray(base64.b64decode(row.token))
+        token[len(token) // 2] ^= 0xFF  # one byte of the signed token changed
+        conn.execute(TIMESTAMPS.update().where(TIMESTAMPS.c.subject == row.subject)
+                     .values(token=base64.b64encode(bytes(token)).decode()))
+    tampered = runner.invoke(cli, ["verify", str(fictional), "--tsa-ca", str(ca)])
+    assert tampered.exit_code == 1 and "timestamp does not verify" in tampered.output
+
+    memo = fictional / "sources" / "memo.txt"
+    memo.write_bytes(memo.read_bytes() + b" changed")
+    changed = runner.invoke(cli, ["verify", str(fictional), "--tsa-ca", str(ca)])
+    assert changed.exit_code == 1 and "modified: sources/memo.txt" in changed.output

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from dossier.cli.group import CASE_DIR, cli
+from dossier.cli.group import CASE_DIR, cli, user_option
 
 
 @cli.group()
@@ -50,10 +50,14 @@ def db_migrate(directory: Path, to: str) -> None:
 
 @cli.command()
 @click.argument("directory", type=CASE_DIR)
+@click.option("--tsa-ca", "tsa_ca", type=click.Path(exists=True, dir_okay=False,
+                                                  path_type=Path),
+              help="The timestamping authority's CA certificate (PEM): check every trusted "
+                   "timestamp of the case against it, offline.")
 @click.option("--expect-head", metavar="HASH",
               help="The audit log head printed by an earlier verify (or in a build's "
                    "overview): check that the log still holds that entry.")
-def verify(directory: Path, expect_head: str | None) -> None:
+def verify(directory: Path, expect_head: str | None, tsa_ca: Path | None) -> None:
     """Check the evidence files and the audit log of a case.
 
     Re-hashes every registered evidence file (SHA-256) and reports files that are missing
@@ -67,10 +71,11 @@ def verify(directory: Path, expect_head: str | None) -> None:
     Examples:
       dossier verify examples/kazakhstan-2020-2021
       dossier verify my-case --expect-head 3f9c…
+      dossier verify my-case --tsa-ca freetsa-cacert.pem
     """
     from entities.db.verify import verify_case
 
-    result = verify_case(directory, expect_head)
+    result = verify_case(directory, expect_head, tsa_ca)
     for line in result.lines():
         click.echo(line)
     if not result.clean:
@@ -128,3 +133,39 @@ def log_(directory: Path, as_json: bool, limit: int) -> None:
             click.echo(json.dumps(entry.to_json(), ensure_ascii=False, sort_keys=True))
         else:
             click.echo(entry.describe())
+
+
+@cli.command()
+@click.argument("directory", type=CASE_DIR)
+@click.option("--tsa", required=True, metavar="URL",
+              help="The RFC 3161 timestamping authority, e.g. https://freetsa.org/tsr.")
+@user_option("--by", "Who asks for the timestamps (recorded in the audit log).")
+def timestamp(directory: Path, tsa: str, user: str) -> None:
+    """Get a trusted timestamp (RFC 3161) for each registered evidence file and for the
+    audit log's head: the authority's signed word that each hash existed by then.
+
+    Asks only for hashes not stamped yet; keeps each token in the case database with an
+    audit entry. dossier verify --tsa-ca CERT checks them offline later. Run it after a
+    build, which registers new files.
+
+    \b
+    Example:
+      dossier timestamp my-case --tsa https://freetsa.org/tsr
+    """
+    from entities.db.audit import AuditLog
+    from entities.db.changes import open_case
+    from entities.db.database import CaseDatabase
+    from entities.db.evidence_files import FileRegistry
+    from entities.db.timestamps import AUDIT_HEAD, TimestampStore
+
+    case = open_case(directory)
+    with CaseDatabase.for_case(case.root) as db:
+        subjects = {path: entry.sha256
+                    for path, entry in FileRegistry(db, case).registered().items()}
+        head = AuditLog(db).head()
+        if head:
+            subjects[AUDIT_HEAD] = head
+        made = TimestampStore(db, case.meta.id).stamp(subjects, tsa, user)
+    for token in made:
+        click.echo(f"stamped {token.subject} ({token.sha256[:12]}…) at {token.stamped_at}")
+    click.echo(f"{len(made)} new timestamps; {len(subjects) - len(made)} were stamped already")

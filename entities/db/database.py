@@ -81,6 +81,17 @@ EVIDENCE_ORIGINALS = Table(
     Column("registered_at", String(32), nullable=False),
     Column("preserved", Integer, nullable=False, server_default="0"),
 )
+#: RFC 3161 timestamp tokens: a trusted authority's signed word that a hash existed at a
+#: time (an evidence file's, or the audit log's head).
+TIMESTAMPS = Table(
+    "timestamp_token", METADATA,
+    Column("case_id", String(255), primary_key=True),
+    Column("subject", String(1024), primary_key=True),
+    Column("sha256", String(64), primary_key=True),
+    Column("token", Text, nullable=False),
+    Column("tsa", String(1024), nullable=False),
+    Column("stamped_at", String(64), nullable=False),
+)
 SCREENING_RUNS = Table(
     "screening_run", METADATA,
     Column("id", Integer, primary_key=True, autoincrement=True),

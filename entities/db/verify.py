@@ -14,6 +14,7 @@ from entities.db.audit import AuditLog, Entry
 from entities.db.changes import Settled, case_files_lock, settle_changes
 from entities.db.database import CaseDatabase
 from entities.db.evidence_files import FileRegistry, FileReport, links_outside
+from entities.db.timestamps import Checked
 from entities.exc import Problem
 
 
@@ -37,12 +38,19 @@ class Verification:
     settled: list[Settled] = field(default_factory=list)
     #: links under sources/ to files outside the case folder (never registered)
     outside: list[str] = field(default_factory=list)
+    #: trusted timestamps checked against the authority's certificate (``--tsa-ca``)
+    stamps: list[Checked] = field(default_factory=list)
+    #: timestamps kept but not checked (no certificate given)
+    stamps_unchecked: int = 0
+    #: timestamps of a hash the subject never had
+    stamp_problems: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
         return not self.case_problems and self.files is not None and self.files.clean \
             and not self.chain and self.head_problem is None and not self.decisions \
-            and not self.outside
+            and not self.outside and all(c.ok for c in self.stamps) \
+            and not self.stamp_problems
 
     def lines(self) -> list[str]:
         """The report, one finding per line, then a summary line."""
@@ -74,6 +82,16 @@ class Verification:
         out += [f"not checked: {p} is a link to a file outside the case folder; copy the "
                 "file into the case instead" for p in self.outside]
         out += [f"screening decision without its audit entry: {d}" for d in self.decisions]
+        out += [f"timestamp does not verify: {c.token.subject} (SHA-256 {c.token.sha256}, "
+                f"{c.token.stamped_at} by {c.token.tsa}): {c.why}"
+                for c in self.stamps if not c.ok]
+        out += [f"timestamp: {p}" for p in self.stamp_problems]
+        if self.stamps:
+            good = sum(c.ok for c in self.stamps)
+            out.append(f"{good} of {len(self.stamps)} trusted timestamps verify")
+        if self.stamps_unchecked:
+            out.append(f"{self.stamps_unchecked} trusted timestamps not checked: give the "
+                       "authority's CA certificate with --tsa-ca")
         out += [f"audit log: {broken}" for broken in self.chain]
         if self.head_problem:
             out.append(f"audit log: {self.head_problem}")
@@ -87,10 +105,13 @@ class Verification:
         return out
 
 
-def verify_case(root: Path, expect_head: str | None = None) -> Verification:
+def verify_case(root: Path, expect_head: str | None = None,
+                tsa_ca: Path | None = None) -> Verification:
     """Check the evidence files and the audit log of the case at ``root``; with
     ``expect_head`` (a head hash printed earlier), check that the log still holds that
-    entry — removing the newest entries leaves an intact chain, but not that entry.
+    entry — removing the newest entries leaves an intact chain, but not that entry; with
+    ``tsa_ca`` (the timestamping authority's CA certificate), check every trusted
+    timestamp offline, and that each stamps a hash its file (or the log) had.
 
     A case with mistakes is reported as such (its files and log are not checked).
     """
@@ -109,6 +130,7 @@ def verify_case(root: Path, expect_head: str | None = None) -> Verification:
         result.decisions = _unlogged_decisions(db, case.meta.id, entries)
         result.entries = len(entries)
         result.head = entries[-1].hash if entries else None
+        _check_stamps(result, db, case.meta.id, entries, tsa_ca)
         if expect_head:
             hashes = [e.hash for e in entries]
             if expect_head not in hashes:
@@ -133,3 +155,26 @@ def _unlogged_decisions(db: CaseDatabase, case_id: str, entries: list[Entry]) ->
         if logged.get(subject) != decision["decision"]:
             out.append(f"{subject} ({decision['decision']} by {decision['user']})")
     return out
+
+
+def _check_stamps(result: Verification, db: CaseDatabase, case_id: str,
+                  entries: list[Entry], tsa_ca: Path | None) -> None:
+    from entities.db.timestamps import AUDIT_HEAD, TimestampStore, verify_token
+
+    tokens = TimestampStore(db, case_id).tokens()
+    known: dict[str, set[str]] = {}
+    for entry in entries:  # every hash a file had, by the log, and every head it had
+        known.setdefault(AUDIT_HEAD, set()).add(entry.hash)
+        if entry.action == "timestamp":
+            continue  # a token's own entry proves nothing about the hash it stamps
+        if isinstance(entry.after, dict) and isinstance(entry.after.get("sha256"), str):
+            known.setdefault(entry.subject, set()).add(entry.after["sha256"])
+    for token in tokens:
+        if token.sha256 not in known.get(token.subject, set()):
+            result.stamp_problems.append(
+                f"{token.subject}: the token stamps SHA-256 {token.sha256}, which the audit "
+                "log never recorded for it")
+    if tsa_ca is None:
+        result.stamps_unchecked = len(tokens)
+        return
+    result.stamps = [verify_token(t, tsa_ca) for t in tokens]

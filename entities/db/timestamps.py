@@ -1,0 +1,173 @@
+"""Trusted timestamps (RFC 3161): a timestamping authority's signed word that a hash
+existed at a time — for each registered evidence file, and for the audit log's head.
+
+Tokens are asked for and checked with OpenSSL's own ``openssl ts`` (the Debian package
+``openssl``): ``-query`` makes the request for a SHA-256, the authority answers over
+HTTP (``application/timestamp-query``), ``-verify`` checks a token offline against the
+authority's CA certificate. The tokens are kept in the case database, each with an audit
+entry; the audit log's head is the subject ``audit-log``.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from entities.db.audit import AuditLog
+from entities.db.database import TIMESTAMPS
+from entities.exc import DossierError
+
+if TYPE_CHECKING:
+    from entities.db.database import CaseDatabase
+
+#: the subject under which the audit log's head is stamped
+AUDIT_HEAD = "audit-log"
+
+
+class TimestampError(DossierError):
+    """A token could not be asked for or read (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    subject: str
+    sha256: str
+    token: bytes
+    tsa: str
+    stamped_at: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    token: Token
+    ok: bool
+    #: why not, in words (empty when it verifies)
+    why: str = ""
+
+
+def _openssl(*args: str) -> subprocess.CompletedProcess[bytes]:
+    found = shutil.which("openssl")
+    if found is None:
+        raise TimestampError("openssl is not installed (Debian package openssl)")
+    return subprocess.run([found, "ts", *args], capture_output=True, check=False)
+
+
+def request(sha256: str, tsa: str, timeout: float = 30) -> tuple[bytes, str]:
+    """A token for ``sha256`` from the authority at ``tsa``, and the time it states.
+
+    Raises:
+        TimestampError: the authority cannot be reached, refuses, or answers with
+            something that is not a granted token for this hash.
+    """
+    import httpx
+
+    with tempfile.TemporaryDirectory(prefix="dossier-ts-") as tmp:
+        query, reply = Path(tmp) / "q.tsq", Path(tmp) / "r.tsr"
+        made = _openssl("-query", "-digest", sha256, "-sha256", "-cert", "-out", str(query))
+        if made.returncode:
+            raise TimestampError(f"openssl could not make the request: {made.stderr!r}")
+        try:
+            answer = httpx.post(tsa, content=query.read_bytes(), timeout=timeout,
+                                headers={"Content-Type": "application/timestamp-query"})
+        except httpx.HTTPError as exc:
+            raise TimestampError(f"the timestamping authority {tsa} cannot be reached: "
+                                 f"{exc}") from None
+        if answer.status_code != 200:
+            raise TimestampError(f"the timestamping authority {tsa} answered "
+                                 f"{answer.status_code}")
+        reply.write_bytes(answer.content)
+        shown = _openssl("-reply", "-in", str(reply), "-text")
+        text = shown.stdout.decode("utf-8", "replace")
+        if shown.returncode or "Status: Granted" not in text:
+            raise TimestampError(f"the timestamping authority {tsa} did not grant a token")
+        if _imprint(text) != sha256.lower():
+            raise TimestampError(f"the timestamping authority {tsa} stamped another hash")
+        when = next((line.split(":", 1)[1].strip() for line in text.splitlines()
+                     if line.startswith("Time stamp:")), "")
+        return answer.content, _iso(when)
+
+
+def _imprint(text: str) -> str:
+    """The stamped hash, from ``openssl ts -reply -text``'s "Message data" dump."""
+    lines = text.splitlines()
+    try:
+        start = next(i for i, line in enumerate(lines) if line.startswith("Message data:"))
+    except StopIteration:
+        return ""
+    hexes = []
+    for line in lines[start + 1:]:
+        if not line.startswith("    "):
+            break
+        hexes.append(line.split(" - ", 1)[1][:48].replace("-", " "))
+    return "".join("".join(h.split()) for h in hexes).lower()
+
+
+def _iso(openssl_time: str) -> str:
+    """``Dec  1 22:17:54 2026 GMT`` → ``2026-12-01T22:17:54Z`` (as given when unreadable)."""
+    try:
+        moment = datetime.strptime(" ".join(openssl_time.replace(" GMT", "").split()[:4]),
+                                   "%b %d %H:%M:%S %Y")
+    except ValueError:
+        return openssl_time
+    return moment.replace(tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def verify_token(token: Token, ca_file: Path) -> Checked:
+    """Whether ``token`` is the authority's (its signature chains to ``ca_file``) and
+    stamps ``token.sha256`` — offline."""
+    with tempfile.TemporaryDirectory(prefix="dossier-ts-") as tmp:
+        reply = Path(tmp) / "r.tsr"
+        reply.write_bytes(token.token)
+        done = _openssl("-verify", "-digest", token.sha256, "-in", str(reply),
+                        "-CAfile", str(ca_file))
+    said = (done.stdout + done.stderr).decode("utf-8", "replace")
+    if done.returncode == 0 and "Verification: OK" in said:
+        return Checked(token, True)
+    if "imprint mismatch" in said:
+        return Checked(token, False, "it stamps another hash")
+    return Checked(token, False, "its signature does not verify against the authority's "
+                   "certificate")
+
+
+class TimestampStore:
+    """The tokens of one case in its :class:`CaseDatabase`."""
+
+    def __init__(self, db: CaseDatabase, case_id: str):
+        self.db = db
+        self.case_id = case_id
+
+    def tokens(self) -> list[Token]:
+        with self.db.transaction("read the timestamps") as conn:
+            rows = conn.execute(select(TIMESTAMPS).where(
+                TIMESTAMPS.c.case_id == self.case_id)).mappings().all()
+        return [Token(r["subject"], r["sha256"], base64.b64decode(r["token"]), r["tsa"],
+                      r["stamped_at"]) for r in rows]
+
+    def stamp(self, subjects: dict[str, str], tsa: str, by: str) -> list[Token]:
+        """Ask ``tsa`` for a token for each subject → SHA-256 not stamped yet; keep each
+        with an audit entry. The ones already stamped are left as they are."""
+        have = {(t.subject, t.sha256) for t in self.tokens()}
+        made = []
+        for subject, sha256 in sorted(subjects.items()):
+            if (subject, sha256) in have:
+                continue
+            token, when = request(sha256, tsa)
+            found = Token(subject, sha256, token, tsa, when)
+            with self.db.transaction("keep the timestamp", write=True) as conn:
+                conn.execute(TIMESTAMPS.insert().values(
+                    case_id=self.case_id, subject=subject, sha256=sha256,
+                    token=base64.b64encode(token).decode("ascii"), tsa=tsa,
+                    stamped_at=when))
+                AuditLog(self.db).append("timestamp", subject, None,
+                                         {"sha256": sha256, "tsa": tsa, "time": when},
+                                         actor=by)
+            made.append(found)
+        return made
