@@ -159,3 +159,14 @@ def test_a_record_is_deleted_only_when_nothing_refers_to_it(fictional: Path) -> 
     assert "Quiet Witness" not in left and left.startswith(text.split("\n", 1)[0])
     entry = read_log(fictional)[-1]
     assert entry.action == "delete" and entry.subject == "witness" and entry.actor == "Tester"
+
+
+def test_every_field_of_every_form_has_its_label_in_both_languages() -> None:
+    from entities.case.model import SECTIONS
+    from entities.i18n.messages import text
+    from entities.intake.records import editable
+
+    for section in SECTIONS:
+        for column in editable(section):
+            for lang in ("en", "ru"):
+                assert text(f"web.field_{column.field}", lang), (section, column.field)

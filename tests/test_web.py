@@ -298,7 +298,7 @@ def test_a_source_file_is_uploaded_into_sources_with_its_hash(app_case: tuple) -
 
 def test_an_upload_too_large_is_refused(app_case: tuple, monkeypatch: pytest.MonkeyPatch
                                         ) -> None:
-    from dossier.web import uploads
+    from entities.intake import uploads
 
     client, sessions, root = app_case
     _login(client, sessions)
