@@ -59,6 +59,10 @@ class Grant:
     def may(self, capability: str) -> bool:
         return capability in CAPABILITIES[self.role]
 
+    def seen(self) -> tuple[str, ...]:
+        """The audiences this grant may see, lowest first."""
+        return AUDIENCES[:level(self.audience) + 1]
+
     def sees(self, audience: str) -> bool:
         """May see the outputs made for ``audience``."""
         return level(audience) <= level(self.audience)

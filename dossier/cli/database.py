@@ -152,20 +152,15 @@ def timestamp(directory: Path, tsa: str, user: str) -> None:
     Example:
       dossier timestamp my-case --tsa https://freetsa.org/tsr
     """
-    from entities.db.audit import AuditLog
     from entities.db.changes import open_case
     from entities.db.database import CaseDatabase
-    from entities.db.evidence_files import FileRegistry
-    from entities.db.timestamps import AUDIT_HEAD, TimestampStore
+    from entities.db.timestamps import TimestampStore
 
     case = open_case(directory)
     with CaseDatabase.for_case(case.root) as db:
-        subjects = {path: entry.sha256
-                    for path, entry in FileRegistry(db, case).registered().items()}
-        head = AuditLog(db).head()
-        if head:
-            subjects[AUDIT_HEAD] = head
-        made = TimestampStore(db, case.meta.id).stamp(subjects, tsa, user)
+        store = TimestampStore(db, case.meta.id)
+        subjects = store.subjects(case)
+        made = store.stamp(subjects, tsa, user)
     for token in made:
         click.echo(f"stamped {token.subject} ({token.sha256[:12]}…) at {token.stamped_at}")
     click.echo(f"{len(made)} new timestamps; {len(subjects) - len(made)} were stamped already")

@@ -204,10 +204,16 @@ class CsrfError(Exception):
     """A POST without the session's CSRF token, or from another origin."""
 
 
+def same_origin(request: Request, sessions: Sessions) -> bool:
+    """Whether the request comes from the app's own pages (no ``Origin``, or one of the
+    app's own addresses)."""
+    origin = request.headers.get("origin")
+    return origin is None or urlsplit(origin).netloc in sessions.hosts
+
+
 async def require_csrf(request: Request, sessions: Sessions) -> FormData:
     """The POST's form, once its CSRF token and origin are the session's own."""
-    origin = request.headers.get("origin")
-    if origin is not None and urlsplit(origin).netloc not in sessions.hosts:
+    if not same_origin(request, sessions):
         raise CsrfError("another site sent this form")
     form = await request.form()
     expected = sessions.csrf(request.cookies.get(COOKIE))

@@ -26,6 +26,7 @@ from entities.db.database import TIMESTAMPS
 from entities.exc import DossierError
 
 if TYPE_CHECKING:
+    from entities.case.case import Case
     from entities.db.database import CaseDatabase
 
 #: the subject under which the audit log's head is stamped
@@ -150,6 +151,18 @@ class TimestampStore:
                 TIMESTAMPS.c.case_id == self.case_id)).mappings().all()
         return [Token(r["subject"], r["sha256"], base64.b64decode(r["token"]), r["tsa"],
                       r["stamped_at"]) for r in rows]
+
+    def subjects(self, case: Case) -> dict[str, str]:
+        """What a timestamp covers: each registered evidence file's hash, and the audit
+        log's head."""
+        from entities.db.evidence_files import FileRegistry
+
+        found = {path: entry.sha256
+                 for path, entry in FileRegistry(self.db, case).registered().items()}
+        head = AuditLog(self.db).head()
+        if head:
+            found[AUDIT_HEAD] = head
+        return found
 
     def stamp(self, subjects: dict[str, str], tsa: str, by: str) -> list[Token]:
         """Ask ``tsa`` for a token for each subject → SHA-256 not stamped yet; keep each

@@ -11,7 +11,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from dossier.web.context import (
-    LANG_COOKIE,
     actor,
     failure,
     flash,
@@ -19,7 +18,6 @@ from dossier.web.context import (
     served_of,
     words_for,
 )
-from dossier.web.text import Words, language
 from entities.exc import DossierError
 
 
@@ -52,7 +50,7 @@ async def decide(request: Request, form: FormData) -> Response:
                             four_eyes=served.sessions.team)  # a team: always four eyes
     except DossierError as exc:
         return failure(request, exc)
-    words = Words(language(request.cookies.get(LANG_COOKIE)))
+    words = words_for(request)
     return page(request, "done.html", message=words("reviewed", id=record.id,
                                                     status=record.status))
 

@@ -13,22 +13,21 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from dossier.web import outputs
 from dossier.web.context import (
     AUDIENCES,
-    LANG_COOKIE,
     actor,
-    audience_of,
     failure,
+    grant_of,
     page,
     served_of,
     words_for,
 )
-from dossier.web.text import Words, language
+from dossier.web.text import language
 from entities.exc import DossierError, InvalidInput
 
 
 def _seen_audiences(request: Request) -> tuple[str, ...]:
     """The audiences whose outputs the signed-in person may see and make."""
-    top = audience_of(request)
-    return AUDIENCES[:AUDIENCES.index(top) + 1]
+    grant = grant_of(request)
+    return grant.seen() if grant is not None else AUDIENCES[:1]
 
 
 async def build_page(request: Request) -> Response:
@@ -56,7 +55,7 @@ async def build_start(request: Request, form: FormData) -> Response:
         return failure(request, words_for(request)("not_allowed"), 403)
     if not served.builds.start(audience, lang, form.get("include_drafts") == "on", kind,
                                form.get("arguable") == "on"):
-        words = Words(language(request.cookies.get(LANG_COOKIE)))
+        words = words_for(request)
         return failure(request, words("build_busy"), 409)
     return RedirectResponse("/build", status_code=303)
 
@@ -198,7 +197,7 @@ async def import_file(request: Request, form: FormData) -> Response:
     from entities.intake.importer import import_table
     from entities.intake.uploads import MAX_BYTES, clean_name
 
-    words = Words(language(request.cookies.get(LANG_COOKIE)))
+    words = words_for(request)
     try:
         sent = form.get("file")
         name = clean_name(sent.filename or "") if isinstance(sent, UploadFile) else ""

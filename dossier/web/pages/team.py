@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import secrets
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from dossier.web.context import actor, failure, flash, page, served_of, words_for
-from dossier.web.security import COOKIE
+from dossier.web.security import COOKIE, same_origin
 from entities.access import AUDIENCES, ROLES
 from entities.exc import DossierError
 
@@ -61,14 +60,12 @@ async def sign_in(request: Request) -> Response:
         case_id = _case_id(request)
     except DossierError as exc:
         return failure(request, exc)
-    origin = request.headers.get("origin")
     form = await request.form()
     try:
         given = form.get("signin")
         expected = request.cookies.get(SIGN_IN_COOKIE, "")
-        if (origin is not None and urlsplit(origin).netloc not in served.sessions.hosts) or \
-                not isinstance(given, str) or not expected or \
-                not secrets.compare_digest(given, expected):
+        if not same_origin(request, served.sessions) or not isinstance(given, str) or \
+                not expected or not secrets.compare_digest(given, expected):
             return failure(request, words_for(request)("signin_expired"), 403)
         store = _store(request)
         with store.db:
