@@ -27,9 +27,10 @@ from entities.progress import QUIET, Progress
 from entities.screening.build import screenable
 from entities.screening.cache import open_index
 from entities.screening.match import query_entity, screen_entity
+from entities.screening.memo import MEMO_FILE, ScoreMemo
 from entities.screening.model import DEFAULT_THRESHOLD, Match
 from entities.screening.yente import YenteClient
-from entities.settings import yente_api_key
+from entities.settings import STATE_DIR, yente_api_key
 from evidence_maps.designations import DesignationReport, jurisdiction_of_dataset
 from evidence_maps.view import CaseView
 
@@ -130,7 +131,7 @@ def file_targets(path: Path) -> list[Target]:
 
 
 def _screen_local(targets: list[Target], path: Path, threshold: float,
-                  progress: Progress) -> ListOutcome:
+                  progress: Progress, memo: ScoreMemo | None = None) -> ListOutcome:
     if not path.is_file():
         raise InvalidInput([Problem(path.name, 0, "", "file not found")], "the list file")
     opened = open_index(path, progress)
@@ -143,7 +144,7 @@ def _screen_local(targets: list[Target], path: Path, threshold: float,
         started = time.perf_counter()
         progress.step(f"screening against {path.name}", len(targets))
         for done, target in enumerate(targets, start=1):
-            run.matches[target.id] = screen_entity(index, target.entity, threshold)
+            run.matches[target.id] = screen_entity(index, target.entity, threshold, memo=memo)
             progress.update(done)
         return ListOutcome(run, opened.built, opened.seconds_building,
                            time.perf_counter() - started)
@@ -206,8 +207,9 @@ def _screen_case(case: Case, against: list[Path], threshold: float, yente: str |
         every = CaseView.build(case, "government", include_drafts=True, db=db)
         targets = case_targets(every)
         report = ScreenReport(targets, [], threshold, case)
-        for path in against:
-            report.lists.append(_screen_local(targets, path, threshold, progress))
+        with ScoreMemo(case.root / STATE_DIR / MEMO_FILE) as memo:
+            for path in against:
+                report.lists.append(_screen_local(targets, path, threshold, progress, memo))
         if yente or client is not None:
             sendable = targets if send_confidential else case_targets(
                 CaseView.build(case, "parliament", include_drafts=True, db=db))

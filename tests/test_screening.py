@@ -327,3 +327,47 @@ def test_legal_forms_and_function_words_make_no_organisation_candidates(tmp_path
         assert index.candidates("Company", ["Fictiva Bank JSC"]) == []
         assert index.candidates("Company", ["Bank of the Fictiva"]) == []
         assert index.candidates("Company", ["Other Trading LLP"]) == [0]
+
+
+# --- remembered scores ----------------------------------------------------------------
+def test_scores_are_remembered_per_pair_and_asked_again_when_anything_changes(
+        listfile: Path, tmp_path: Path) -> None:
+    from entities.screening.memo import ScoreMemo
+
+    path = tmp_path / "case" / ".dossier" / "screening-scores.sqlite"
+    props = {"name": ["Серик Ойданов"], "birthDate": ["1968-03-02"]}
+    with open_index(listfile).index as index:
+        with ScoreMemo(path) as memo:
+            first = screen_entity(index, query_entity("Person", props), threshold=0.3,
+                                  memo=memo)
+        assert memo.asked > 0 and memo.remembered == 0
+        with ScoreMemo(path) as memo:  # same target, same list: logic-v2 asked nothing
+            again = screen_entity(index, query_entity("Person", props), threshold=0.3,
+                                  memo=memo)
+        assert memo.asked == 0 and memo.remembered > 0
+        assert again == first
+        changed = {**props, "birthDate": ["1950-01-01"]}  # a changed target is a new key
+        with ScoreMemo(path) as memo:
+            other = screen_entity(index, query_entity("Person", changed), threshold=0.3,
+                                  memo=memo)
+        assert memo.asked > 0 and memo.remembered == 0
+        assert {m.id: m.score for m in other} != {m.id: m.score for m in first}
+        # a memo that cannot be written is left out: the same matches, nothing remembered
+        blocked = tmp_path / "file"
+        blocked.write_text("x")
+        with ScoreMemo(blocked / "memo.sqlite") as memo:
+            assert screen_entity(index, query_entity("Person", props), threshold=0.3,
+                                 memo=memo) == first
+        assert memo.remembered == 0
+
+
+def test_a_case_remembers_its_scores_inside_the_case(runner: CliRunner, fictional: Path,
+                                                      listfile: Path, _cache: Path) -> None:
+    first = _screen(runner, str(fictional), "--against", str(listfile), "--audience",
+                    "government")
+    memo = fictional / ".dossier" / "screening-scores.sqlite"
+    assert memo.is_file()
+    assert not list(_cache.rglob("*scores*"))  # target names never in the machine's cache
+    again = _screen(runner, str(fictional), "--against", str(listfile), "--audience",
+                    "government")
+    assert [r["matches"] for r in again["results"]] == [r["matches"] for r in first["results"]]

@@ -17,6 +17,7 @@ from entities.resolution.official_words import translated
 from entities.resolution.orgnames import starter_table
 from entities.screening.explain import explain
 from entities.screening.index import ListIndex
+from entities.screening.memo import ScoreMemo
 from entities.screening.model import DEFAULT_THRESHOLD, Designation, Feature, Match
 
 #: How many index candidates are scored per query.
@@ -93,10 +94,13 @@ def with_names(entity: EntityProxy, names: list[str]) -> EntityProxy:
 
 
 def screen_entity(index: ListIndex, query: EntityProxy, threshold: float = DEFAULT_THRESHOLD,
-                  candidates: int = CANDIDATES) -> list[Match]:
+                  candidates: int = CANDIDATES, memo: ScoreMemo | None = None
+                  ) -> list[Match]:
     """Matches of ``query`` in ``index`` at or above ``threshold``, best first. An
     organisation is also looked for, and compared, under :func:`also_known` names — on
-    both sides — and a match found only so says so."""
+    both sides — and a match found only so says so. Scores come from ``memo`` where it
+    has them (see :mod:`entities.screening.memo`)."""
+    memo = memo or ScoreMemo(None)
     extra = also_known(query)
     names = [v for prop, v in query.itervalues() if prop.type == registry.name] + extra
     identifiers = [v for prop, v in query.itervalues() if prop.type == registry.identifier]
@@ -109,12 +113,12 @@ def screen_entity(index: ListIndex, query: EntityProxy, threshold: float = DEFAU
         record["id"] = f"{prefix}:{original}"
         entity = ValueEntity.from_dict(record)
         known = also_known(entity)
-        value, features = score(with_names(query, extra), with_names(entity, known))
+        value, features = memo.score(with_names(query, extra), with_names(entity, known), score)
         if value < threshold:
             continue
         translation = ""
         if extra or known:  # did the other names make the match? (asked of matches only)
-            plain, plain_features = score(query, entity)
+            plain, plain_features = memo.score(query, entity, score)
             if plain >= value:
                 value, features = plain, plain_features
             else:
