@@ -63,20 +63,22 @@ class Prepared:
 
 def prepare(db: CaseDatabase, root: Path, audience: str = "public",
             include_drafts: bool | None = None, accept_changes: bool = False,
-            progress: Progress = QUIET, lang: str = "en") -> Prepared:
+            progress: Progress = QUIET, lang: str = "en", change_reason: str = ""
+            ) -> Prepared:
     """Validate the case and its evidence files, compile it, and make its view for
     ``audience``, writing nothing: every check that can fail runs here, so that a build
     that fails changes nothing anywhere.
 
     Raises:
         InvalidCase: the case has mistakes, or an evidence file changed since it was
-            registered (unless ``accept_changes``, which will record the new hash).
+            registered (unless ``accept_changes`` with a ``change_reason``, which will
+            record the new content as a working copy of the original).
         StoreError: the database cannot be read.
     """
     progress.step("reading and checking the case")
     case = open_case(root)
     progress.step("checking the evidence files")
-    files, changes = FileRegistry(db, case).check(accept_changes)
+    files, changes = FileRegistry(db, case).check(accept_changes, change_reason)
     progress.step("compiling the case")
     statements = compile_case(case)
     progress.step("grading attributions and applying identity judgements")
@@ -98,7 +100,9 @@ def store(db: CaseDatabase, prepared: Prepared) -> int:
     transaction; return the statements written."""
     case = prepared.view.case
     with db.transaction("store the case", write=True):
-        FileRegistry(db, case).save(prepared.file_changes)
+        registry = FileRegistry(db, case)
+        registry.save(prepared.file_changes)
+        registry.keep_originals()
         db.statements.remember_seen(case.meta.id, prepared.view.new_sightings())
         return db.statements.replace(case.meta.id, prepared.statements)
 
@@ -107,7 +111,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
                include_drafts: bool | None = None, lang: str = "en",
                progress: Progress = QUIET, accept_changes: bool = False,
                workers: int | None = None, replace: bool = False,
-               base_url: str | None = None) -> BuildResult:
+               base_url: str | None = None, change_reason: str = "") -> BuildResult:
     """Build every output of the case at ``root`` into ``out`` (on ``workers`` processes;
     default: one per core).
 
@@ -130,7 +134,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
     check_place(out, Path(root))
     with CaseDatabase.for_case(Path(root)) as db:
         prepared = prepare(db, root, audience, include_drafts, accept_changes, progress,
-                           lang)
+                           lang, change_reason)
         view = prepared.view
         view.publish_url = _publish_url(base_url)
         progress.step("linking the previous outputs")

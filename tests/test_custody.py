@@ -5,6 +5,8 @@ as far as it may see, checked, and kept through the workbook. Every name is fict
 from __future__ import annotations
 
 import io
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -130,9 +132,14 @@ def test_a_changed_file_keeps_its_original_as_the_evidentiary_copy(fictional: Pa
     with pytest.raises(InvalidCase) as refused:
         build_case(fictional, tmp_path / "two", "government")
     assert "changed since" in str(refused.value.problems[0])
-    build_case(fictional, tmp_path / "two", "government", accept_changes=True)
+    with pytest.raises(InvalidCase) as no_reason:  # accepted, but not without a reason
+        build_case(fictional, tmp_path / "two", "government", accept_changes=True)
+    assert "say why it changed (--reason" in str(no_reason.value.problems[0])
+    build_case(fictional, tmp_path / "two", "government", accept_changes=True,
+               change_reason="working notes added")
     entry = [e for e in read_log(fictional) if e.action == "accept-change"][-1]
     assert entry.after["working_copy_of"] == first and entry.after["sha256"] != first
+    assert entry.after["reason"] == "working notes added"
     assert kept.read_bytes() == original_bytes  # the original stays as it was
     assert verify_case(fictional).clean
 
@@ -145,6 +152,35 @@ def test_a_changed_file_keeps_its_original_as_the_evidentiary_copy(fictional: Pa
     kept.unlink()
     assert any(line.startswith("original missing: sources/memo.txt") for line in
                verify_case(fictional).lines())
+
+
+def test_files_registered_before_originals_were_kept_get_them_when_unchanged(
+        fictional: Path, tmp_path: Path) -> None:
+    """A case registered by an older version: register rows, no originals. The next build
+    keeps the bytes of each file that still has its first hash; a changed one stays known
+    by its hash only."""
+    from sqlalchemy import delete
+
+    from dossier.build import build_case
+    from entities.db.database import EVIDENCE_ORIGINALS, CaseDatabase
+    from entities.db.evidence_files import original_path
+    from entities.db.verify import verify_case
+    from entities.files import file_digest
+
+    build_case(fictional, tmp_path / "one", "government")
+    with CaseDatabase.for_case(fictional) as db, \
+            db.transaction("as before originals", write=True) as conn:
+        conn.execute(delete(EVIDENCE_ORIGINALS))
+    for kept in (fictional / ".dossier" / "originals").iterdir():
+        os.chmod(kept, stat.S_IRUSR | stat.S_IWUSR)
+        kept.unlink()
+    memo = fictional / "sources" / "memo.txt"
+    first = file_digest(memo)
+    build_case(fictional, tmp_path / "two", "government")
+    assert original_path(fictional, first).read_bytes() == memo.read_bytes()
+    lines = verify_case(fictional).lines()
+    assert not any(line.startswith("original known by its hash only") for line in lines)
+    assert verify_case(fictional).clean
 
 
 def _warc(software: str = "ArchiveWeb.page 0.11.3") -> bytes:

@@ -55,10 +55,14 @@ def test_changed_file_stops_the_build_until_accepted(runner: CliRunner, fictiona
     assert {p: p.read_bytes() for p in pdfs} == pdfs  # previous outputs untouched
     verify = runner.invoke(cli, ["verify", str(fictional)])
     assert verify.exit_code == 1 and "modified: sources/memo.txt" in verify.output
-    accepted = _build(runner, fictional, out, "--accept-changes")
+    unexplained = _build(runner, fictional, out, "--accept-changes")
+    assert unexplained.exit_code == 1 and "say why it changed (--reason" in unexplained.output
+    accepted = _build(runner, fictional, out, "--accept-changes", "--reason",
+                      "a note added to the working copy")
     assert accepted.exit_code == 0, accepted.output
     entries = _log(runner, fictional)
     assert entries[-1]["action"] == "accept-change"
+    assert entries[-1]["after"]["reason"] == "a note added to the working copy"
     assert entries[-1]["before"]["sha256"] != entries[-1]["after"]["sha256"]
     assert runner.invoke(cli, ["verify", str(fictional)]).exit_code == 0
 

@@ -28,14 +28,19 @@ from exports.registry import EXPORTERS, names
 @replace_option("OUT holds the outputs of another audience or case: delete them and "
                 "start afresh (without it, such a folder is refused).")
 @click.option("--accept-changes", is_flag=True,
-              help="Accept evidence files that changed since they were registered: record "
-                   "their new SHA-256 (in the audit log) instead of stopping.")
+              help="Accept evidence files that changed since they were registered: register "
+                   "their new content as a working copy of the original (which stays the "
+                   "evidentiary copy), in the audit log, instead of stopping. Needs --reason.")
+@click.option("--reason", "change_reason", default="", metavar="TEXT",
+              help="Why the files changed (with --accept-changes), e.g. \"faces blurred for "
+                   "publication\"; kept with each working copy in the audit log.")
 @click.option("--base-url", metavar="URL",
               help="Where OUT/opensanctions/ will be published: the start of the URLs in "
                    "its index.json and catalog.json (default: DOSSIER_PUBLISH_URL, else "
                    "http://localhost:8080/ for the folder served locally).")
 def build(directory: Path, out: Path, audience: str, include_drafts: bool | None,
-          lang: str, replace: bool, accept_changes: bool, base_url: str | None) -> None:
+          lang: str, replace: bool, accept_changes: bool, change_reason: str,
+          base_url: str | None) -> None:
     """Validate the case, store it, and write its outputs.
 
     Writes OUT/entities.ftm.json (FollowTheMoney JSON lines), OUT/evidence_map.json
@@ -56,7 +61,8 @@ def build(directory: Path, out: Path, audience: str, include_drafts: bool | None
 
     with StepProgress() as progress:
         result = build_case(directory, out, audience, include_drafts or None, lang, progress,
-                            accept_changes, replace=replace, base_url=base_url)
+                            accept_changes, replace=replace, base_url=base_url,
+                            change_reason=change_reason)
     click.echo(f"audience: {audience}")
     for name, path in result.outputs.items():
         unit = result.units.get(name)

@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import delete, select
 
@@ -110,8 +110,14 @@ def preserve(root: Path, path: str, sha256: str) -> bool:
     return True
 
 
-#: One change to the register: its audit action, the entry before (if any), the new one.
-Change = tuple[str, Registered | None, Registered]
+class Change(NamedTuple):
+    """One change to the register: its audit action, the entry before (if any), the new
+    one, and (for an accepted change) why the file changed."""
+
+    action: str
+    old: Registered | None
+    new: Registered
+    reason: str = ""
 
 
 def case_files(case: Case) -> list[str]:
@@ -232,16 +238,17 @@ class FileRegistry:
                 report.unregistered.append(path)
         return report
 
-    def check(self, accept_changes: bool = False) -> tuple[dict[str, Registered],
-                                                           list[Change]]:
+    def check(self, accept_changes: bool = False, reason: str = ""
+              ) -> tuple[dict[str, Registered], list[Change]]:
         """What the register would be after this build, and the changes to make; writes
         nothing (:meth:`save` does, once every output is written). A file whose content
         differs from what the register or the audit log recorded stops the build unless
-        ``accept_changes``; so does a register that the audit log contradicts.
+        ``accept_changes`` with a ``reason`` (kept with each accepted change); so does a
+        register that the audit log contradicts.
 
         Raises:
             InvalidCase: a registered file changed, disappeared, or its registration was
-                altered or removed, and changes are not accepted.
+                altered or removed, and changes are not accepted (or no reason is given).
         """
         known = self.registered()
         history = self.history()
@@ -262,14 +269,14 @@ class FileRegistry:
                 problem = (f"its registration (audit log entry {logged.seq}, "
                            f"{logged.at[:10]}) is missing from the register")
                 if logged.sha256 == entry.sha256:
-                    changes.append(("register-file", None, entry))  # the same file: restore
+                    changes.append(Change("register-file", None, entry))  # the same file: restore
                     continue
                 problem += f", and the file changed since (now {entry.sha256[:12]}…)"
             else:
                 old = old or self._declared(path)
                 problem = ""
                 if old is None or (path not in known and old.sha256 == entry.sha256):
-                    changes.append(("register-file", None, entry))
+                    changes.append(Change("register-file", None, entry))
                     continue
                 if old.sha256 == entry.sha256:
                     continue
@@ -277,12 +284,17 @@ class FileRegistry:
                         else "its sha256 was written in the case")
                 problem = (f"this evidence file changed since {when} (SHA-256 "
                            f"{old.sha256[:12]}…, now {entry.sha256[:12]}…)")
-            if accept_changes:
-                changes.append(("accept-change", old, entry))
+            if accept_changes and reason.strip():
+                changes.append(Change("accept-change", old, entry, reason.strip()))
+            elif accept_changes:
+                problems.append(Problem(path, 0, "", f"{problem}; say why it changed "
+                                        "(--reason, e.g. \"faces blurred for publication\"): "
+                                        "the reason is kept with the working copy"))
             else:
                 problems.append(Problem(path, 0, "", f"{problem}; check that this is "
-                                        "intended, then build with --accept-changes to "
-                                        "record the file as it is now"))
+                                        "intended, then build with --accept-changes "
+                                        "--reason TEXT to register the file as it is now "
+                                        "as a working copy of the original"))
         referenced = {s.file for s in self.case.sources} | {p.photo for p in self.case.people}
         for path, registered in known.items():
             if path in referenced and not (self.case.root / path).is_file():
@@ -323,6 +335,51 @@ class FileRegistry:
                                      {"retired": True, "reason": reason.strip()}, actor=by)
         return entry
 
+    def first_registrations(self) -> dict[str, Registered]:
+        """path → its first registration as the audit log recorded it (since the file was
+        last retired): the hash of the evidentiary copy."""
+        out: dict[str, Registered] = {}
+        for entry in AuditLog(self.db).entries():
+            if entry.action == RETIRE:
+                out.pop(entry.subject, None)
+            elif (entry.action in FILE_ACTIONS and entry.subject not in out
+                  and isinstance(entry.after, dict)):
+                first = entry.before if entry.action == "accept-change" and \
+                    isinstance(entry.before, dict) else entry.after
+                out[entry.subject] = Registered(entry.subject, int(first.get("size") or 0),
+                                                str(first.get("sha256")), entry.at)
+        return out
+
+    def keep_originals(self) -> list[str]:
+        """Record the original of each registered file that has none (registered before
+        originals were kept: its first registration in the audit log) and keep the bytes
+        of each original known by its hash only whose file still has exactly that hash —
+        the same bytes, so the evidentiary copy it always was. Return the paths whose
+        bytes are now kept; a file that changed since stays known by its hash only."""
+        kept: list[str] = []
+        originals = self.originals()
+        missing = {path: first for path, first in self.first_registrations().items()
+                   if path not in originals and path in self.registered()}
+        unkept = [o for o, preserved in originals.values() if not preserved]
+        if not unkept and not missing:
+            return kept
+        with self.db.transaction("keep the evidentiary copies", write=True) as conn:
+            for original in unkept:
+                if preserve(self.case.root, original.path, original.sha256):
+                    conn.execute(ORIGINALS.update().where(
+                        ORIGINALS.c.case_id == self.case.meta.id,
+                        ORIGINALS.c.path == original.path).values(preserved=1))
+                    kept.append(original.path)
+            for path, first in sorted(missing.items()):
+                preserved = preserve(self.case.root, path, first.sha256)
+                conn.execute(ORIGINALS.insert().values(
+                    case_id=self.case.meta.id, path=path, sha256=first.sha256,
+                    size=first.size, registered_at=first.registered_at,
+                    preserved=int(preserved)))
+                if preserved:
+                    kept.append(path)
+        return kept
+
     def save(self, changes: list[Change]) -> None:
         """Write ``changes`` (from :meth:`check`), each with its audit entry, in the
         current transaction (or one of their own)."""
@@ -338,7 +395,7 @@ class FileRegistry:
             originals = {r["path"] for r in conn.execute(
                 select(ORIGINALS.c.path).where(
                     ORIGINALS.c.case_id == self.case.meta.id)).mappings()}
-            for action, old, new in changes:
+            for action, old, new, why in changes:
                 if stored.get(new.path) == new.sha256:
                     continue  # registered meanwhile by another build: nothing to record
                 first = old if action == "accept-change" and old is not None else new
@@ -359,5 +416,6 @@ class FileRegistry:
                 if action == "accept-change" and old is not None:
                     # a working copy: the original stays the evidentiary copy
                     after["working_copy_of"] = old.sha256
+                    after["reason"] = why
                 audit.append(action, new.path,
                              {"sha256": old.sha256, "size": old.size} if old else None, after)
