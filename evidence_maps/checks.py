@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from entities.case.case import Case
 from entities.case.model import Evidence, OrganisationRecord, Person
 from entities.i18n import Joined, Msg, text
 from evidence_maps.corroboration import corroboration, group_reasons
 from evidence_maps.inference import Gap, Inferred
+
+if TYPE_CHECKING:
+    from entities.db.custody import FileProblem
 
 #: code → level. The codes and what they mean are listed in the README.
 LEVELS = {
@@ -30,6 +34,8 @@ LEVELS = {
     "draft_attribution": "info",
     "evidence_without_collection": "warning",
     "archive_is_live_url": "warning",
+    "file_without_original": "warning",
+    "timestamp_does_not_verify": "warning",
 }
 
 
@@ -139,6 +145,23 @@ def _custody_findings(case: Case) -> list[Finding]:
                                                                source.url):
             found.append(_finding("archive_is_live_url", source.id, "live_archive"))
     return found
+
+
+def file_findings(case: Case, problems: list[FileProblem]) -> list[Finding]:
+    """A finding on each source that names a file with a problem of its keeping
+    (:func:`entities.db.custody.file_problems`)."""
+    found = []
+    for problem in problems:
+        for source in case.sources:
+            if source.file != problem.path:
+                continue
+            if problem.kind == "no_original":
+                found.append(_finding("file_without_original", source.id, "no_original",
+                                      file=problem.path, sha256=problem.sha256[:12]))
+            else:
+                found.append(_finding("timestamp_does_not_verify", source.id,
+                                      "bad_timestamp", file=problem.path, why=problem.why))
+    return sorted(found, key=lambda f: (f.code, f.record))
 
 
 def _credibility_findings(case: Case, groups: dict[str, str],

@@ -41,7 +41,7 @@ from evidence_maps.analysis import (
     primary_name,
     reassess,
 )
-from evidence_maps.checks import Finding, findings_for, run_checks
+from evidence_maps.checks import Finding, file_findings, findings_for, run_checks
 from evidence_maps.corroboration import source_groups
 from evidence_maps.designations import DesignationReport, designation_gaps
 from evidence_maps.free_text import find_protected_names, protected_patterns, redacted
@@ -168,6 +168,11 @@ class CaseView:
         from entities.db.audit import AuditLog
 
         self.audit_head = AuditLog(db).head()
+        from entities.db.custody import file_problems
+
+        kept = file_findings(case, file_problems(db, case, self.files))
+        self.findings += findings_for(case, kept, self.shown)
+        self.checks += findings_for(case, kept, self.shown)
         runs = db.screening.runs(case.meta.id)
         decisions = db.screening.decisions(case.meta.id)
         self.screening = designation_gaps([(t.id, t.name) for t in self.targets], runs,

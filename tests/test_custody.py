@@ -387,3 +387,99 @@ def test_trusted_timestamps_verify_offline_and_catch_tampering(
     memo.write_bytes(memo.read_bytes() + b" changed")
     changed = runner.invoke(cli, ["verify", str(fictional), "--tsa-ca", str(ca)])
     assert changed.exit_code == 1 and "modified: sources/memo.txt" in changed.output
+
+
+def _checks(fictional: Path) -> set[tuple[str, str]]:
+    from entities.db.database import CaseDatabase
+    from evidence_maps.view import CaseView
+
+    with CaseDatabase.for_case(fictional) as db:
+        view = CaseView.build(load_case(fictional), "government", db=db)
+    return {(f.code, f.record) for f in view.checks}
+
+
+def test_a_kept_authority_certificate_checks_tokens_in_verify_and_check(
+        fictional: Path, tmp_path: Path, local_tsa: Any) -> None:
+    import base64
+    import subprocess
+
+    from click.testing import CliRunner
+
+    from dossier.build import build_case
+    from dossier.cli import cli
+    from entities.db.database import TIMESTAMPS, CaseDatabase
+
+    url, ca = local_tsa
+    build_case(fictional, tmp_path / "out", "government")
+    runner = CliRunner()
+    other = tmp_path / "other"
+    other.mkdir()
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                    str(other / "k"), "-out", str(other / "ca.pem"), "-days", "2",
+                    "-subj", "/CN=Another CA"], check=True, capture_output=True)
+    refused = runner.invoke(cli, ["timestamp", str(fictional), "--tsa", url, "--tsa-ca",
+                                  str(other / "ca.pem")])
+    assert refused.exit_code == 1 and "does not verify against ca.pem" in refused.output
+    assert "Traceback" not in refused.output
+    stamped = runner.invoke(cli, ["timestamp", str(fictional), "--tsa", url, "--tsa-ca",
+                                  str(ca)])
+    assert stamped.exit_code == 0, stamped.output
+    verified = runner.invoke(cli, ["verify", str(fictional)])  # no --tsa-ca: the kept one
+    assert verified.exit_code == 0 and "trusted timestamps verify" in verified.output, \
+        verified.output
+    assert ("timestamp_does_not_verify", "src-memo") not in _checks(fictional)
+
+    with CaseDatabase.for_case(fictional) as db, db.transaction(write=True) as conn:
+        row = conn.execute(TIMESTAMPS.select().where(
+            TIMESTAMPS.c.subject == "sources/memo.txt")).first()
+        token = bytearray(base64.b64decode(row.token))
+        token[len(token) // 2] ^= 0xFF
+        conn.execute(TIMESTAMPS.update().where(TIMESTAMPS.c.subject == row.subject)
+                     .values(token=base64.b64encode(bytes(token)).decode()))
+    assert ("timestamp_does_not_verify", "src-memo") in _checks(fictional)
+    assert runner.invoke(cli, ["verify", str(fictional)]).exit_code == 1
+
+
+def test_an_unreachable_authority_is_a_message_and_keeps_nothing(fictional: Path,
+                                                                 tmp_path: Path) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from dossier.build import build_case
+    from dossier.cli import cli
+    from entities.db.database import CaseDatabase
+    from entities.db.timestamps import TimestampStore
+
+    build_case(fictional, tmp_path / "out", "government")
+    with socket.socket() as free:  # a port nobody listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    result = CliRunner().invoke(cli, ["timestamp", str(fictional), "--tsa",
+                                      f"http://127.0.0.1:{port}/tsr"])
+    assert result.exit_code == 1
+    assert f"the timestamping authority http://127.0.0.1:{port}/tsr cannot be reached" in \
+        result.output and "Traceback" not in result.output
+    with CaseDatabase.for_case(fictional) as db:
+        assert TimestampStore(db, load_case(fictional).meta.id).tokens() == []
+
+
+def test_a_file_without_its_evidentiary_copy_is_a_finding(fictional: Path,
+                                                          tmp_path: Path) -> None:
+    from dossier.build import build_case
+
+    build_case(fictional, tmp_path / "one", "government")
+    assert ("file_without_original", "src-memo") not in _checks(fictional)
+    for kept in (fictional / ".dossier" / "originals").iterdir():
+        os.chmod(kept, stat.S_IRUSR | stat.S_IWUSR)
+        kept.unlink()
+    assert ("file_without_original", "src-memo") not in _checks(fictional)  # file as it was
+    memo = fictional / "sources" / "memo.txt"
+    memo.write_bytes(memo.read_bytes() + b"\nchanged, and the first bytes are gone\n")
+    data = fictional / "data" / "evidence.yml"
+    data.write_text(data.read_text("utf-8").replace(
+        "    sha256: c8259ae73b83015d8229c1800425b12d98215d0e0ae5f13fb0d18b68a3a7e10f\n", ""),
+        "utf-8")
+    build_case(fictional, tmp_path / "two", "government", accept_changes=True,
+               change_reason="a test")
+    assert ("file_without_original", "src-memo") in _checks(fictional)

@@ -139,14 +139,20 @@ def log_(directory: Path, as_json: bool, limit: int) -> None:
 @click.argument("directory", type=CASE_DIR)
 @click.option("--tsa", required=True, metavar="URL",
               help="The RFC 3161 timestamping authority, e.g. https://freetsa.org/tsr.")
+@click.option("--tsa-ca", "tsa_ca", type=click.Path(exists=True, dir_okay=False,
+                                                   path_type=Path),
+              help="The authority's CA certificate (PEM): each new token is checked against "
+                   "it before it is kept, and a copy is kept in the case so that dossier "
+                   "check and dossier verify check the tokens without it.")
 @user_option("--by", "Who asks for the timestamps (recorded in the audit log).")
-def timestamp(directory: Path, tsa: str, user: str) -> None:
+def timestamp(directory: Path, tsa: str, tsa_ca: Path | None, user: str) -> None:
     """Get a trusted timestamp (RFC 3161) for each registered evidence file and for the
     audit log's head: the authority's signed word that each hash existed by then.
 
     Asks only for hashes not stamped yet; keeps each token in the case database with an
-    audit entry. dossier verify --tsa-ca CERT checks them offline later. Run it after a
-    build, which registers new files.
+    audit entry. dossier verify --tsa-ca CERT checks them offline later (or without
+    --tsa-ca, against the certificate given here). Run it after a build, which registers
+    new files.
 
     \b
     Example:
@@ -154,13 +160,15 @@ def timestamp(directory: Path, tsa: str, user: str) -> None:
     """
     from entities.db.changes import open_case
     from entities.db.database import CaseDatabase
-    from entities.db.timestamps import TimestampStore
+    from entities.db.timestamps import TimestampStore, keep_ca
 
     case = open_case(directory)
+    if tsa_ca is not None:
+        keep_ca(case.root, tsa_ca)
     with CaseDatabase.for_case(case.root) as db:
         store = TimestampStore(db, case.meta.id)
         subjects = store.subjects(case)
-        made = store.stamp(subjects, tsa, user)
+        made = store.stamp(subjects, tsa, user, tsa_ca)
     for token in made:
         click.echo(f"stamped {token.subject} ({token.sha256[:12]}…) at {token.stamped_at}")
     click.echo(f"{len(made)} new timestamps; {len(subjects) - len(made)} were stamped already")

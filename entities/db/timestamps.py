@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 
 #: the subject under which the audit log's head is stamped
 AUDIT_HEAD = "audit-log"
+#: where the authorities' CA certificates given to ``dossier timestamp --tsa-ca`` are
+#: kept (inside the case's state folder), so that ``check`` and ``verify`` can check
+#: the tokens offline later without being given them again
+CA_DIR = "tsa-ca"
 
 
 class TimestampError(DossierError):
@@ -138,6 +142,50 @@ def verify_token(token: Token, ca_file: Path) -> Checked:
                    "certificate")
 
 
+def keep_ca(root: Path, ca_file: Path) -> Path:
+    """Keep a copy of an authority's CA certificate in the case's state folder (named by
+    its SHA-256; kept once).
+
+    Raises:
+        TimestampError: the file cannot be read.
+    """
+    import hashlib
+
+    from entities.settings import STATE_DIR
+
+    try:
+        data = ca_file.read_bytes()
+    except OSError as exc:
+        raise TimestampError(f"the certificate {ca_file} cannot be read: {exc.strerror}"
+                             ) from None
+    folder = root / STATE_DIR / CA_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{hashlib.sha256(data).hexdigest()[:24]}.pem"
+    if not target.is_file():
+        temp = target.with_suffix(".tmp")
+        temp.write_bytes(data)
+        temp.replace(target)
+    return target
+
+
+def kept_cas(root: Path) -> list[Path]:
+    """The CA certificates kept for this case (see :func:`keep_ca`)."""
+    from entities.settings import STATE_DIR
+
+    folder = root / STATE_DIR / CA_DIR
+    return sorted(folder.glob("*.pem")) if folder.is_dir() else []
+
+
+def verify_against(token: Token, cas: list[Path]) -> Checked:
+    """:func:`verify_token` against each of ``cas``: verified if one of them verifies it."""
+    checked = Checked(token, False, "no certificate to check it against")
+    for ca in cas:
+        checked = verify_token(token, ca)
+        if checked.ok:
+            return checked
+    return checked
+
+
 class TimestampStore:
     """The tokens of one case in its :class:`CaseDatabase`."""
 
@@ -164,9 +212,16 @@ class TimestampStore:
             found[AUDIT_HEAD] = head
         return found
 
-    def stamp(self, subjects: dict[str, str], tsa: str, by: str) -> list[Token]:
+    def stamp(self, subjects: dict[str, str], tsa: str, by: str,
+              ca_file: Path | None = None) -> list[Token]:
         """Ask ``tsa`` for a token for each subject → SHA-256 not stamped yet; keep each
-        with an audit entry. The ones already stamped are left as they are."""
+        with an audit entry. The ones already stamped are left as they are. With
+        ``ca_file``, each token is checked against it before it is kept.
+
+        Raises:
+            TimestampError: the authority cannot be reached or refuses, or (with
+                ``ca_file``) a token does not verify — the tokens kept before stay.
+        """
         have = {(t.subject, t.sha256) for t in self.tokens()}
         made = []
         for subject, sha256 in sorted(subjects.items()):
@@ -174,6 +229,10 @@ class TimestampStore:
                 continue
             token, when = request(sha256, tsa)
             found = Token(subject, sha256, token, tsa, when)
+            if ca_file is not None and not (checked := verify_token(found, ca_file)).ok:
+                raise TimestampError(f"the token of {tsa} for {subject} does not verify "
+                                     f"against {ca_file.name}: {checked.why}; nothing kept "
+                                     "for it")
             with self.db.transaction("keep the timestamp", write=True) as conn:
                 conn.execute(TIMESTAMPS.insert().values(
                     case_id=self.case_id, subject=subject, sha256=sha256,

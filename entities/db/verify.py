@@ -91,7 +91,8 @@ class Verification:
             out.append(f"{good} of {len(self.stamps)} trusted timestamps verify")
         if self.stamps_unchecked:
             out.append(f"{self.stamps_unchecked} trusted timestamps not checked: give the "
-                       "authority's CA certificate with --tsa-ca")
+                       "authority's CA certificate with --tsa-ca (or give it to dossier "
+                       "timestamp --tsa-ca, which keeps it)")
         out += [f"audit log: {broken}" for broken in self.chain]
         if self.head_problem:
             out.append(f"audit log: {self.head_problem}")
@@ -110,8 +111,9 @@ def verify_case(root: Path, expect_head: str | None = None,
     """Check the evidence files and the audit log of the case at ``root``; with
     ``expect_head`` (a head hash printed earlier), check that the log still holds that
     entry — removing the newest entries leaves an intact chain, but not that entry; with
-    ``tsa_ca`` (the timestamping authority's CA certificate), check every trusted
-    timestamp offline, and that each stamps a hash its file (or the log) had.
+    ``tsa_ca`` (the timestamping authority's CA certificate; without it, the ones kept
+    by ``dossier timestamp --tsa-ca``), check every trusted timestamp offline, and that
+    each stamps a hash its file (or the log) had.
 
     A case with mistakes is reported as such (its files and log are not checked).
     """
@@ -130,7 +132,7 @@ def verify_case(root: Path, expect_head: str | None = None,
         result.decisions = _unlogged_decisions(db, case.meta.id, entries)
         result.entries = len(entries)
         result.head = entries[-1].hash if entries else None
-        _check_stamps(result, db, case.meta.id, entries, tsa_ca)
+        _check_stamps(result, db, case.meta.id, case.root, entries, tsa_ca)
         if expect_head:
             hashes = [e.hash for e in entries]
             if expect_head not in hashes:
@@ -157,9 +159,9 @@ def _unlogged_decisions(db: CaseDatabase, case_id: str, entries: list[Entry]) ->
     return out
 
 
-def _check_stamps(result: Verification, db: CaseDatabase, case_id: str,
+def _check_stamps(result: Verification, db: CaseDatabase, case_id: str, root: Path,
                   entries: list[Entry], tsa_ca: Path | None) -> None:
-    from entities.db.timestamps import AUDIT_HEAD, TimestampStore, verify_token
+    from entities.db.timestamps import AUDIT_HEAD, TimestampStore, kept_cas, verify_against
 
     tokens = TimestampStore(db, case_id).tokens()
     known: dict[str, set[str]] = {}
@@ -174,7 +176,8 @@ def _check_stamps(result: Verification, db: CaseDatabase, case_id: str,
             result.stamp_problems.append(
                 f"{token.subject}: the token stamps SHA-256 {token.sha256}, which the audit "
                 "log never recorded for it")
-    if tsa_ca is None:
+    cas = [tsa_ca] if tsa_ca is not None else kept_cas(root)
+    if not cas:
         result.stamps_unchecked = len(tokens)
         return
-    result.stamps = [verify_token(t, tsa_ca) for t in tokens]
+    result.stamps = [verify_against(t, cas) for t in tokens]

@@ -1,0 +1,62 @@
+"""What a build's checks say about the keeping of evidence files: a file without its
+evidentiary copy, and a trusted timestamp that does not verify.
+
+Read from the case database and the case's state folder; the checks of
+:mod:`evidence_maps.checks` turn each into a finding on the source that names the file.
+``dossier verify`` reports the same and more (it re-hashes every kept copy); this is
+what an advocate sees in ``dossier check`` and the build's report before a submission.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from entities.db.evidence_files import FileRegistry, Registered, original_path
+from entities.db.timestamps import TimestampStore, kept_cas, verify_against
+
+if TYPE_CHECKING:
+    from entities.case.case import Case
+    from entities.db.database import CaseDatabase
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    #: ``no_original`` or ``bad_timestamp``
+    kind: str
+    path: str
+    #: the hash concerned (the original's, or the stamped one)
+    sha256: str
+    #: why, in words (a timestamp's failure)
+    why: str = ""
+
+
+def file_problems(db: CaseDatabase, case: Case,
+                  files: dict[str, Registered]) -> list[FileProblem]:
+    """The problems of the files in ``files`` (the register as this build leaves it):
+
+    - ``no_original``: the file's evidentiary copy is not held — its first registration
+      (the originals table, else the audit log, else this build's) has bytes neither
+      under ``.dossier/originals`` nor in the file as it is now;
+    - ``bad_timestamp``: a token for the file does not verify against the authorities'
+      certificates kept by ``dossier timestamp --tsa-ca`` (none kept: not checked).
+    """
+    registry = FileRegistry(db, case)
+    originals = {path: entry for path, (entry, _) in registry.originals().items()}
+    first = registry.first_registrations()
+    out = []
+    for path, now in sorted(files.items()):
+        original = originals.get(path) or first.get(path) or now
+        if now.sha256 != original.sha256 and \
+                not original_path(case.root, original.sha256).is_file():
+            out.append(FileProblem("no_original", path, original.sha256))
+    cas = kept_cas(case.root)
+    if cas:
+        for token in TimestampStore(db, case.meta.id).tokens():
+            if token.subject not in files:
+                continue
+            checked = verify_against(token, cas)
+            if not checked.ok:
+                out.append(FileProblem("bad_timestamp", token.subject, token.sha256,
+                                       checked.why))
+    return out
