@@ -245,7 +245,8 @@ class CaseView:
     @cached_property
     def _entities(self) -> tuple[list[StatementEntity], list[StatementEntity]]:
         held = frozenset(h.attribution for h in self.analysis.held_back)
-        records = compile_case(self.case, self.shown, skip=held, provenance="external")
+        records = compile_case(self.case, self.shown, skip=held, provenance="external",
+                               audience=self.audience)
         self._mark_targets(records)
         listings = proposal_entities(self.case, self.targets)
         listings += designation_entities(self.case, self.targets, self.screening)

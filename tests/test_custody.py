@@ -483,3 +483,78 @@ def test_a_file_without_its_evidentiary_copy_is_a_finding(fictional: Path,
     build_case(fictional, tmp_path / "two", "government", accept_changes=True,
                change_reason="a test")
     assert ("file_without_original", "src-memo") in _checks(fictional)
+
+
+def test_collection_records_reach_ftm_as_far_as_each_audience_may(fictional: Path,
+                                                                  tmp_path: Path) -> None:
+    import json
+
+    from dossier.build import build_case
+
+    _with_collection(fictional)
+    found = {}
+    for audience in ("government", "public"):
+        build_case(fictional, tmp_path / audience, audience)
+        lines = (tmp_path / audience / "entities.ftm.json").read_text("utf-8")
+        found[audience] = lines
+        memo = next(json.loads(line) for line in lines.splitlines()
+                    if "Internal memo" in line)
+        assert "2024-01-05T09:30:00" in memo["properties"]["retrievedAt"]
+        if audience == "government":
+            assert memo["properties"]["crawler"] == ["Signal"]
+            assert "by Canary Collector" in memo["properties"]["notes"][0]
+            assert "Passed from Canary Collector to Canary Analyst" in \
+                memo["properties"]["notes"][0]
+    assert "Canary" not in found["public"] and "Signal" not in found["public"]
+
+
+REDACTED = """    redacted_file: sources/memo-redacted.txt
+    redaction: names of witnesses cut
+"""
+
+
+def test_a_redacted_copy_is_what_lower_audiences_see_and_the_original_stays(
+        fictional: Path, tmp_path: Path) -> None:
+    import json
+
+    from pypdf import PdfReader
+
+    from dossier.build import build_case
+    from entities.db.audit import read_log
+    from entities.db.verify import verify_case
+    from entities.files import file_digest
+
+    memo = fictional / "sources" / "memo.txt"
+    redacted = fictional / "sources" / "memo-redacted.txt"
+    redacted.write_text("The memo with the witnesses' names cut.\n", "utf-8")
+    _with_collection(fictional, REDACTED)
+    texts = {}
+    for audience in ("government", "parliament"):
+        out = tmp_path / audience
+        build_case(fictional, out, audience)
+        texts[audience] = "\n".join(
+            page.extract_text() for pdf in sorted((out / "dossiers").glob("*.pdf"))
+            if pdf.name != "overview.pdf" for page in PdfReader(pdf).pages)
+        texts[audience + "-ftm"] = (out / "entities.ftm.json").read_text("utf-8")
+    original, copy = file_digest(memo), file_digest(redacted)
+    flat = {k: v.replace("\n", "") for k, v in texts.items()}
+    assert original in flat["government"] and "sources/memo.txt" in flat["government"]
+    assert copy in flat["parliament"] and original not in flat["parliament"]
+    assert "sources/memo.txt" not in flat["parliament"]
+    names = {a: [json.loads(line)["properties"].get("fileName") for line in
+                 texts[a + "-ftm"].splitlines() if "Internal memo" in line][0]
+             for a in ("government", "parliament")}
+    assert names == {"government": ["memo.txt"], "parliament": ["memo-redacted.txt"]}
+    entry = next(e for e in read_log(fictional) if e.subject == "sources/memo-redacted.txt")
+    assert entry.after["working_copy_of"] == original
+    assert entry.after["reason"] == "names of witnesses cut"
+    assert verify_case(fictional).clean
+
+    data = fictional / "data" / "evidence.yml"  # a redacted copy that is the file itself
+    data.write_text(data.read_text("utf-8").replace(
+        "redacted_file: sources/memo-redacted.txt", "redacted_file: sources/memo.txt"),
+        "utf-8")
+    with pytest.raises(InvalidCase) as error:
+        load_case(fictional)
+    assert any("redacted_file" in str(p) and "is the file itself" in str(p)
+               for p in error.value.problems)

@@ -385,7 +385,7 @@ def manifest(ctx: Context, sources: list[Source]) -> list[Flowable]:
     registered (only files of sources this audience may see are cited)."""
     rows = []
     for source in sources:
-        entry = ctx.files.get(source.file or "")
+        entry = ctx.files.get(source.file_for(ctx.audience) or "")
         if entry is None:
             continue
         rows.append([x(source.id), x(entry.path), f"{entry.size:,}", x(entry.sha256),
@@ -446,5 +446,8 @@ def review_record(ctx: Context) -> list[Flowable]:
 
 def _file_hash(ctx: Context, source: Source) -> str:
     """The registered SHA-256 of a source's file (else the one written in the case)."""
-    entry = ctx.files.get(source.file or "")
-    return entry.sha256 if entry else (source.sha256 or "—")
+    name = source.file_for(ctx.audience)
+    entry = ctx.files.get(name or "")
+    if entry:
+        return entry.sha256
+    return (source.sha256 or "—") if name == source.file else "—"

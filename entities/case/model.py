@@ -351,6 +351,19 @@ class Source(Record):
     independent: bool = False
     #: how the source (its file, its page) was collected and kept
     collection: Collection | None = None
+    #: a working copy of ``file`` made for publication (faces blurred, metadata cut):
+    #: what the parliament and public outputs name; ``file`` stays the evidentiary copy
+    #: the government outputs name
+    redacted_file: Line | None = None
+    #: what was changed in ``redacted_file`` (kept in the audit log with it)
+    redaction: Line | None = None
+
+    def file_for(self, audience: str | None) -> str | None:
+        """The file an audience's outputs name: the redacted copy for the parliament and
+        the public where there is one, else (and for the government) the file."""
+        if audience in ("parliament", "public") and self.redacted_file:
+            return self.redacted_file
+        return self.file
 
 
 class Evidence(Record):

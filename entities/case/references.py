@@ -141,6 +141,17 @@ def check_files(case: Case) -> list[Problem]:
             message = photo_problem(path)
             if message:
                 problems.append(record.problem(f"'{rel}' {message}", field))
+    for source in case.sources:
+        if source.invalid or not source.redacted_file:
+            continue
+        if not source.file:
+            problems.append(source.problem(
+                "a redacted copy is made from the file as collected: give that as file "
+                "(the evidentiary copy, for the government outputs)", "redacted_file"))
+        elif source.redacted_file == source.file:
+            problems.append(source.problem(
+                "is the file itself: give the redacted copy its own file name, and keep "
+                "the file as collected", "redacted_file"))
     return problems
 
 
@@ -171,6 +182,8 @@ def _files(case: Case) -> Iterator[tuple[Record, str, str]]:
     for source in case.sources:
         if not source.invalid and source.file:
             yield source, "file", source.file
+        if not source.invalid and source.redacted_file:
+            yield source, "redacted_file", source.redacted_file
     for person in case.people:
         if not person.invalid and person.photo:
             yield person, "photo", person.photo

@@ -118,6 +118,8 @@ class Change(NamedTuple):
     old: Registered | None
     new: Registered
     reason: str = ""
+    #: the hash of the evidentiary copy this is a working copy of (a redacted copy)
+    derived_from: str = ""
 
 
 def case_files(case: Case) -> list[str]:
@@ -125,8 +127,9 @@ def case_files(case: Case) -> list[str]:
     root = case.root.resolve()
     found: set[str] = set()
     for source in case.sources:
-        if source.file:
-            found.add(source.file)
+        for name in (source.file, source.redacted_file):
+            if name:
+                found.add(name)
     for person in case.people:
         if person.photo:
             found.add(person.photo)
@@ -295,14 +298,37 @@ class FileRegistry:
                                         "intended, then build with --accept-changes "
                                         "--reason TEXT to register the file as it is now "
                                         "as a working copy of the original"))
-        referenced = {s.file for s in self.case.sources} | {p.photo for p in self.case.people}
+        referenced = {s.file for s in self.case.sources} | \
+            {s.redacted_file for s in self.case.sources} | {p.photo for p in self.case.people}
         for path, registered in known.items():
             if path in referenced and not (self.case.root / path).is_file():
                 problems.append(Problem(path, 0, "", f"this registered evidence file is "
                                         f"missing (registered {registered.registered_at[:10]})"))
         if problems:
             raise InvalidCase(problems)
+        changes = self._redactions(changes, known)
         return {**known, **{c[2].path: c[2] for c in changes}}, changes
+
+    def _redactions(self, changes: list[Change], known: dict[str, Registered]
+                    ) -> list[Change]:
+        """A redacted copy registered for the first time is recorded as a working copy of
+        its source's evidentiary copy, with what was changed."""
+        made = {c.new.path: c.new for c in changes}
+        originals = {path: entry for path, (entry, _) in self.originals().items()}
+        first = self.first_registrations()
+        out = []
+        for change in changes:
+            source = next((s for s in self.case.sources if s.file and
+                           s.redacted_file == change.new.path), None)
+            original = None if source is None or source.file is None else (
+                originals.get(source.file) or first.get(source.file)
+                or made.get(source.file) or known.get(source.file))
+            if change.action == "register-file" and original is not None and source:
+                change = change._replace(
+                    reason=source.redaction or "redacted for publication",
+                    derived_from=original.sha256)
+            out.append(change)
+        return out
 
     def retire(self, path: str, by: str, reason: str) -> Registered:
         """Take a registered file that was deliberately deleted out of the register, with
@@ -321,7 +347,7 @@ class FileRegistry:
             raise refuse("is not a registered evidence file of this case")
         if (self.case.root / path).exists():
             raise refuse("still exists; only a file that was deliberately deleted is retired")
-        users = [s.id for s in self.case.sources if s.file == path] + \
+        users = [s.id for s in self.case.sources if path in (s.file, s.redacted_file)] + \
             [p.id for p in self.case.people if p.photo == path]
         if users:
             raise refuse(f"is still named by {', '.join(users)}; remove it there first")
@@ -395,7 +421,7 @@ class FileRegistry:
             originals = {r["path"] for r in conn.execute(
                 select(ORIGINALS.c.path).where(
                     ORIGINALS.c.case_id == self.case.meta.id)).mappings()}
-            for action, old, new, why in changes:
+            for action, old, new, why, derived in changes:
                 if stored.get(new.path) == new.sha256:
                     continue  # registered meanwhile by another build: nothing to record
                 first = old if action == "accept-change" and old is not None else new
@@ -416,6 +442,9 @@ class FileRegistry:
                 if action == "accept-change" and old is not None:
                     # a working copy: the original stays the evidentiary copy
                     after["working_copy_of"] = old.sha256
+                    after["reason"] = why
+                elif derived:  # a redacted copy of another file's evidentiary copy
+                    after["working_copy_of"] = derived
                     after["reason"] = why
                 audit.append(action, new.path,
                              {"sha256": old.sha256, "size": old.size} if old else None, after)

@@ -83,6 +83,9 @@ class Compiler:
     skip: frozenset[str] = frozenset()
     #: ``internal`` (file:line) or ``external`` (case id and record kind)
     provenance: str = "internal"
+    #: whose outputs these are (``None``: the case database, which holds everything):
+    #: decides which file of a source is named and how much of its collection record
+    audience: str | None = None
     dataset: Dataset = field(init=False)
     entities: dict[str, StatementEntity] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
@@ -206,12 +209,15 @@ class Compiler:
         self.put(entity, "publishedAt", record.published, record, "published")
         self.put(entity, "retrievedAt", record.accessed, record, "accessed")
         self.put(entity, "language", record.language, record, "language")
-        if record.file:
-            self.put(entity, "fileName", PurePosixPath(record.file).name, record, "file")
+        named = record.file_for(self.audience)
+        if named:
+            where = "file" if named == record.file else "redacted_file"
+            self.put(entity, "fileName", PurePosixPath(named).name, record, where)
             # FtM's contentHash is the SHA-1 of the file (Aleph's convention); the
             # SHA-256 stays in the case for the evidence register.
-            sha1 = _sha1(self.case.root / record.file)
-            self.put(entity, "contentHash", sha1, record, "file")
+            sha1 = _sha1(self.case.root / named)
+            self.put(entity, "contentHash", sha1, record, where)
+        self.collection(entity, record)
         for i, addressee in enumerate(record.addressees):
             if not self.shown(addressee):
                 continue
@@ -220,6 +226,32 @@ class Compiler:
             self.put(doc, "document", entity.id, record, "addressees", i)
             self.put(doc, "entity", self.ref_id(addressee), record, "addressees", i)
             self.put(doc, "role", "addressee", record, "addressees", i)
+
+    def collection(self, entity: StatementEntity, record: Source) -> None:
+        """The source's collection record as far as FtM's stock document properties carry
+        it: when it was retrieved (every audience), and for the case database and the
+        government the tool (``crawler``) and the whole record in words (``notes``:
+        who, how, from where, each verification step and transfer of custody)."""
+        found = record.collection
+        if found is None:
+            return
+        self.put(entity, "retrievedAt", found.at[:19].rstrip("Z"), record, "collection",
+                 "at")
+        if self.audience not in (None, "government"):
+            return
+        self.put(entity, "crawler", found.tool, record, "collection", "tool")
+        method = vocab.label("collection_methods", found.method)
+        words = [f"Collected {found.at} by {found.by} ({method})"
+                 + (f" with {found.tool}" if found.tool else "")
+                 + (f" from {found.location}" if found.location else "") + "."]
+        for step in found.verification:
+            words.append(f"Verified ({vocab.label('verification_steps', step.step)}) by "
+                         f"{step.by} on {step.date}" + (f": {step.result}" if step.result
+                                                        else "") + ".")
+        for move in found.custody:
+            words.append(f"Passed from {move.giver} to {move.to} at {move.at}"
+                         + (f" ({move.how})" if move.how else "") + ".")
+        self.put(entity, "notes", " ".join(words), record, "collection", lang="eng")
 
     def incident(self, record: Incident) -> None:
         entity = self.make("Event", self.entity_id(record))
@@ -309,8 +341,8 @@ class Compiler:
 
 
 def compile_case(case: Case, shown: frozenset[str] | None = None,
-                 skip: frozenset[str] = frozenset(), provenance: str = "internal"
-                 ) -> list[StatementEntity]:
+                 skip: frozenset[str] = frozenset(), provenance: str = "internal",
+                 audience: str | None = None) -> list[StatementEntity]:
     """The FtM entities of ``case``, sorted by id.
 
     Args:
@@ -321,8 +353,11 @@ def compile_case(case: Case, shown: frozenset[str] | None = None,
         skip: ids of records to leave out (e.g. attributions held back by review).
         provenance: ``internal`` (``file:line`` origins, for the case database) or
             ``external`` (``case-id:kind``, for what an audience receives).
+        audience: whose outputs these are (``None``: the case database): a source's
+            redacted copy and how much of its collection record (see
+            :meth:`Compiler.collection`).
     """
-    return Compiler(case, shown, skip, provenance).run()
+    return Compiler(case, shown, skip, provenance, audience).run()
 
 
 _SHA1: dict[tuple[str, int, int], str] = {}

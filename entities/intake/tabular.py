@@ -168,6 +168,11 @@ SHEETS: dict[str, list[Column]] = {
         _c("language", "text", "Language code.", "ru"),
         _c("file", "text", "Copy under sources/ in the case folder.", "sources/report.pdf"),
         _c("sha256", "text", "SHA-256 of the file.", ""),
+        _c("redacted_file", "text", "A copy of the file made for publication (faces "
+           "blurred, names or metadata cut), under sources/: what parliament and public "
+           "outputs name; the file stays the evidentiary copy.", "sources/report-redacted.pdf"),
+        _c("redaction", "text", "What was changed in the redacted copy.",
+           "witnesses' faces blurred"),
         _c("derived_from", "codes", "Ids of sources this one repeats (not independent).",
            "src-original"),
         _c("addressees", "codes", "Ids of people or organisations the document is "
