@@ -126,7 +126,8 @@ def test_first_page_renders_and_is_not_blank(built: Path, tmp_path: Path) -> Non
     assert dark > 500
 
 
-def test_forty_incident_target_gives_a_multi_page_dossier(tmp_path: Path) -> None:
+def _forty_incidents(tmp_path: Path) -> Path:
+    """A fictional case whose one target has forty incidents."""
     incidents, attributions, evidence = [], [], []
     for i in range(40):
         evidence.append(f"  - {{id: e{i}, source: s1, locator: 'p. {i}', type: ngo_report, "
@@ -139,7 +140,7 @@ def test_forty_incident_target_gives_a_multi_page_dossier(tmp_path: Path) -> Non
                          f"[e{i}]}}")
         attributions.append(f"  - {{id: a{i}, actor: unit, incident: i{i}, mode: ordering, "
                             f"evidence: [e{i}], status: reviewed}}")
-    case = write_case(tmp_path / "big", {
+    return write_case(tmp_path / "big", {
         "case.yml": CASE_YML,
         "data/a.yml": "organisations:\n  - {id: unit, type: public_body, names: "
                       "[Fictional Unit]}\nsources:\n  - {id: s1, title: Fictional report, "
@@ -148,6 +149,10 @@ def test_forty_incident_target_gives_a_multi_page_dossier(tmp_path: Path) -> Non
                       "evidence:\n" + "\n".join(evidence) + "\nincidents:\n" +
                       "\n".join(incidents) + "\nattributions:\n" + "\n".join(attributions)
                       + "\n"})
+
+
+def test_forty_incident_target_gives_a_multi_page_dossier(tmp_path: Path) -> None:
+    case = _forty_incidents(tmp_path)
     out = tmp_path / "out"
     build_case(case, out)
     reader = PdfReader(dossier_of(out, "mini", "unit"))
@@ -225,3 +230,71 @@ def test_photo_metadata_never_reaches_the_pdf(fictional: Path, tmp_path: Path,
     for canary in (b"CANARYARTIST", b"CANARYDESCRIPTION", b"CANARYCOMMENT", b"CANARYXMP",
                    b"Exif", b"JFIF"):
         assert canary not in everything, canary
+
+
+def _contents_and_headings(path: Path) -> tuple[list[tuple[str, int]], dict[str, int]]:
+    """The contents page's (title, page) entries, and the page each title starts on."""
+    reader = PdfReader(path)
+    contents = reader.pages[1].extract_text() or ""
+    entries = [(m.group(1).strip(), int(m.group(2))) for m in
+               re.finditer(r"^\s*(\d+\. [^\n]+?)\s*\n\s*(\d+)\s*$", contents, re.M)]
+    starts = {}
+    for number, page in enumerate(reader.pages[2:], start=3):
+        lines = [line.strip() for line in (page.extract_text() or "").splitlines()]
+        for title, _ in entries:
+            if title in lines and title not in starts:
+                starts[title] = number
+    return entries, starts
+
+
+def test_the_contents_give_the_page_each_section_starts_on(tmp_path: Path) -> None:
+    """Laid out in one pass: each page number comes from the heading's placement."""
+    import dossier.pdf.document as document
+
+    passes = []
+    build = document.DossierTemplate.build
+
+    def counted(self: document.DossierTemplate, *args: object, **kwargs: object) -> None:
+        passes.append(self.contents is not None)
+        build(self, *args, **kwargs)
+
+    document.DossierTemplate.build = counted  # type: ignore[method-assign]
+    try:
+        build_case(_forty_incidents(tmp_path), tmp_path / "out", workers=1)
+    finally:
+        document.DossierTemplate.build = build  # type: ignore[method-assign]
+    assert passes and all(passes)  # every dossier in one pass, none fell back
+    entries, starts = _contents_and_headings(dossier_of(tmp_path / "out", "mini", "unit"))
+    assert [t for t, _ in entries] == SECTIONS_EN
+    assert len({p for _, p in entries}) >= 4  # spread over pages: the numbers mean something
+    assert all(starts[title] == page for title, page in entries), (entries, starts)
+
+
+def test_a_heading_the_contents_cannot_foresee_falls_back_to_two_passes() -> None:
+    from reportlab.platypus import KeepTogether, PageBreak
+
+    from dossier.pdf.blocks import para
+    from dossier.pdf.document import DocInfo, render, table_of_contents
+
+    story = [table_of_contents(), PageBreak(), para("First", "h1"), para("text"),
+             PageBreak(), KeepTogether([para("Second", "h1"), para("more text")])]
+    info = DocInfo("t", "s", "a", "header", "MARKING", "Page", "2024-01-01")
+    import io
+
+    import dossier.pdf.document as document
+
+    calls = []
+    multi = document.DossierTemplate.multiBuild
+
+    def counted(self: document.DossierTemplate, *args: object, **kwargs: object) -> None:
+        calls.append(1)
+        multi(self, *args, **kwargs)
+
+    document.DossierTemplate.multiBuild = counted  # type: ignore[method-assign]
+    try:
+        reader = PdfReader(io.BytesIO(render(info, story)))
+    finally:
+        document.DossierTemplate.multiBuild = multi  # type: ignore[method-assign]
+    assert calls  # the one pass met a heading it did not foresee: reportlab's contents
+    words = (reader.pages[0].extract_text() or "").split()
+    assert {"First", "Second", "2", "3"} <= set(words), words

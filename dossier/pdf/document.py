@@ -1,11 +1,13 @@
 """The page template: running header (case, audience marking), page numbers, table of
-contents, PDF bookmarks and metadata, byte-stable output."""
+contents (laid out in the same single pass as the rest), PDF bookmarks and metadata,
+byte-stable output."""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
 from typing import Any
+from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -64,7 +66,8 @@ def fit_text(text: str, font: str, size: float, width: float) -> str:
 class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
     """A4 pages with header, footer, bookmarks for h1/h2 and TOC notifications."""
 
-    def __init__(self, buffer: io.BytesIO, info: DocInfo, sketch: bool = True):
+    def __init__(self, buffer: io.BytesIO, info: DocInfo, sketch: bool = True,
+                 contents: list[str] | None = None):
         super().__init__(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                          topMargin=MARGIN + 6 * mm, bottomMargin=MARGIN, invariant=1,
                          title=info.title, author=info.author, subject=info.subject,
@@ -80,6 +83,10 @@ class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
         self.passes = 0
         #: a picture was left out of some pass
         self.sketched = False
+        #: the titles of a one-pass :class:`Contents` (``None``: reportlab's contents)
+        self.contents = contents
+        #: the top-level headings met, in order
+        self.entries: list[str] = []
 
     def beforeDocument(self) -> None:
         """Each pass of the table-of-contents build starts counting bookmarks afresh.
@@ -87,6 +94,7 @@ class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
         without their pixels (``render`` redraws if that pass turns out to be final)."""
         self._bookmark = 0
         self._top_seen = False
+        self.entries = []
         self.passes += 1
         if isinstance(self.canv, SketchCanvas):
             self.canv.sketching = self._sketch and self.passes == 1
@@ -140,9 +148,29 @@ class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
         self.canv.addOutlineEntry(text, key, level=level, closed=False)
         if level == 0:
             self.notify("TOCEntry", (0, text, self.page, key))
+            index = len(self.entries)
+            self.entries.append(text)
+            if self.contents is not None and index < len(self.contents):
+                self._number(index)
+
+    def _number(self, index: int) -> None:
+        """Define the form holding contents entry ``index``'s page number (drawn right
+        aligned at its origin), and the destination its entry links to."""
+        canvas = self.canv
+        canvas.bookmarkPage(f"contents-{index}")
+        style = styles()["toc1"]
+        canvas.beginForm(page_form(index), -_NUMBERS, -style.fontSize, 0, style.leading)
+        canvas.setFont(style.fontName, style.fontSize)
+        canvas.drawRightString(0, 0, str(self.page))
+        canvas.endForm()
 
 
-def table_of_contents() -> TableOfContents:
+def table_of_contents() -> Contents:
+    """The table of contents a dossier's story holds (see :class:`Contents`)."""
+    return Contents()
+
+
+def _reportlab_contents() -> TableOfContents:
     toc = TableOfContents()
     toc.levelStyles = [styles()["toc1"]]
     toc.tableStyle = TableStyle([("FONTNAME", (0, 0), (-1, -1), register_fonts()),
@@ -150,8 +178,100 @@ def table_of_contents() -> TableOfContents:
     return toc
 
 
+#: the width kept for the page numbers at the right of the table of contents, and the
+#: space around each entry (as reportlab's own contents, a table, leaves)
+_NUMBERS = 28.0
+_PAD_X, _PAD_Y = 6.0, 3.0
+
+
+def page_form(index: int) -> str:
+    """The name of the PDF form holding the page number of contents entry ``index``."""
+    return f"contents-page-{index}"
+
+
+class Contents(Flowable):  # type: ignore[misc]
+    """The table of contents, laid out in the same single pass as the rest: its titles
+    are the story's top-level headings (found before the build, :func:`headings`), and
+    each page number is a PDF form (``canvas.doForm``, which may name a form defined
+    later) that the template defines when the heading is placed. Each entry links to
+    its heading."""
+
+    def __init__(self, titles: list[str] | None = None, first: int = 0):
+        super().__init__()
+        self.titles = titles or []
+        self.first = first
+        self._rows: list[tuple[Paragraph, float]] = []
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        style = styles()["toc1"]
+        self.width = available_width
+        self._rows = []
+        for title in self.titles:
+            row = Paragraph(escape(title), style)
+            _, height = row.wrap(available_width - _NUMBERS - 2 * _PAD_X, available_height)
+            self._rows.append((row, height + 2 * _PAD_Y))
+        self.height = sum(h for _, h in self._rows)
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        self.wrap(available_width, available_height)
+        fits, used = 0, 0.0
+        for _, height in self._rows:
+            if used + height > available_height:
+                break
+            fits, used = fits + 1, used + height
+        if fits == 0:
+            return []
+        return [Contents(self.titles[:fits], self.first),
+                Contents(self.titles[fits:], self.first + fits)]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        style = styles()["toc1"]
+        y = self.height
+        for index, (row, height) in enumerate(self._rows, start=self.first):
+            y -= height
+            row.drawOn(canvas, _PAD_X, y + _PAD_Y)
+            canvas.saveState()
+            # at the right edge, on the first line's baseline (as reportlab's contents)
+            canvas.translate(self.width + _PAD_X, y + height - _PAD_Y - style.fontSize)
+            canvas.doForm(page_form(index))
+            canvas.restoreState()
+            canvas.linkRect("", f"contents-{index}", (0, y, self.width, y + height),
+                            relative=1)
+
+
+def headings(story: list[Flowable]) -> list[str]:
+    """The titles the template puts into the contents, in order: every top-level ``h1``
+    heading, and an ``h2`` before the first ``h1`` (an outline starts at the top)."""
+    out, top = [], False
+    for flowable in story:
+        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
+            if flowable.style.name == "h1" or not top:
+                out.append(flowable.getPlainText())
+            top = top or flowable.style.name == "h1"
+    return out
+
+
 def render(info: DocInfo, story: list[Flowable]) -> bytes:
-    """Build the PDF (two passes for the table of contents) and return its bytes."""
+    """Build the PDF in one layout pass and return its bytes.
+
+    Should the headings the template meets not be those :func:`headings` found (a
+    heading inside another flowable), the document is built again with reportlab's own
+    table of contents, which takes a measuring pass first."""
+    titles = headings(story)
+    for flowable in story:
+        if isinstance(flowable, Contents):
+            flowable.titles, flowable.first = titles, 0
+    buffer = io.BytesIO()
+    template = DossierTemplate(buffer, info, sketch=False, contents=titles)
+    try:
+        template.build(story[:], canvasmaker=SketchCanvas)
+        if template.entries == titles:
+            return buffer.getvalue()
+    except (KeyError, ValueError):  # a page-number form never defined
+        pass
+    story = [_reportlab_contents() if isinstance(f, Contents) else f for f in story]
     buffer = io.BytesIO()
     template = DossierTemplate(buffer, info)
     template.multiBuild(story, canvasmaker=SketchCanvas)

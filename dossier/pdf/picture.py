@@ -5,9 +5,10 @@ table-of-contents build, splits a PNG's alpha channel into a separate mask, and 
 JPEG file into the PDF byte for byte — its EXIF, XMP and IPTC metadata, comments, GPS
 position and thumbnail included. A ``Picture`` decodes every image once (JPEG too),
 flattens it onto white and keeps only its pixels, so nothing but pixels reaches the
-PDF; it hands the same reader to every pass, and is not drawn at all in the dossier
-template's first (measuring) pass: the template draws on a :class:`SketchCanvas`, which
-says whether the current pass is one that only measures.
+PDF; it hands the same reader to every pass, and is not drawn at all in a measuring
+pass: a dossier is laid out in one pass (:class:`dossier.pdf.document.Contents`), but
+when it falls back to reportlab's two-pass contents the template draws on a
+:class:`SketchCanvas`, which says whether the current pass is one that only measures.
 """
 
 from __future__ import annotations
