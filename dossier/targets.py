@@ -160,7 +160,13 @@ def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUI
 
     jobs = [("side", name) for name in side] + [("target", stem) for stem in todo]
     progress.step(STEP, len(todo))
-    run_jobs(jobs, work, finished, workers)
+    def describe(job: tuple[str, str]) -> str:
+        kind, key = job
+        if kind == "side":
+            return f"the case's {key}"
+        return f"the dossier of {targets[key].name} (dossiers/{key}.pdf)"
+
+    run_jobs(jobs, work, finished, workers, describe)
     # A new file, never a write through the hard link to the previous outputs.
     with atomic_file(manifest_path) as fh:
         fh.write(json.dumps({"audit_head": view.audit_head,

@@ -31,9 +31,10 @@ def default_workers() -> int:
 
 
 def run_jobs(jobs: list[J], work: Callable[[J], Any], on_result: Callable[[J, Any], None],
-             workers: int | None = None) -> None:
+             workers: int | None = None, describe: Callable[[J], str] = repr) -> None:
     """Run ``work(job)`` for every job, on ``workers`` processes; ``on_result(job, result)``
-    is called in this process as each finishes (in no particular order).
+    is called in this process as each finishes (in no particular order). ``describe``
+    words a job for the message of a worker that died writing it.
 
     Raises:
         the exception a job raised (the other jobs are stopped);
@@ -44,7 +45,7 @@ def run_jobs(jobs: list[J], work: Callable[[J], Any], on_result: Callable[[J, An
         for job in jobs:
             on_result(job, work(job))
         return
-    _Pool(work, min(count, len(jobs))).run(jobs, on_result)
+    _Pool(work, min(count, len(jobs)), describe).run(jobs, on_result)
 
 
 def _serve(conn: Connection, work: Callable[[Any], Any], inherited: list[Connection]
@@ -77,8 +78,10 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 class _Pool:
-    def __init__(self, work: Callable[[Any], Any], size: int):
+    def __init__(self, work: Callable[[Any], Any], size: int,
+                 describe: Callable[[Any], str] = repr):
         context = get_context("fork")
+        self.describe = describe
         self.workers: list[tuple[BaseProcess, Connection]] = []
         for _ in range(size):
             mine, theirs = context.Pipe()
@@ -116,19 +119,20 @@ class _Pool:
                         raise OutputError(
                             f"a build worker stopped unexpectedly (exit code "
                             f"{process.exitcode}; out of memory?) while writing "
-                            f"{busy[conn]!r}; the previous outputs are unchanged")
+                            f"{self.describe(busy[conn])}; the previous outputs are "
+                            "unchanged")
         finally:
             self.close()
 
-    @staticmethod
-    def _receive(conn: Connection, busy: dict[Connection, J],
+    def _receive(self, conn: Connection, busy: dict[Connection, J],
                  on_result: Callable[[J, Any], None]) -> None:
         job = busy.pop(conn)
         try:
             kind, value = conn.recv()
         except EOFError:
-            raise OutputError(f"a build worker stopped unexpectedly while writing {job!r}; "
-                              "the previous outputs are unchanged") from None
+            raise OutputError(f"a build worker stopped unexpectedly while writing "
+                              f"{self.describe(job)}; the previous outputs are unchanged"
+                              ) from None
         if kind == "error":
             raise value
         on_result(job, value)

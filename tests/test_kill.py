@@ -83,3 +83,39 @@ def test_killed_builds_leave_whole_outputs_and_an_intact_store(fictional: Path,
     assert _build(fictional, out).wait(120) == 0
     assert _files(out) == new_files
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
+
+
+def test_a_worker_killed_mid_build_fails_the_build_naming_its_target(
+        fictional: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed by the system (as for want of memory) while writing one target's
+    dossier: the build stops with a message naming that target, exits non-zero, and the
+    previous outputs and the store stay as they were."""
+    from click.testing import CliRunner
+
+    import dossier.targets as targets
+    from dossier.cli import cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(fictional), "--out", str(out)]).exit_code == 0
+    old_files, old_store = _files(out), _store(fictional)
+    incidents = fictional / "data" / "incidents.yml"
+    incidents.write_text(incidents.read_text("utf-8").replace(
+        "title: ", "title: Changed — ", 1), "utf-8")
+    write = targets.write_target
+    parent = os.getpid()
+
+    def dies(view: object, target: object, out_dir: Path, lang: str) -> int:
+        if os.getpid() != parent:  # in a worker: killed as the system kills it
+            os.kill(os.getpid(), signal.SIGKILL)
+        return write(view, target, out_dir, lang)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(targets, "write_target", dies)
+    result = runner.invoke(cli, ["build", str(fictional), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "a build worker stopped unexpectedly" in result.output
+    assert "while writing the dossier of " in result.output and "(dossiers/" in \
+        result.output and "the previous outputs are unchanged" in result.output
+    assert "Traceback" not in result.output
+    assert _files(out) == old_files and _store(fictional) == old_store
