@@ -502,9 +502,9 @@ def test_collection_records_reach_ftm_as_far_as_each_audience_may(fictional: Pat
         assert "2024-01-05T09:30:00" in memo["properties"]["retrievedAt"]
         if audience == "government":
             assert memo["properties"]["crawler"] == ["Signal"]
-            assert "by Canary Collector" in memo["properties"]["notes"][0]
-            assert "Passed from Canary Collector to Canary Analyst" in \
-                memo["properties"]["notes"][0]
+            notes = memo["properties"]["notes"][0]
+            assert "by Canary Collector" in notes and "with Signal" in notes
+            assert "Canary Collector → Canary Analyst" in notes
     assert "Canary" not in found["public"] and "Signal" not in found["public"]
 
 

@@ -43,7 +43,8 @@ def file_problems(db: CaseDatabase, case: Case,
     """
     registry = FileRegistry(db, case)
     originals = {path: entry for path, (entry, _) in registry.originals().items()}
-    first = registry.first_registrations()
+    # the audit log is read only for files registered before originals were kept
+    first = registry.first_registrations() if set(files) - set(originals) else {}
     out = []
     for path, now in sorted(files.items()):
         original = originals.get(path) or first.get(path) or now

@@ -313,13 +313,16 @@ class FileRegistry:
                     ) -> list[Change]:
         """A redacted copy registered for the first time is recorded as a working copy of
         its source's evidentiary copy, with what was changed."""
+        redacted = {s.redacted_file: s for s in self.case.sources
+                    if s.file and s.redacted_file}
+        if not any(c.action == "register-file" and c.new.path in redacted for c in changes):
+            return changes
         made = {c.new.path: c.new for c in changes}
         originals = {path: entry for path, (entry, _) in self.originals().items()}
         first = self.first_registrations()
         out = []
         for change in changes:
-            source = next((s for s in self.case.sources if s.file and
-                           s.redacted_file == change.new.path), None)
+            source = redacted.get(change.new.path)
             original = None if source is None or source.file is None else (
                 originals.get(source.file) or first.get(source.file)
                 or made.get(source.file) or known.get(source.file))
@@ -384,8 +387,9 @@ class FileRegistry:
         bytes are now kept; a file that changed since stays known by its hash only."""
         kept: list[str] = []
         originals = self.originals()
+        without = set(self.registered()) - set(originals)
         missing = {path: first for path, first in self.first_registrations().items()
-                   if path not in originals and path in self.registered()}
+                   if path in without} if without else {}
         unkept = [o for o, preserved in originals.values() if not preserved]
         if not unkept and not missing:
             return kept

@@ -52,6 +52,7 @@ from entities.case.model import (
 from entities.exc import InvalidCase, Problem
 from entities.files import file_digest
 from entities.ftm.ids import make_id, record_id
+from entities.i18n import text
 
 _NAME_PROPS = {
     "name": "name",
@@ -240,18 +241,27 @@ class Compiler:
         if self.audience not in (None, "government"):
             return
         self.put(entity, "crawler", found.tool, record, "collection", "tool")
-        method = vocab.label("collection_methods", found.method)
-        words = [f"Collected {found.at} by {found.by} ({method})"
-                 + (f" with {found.tool}" if found.tool else "")
-                 + (f" from {found.location}" if found.location else "") + "."]
+        # in English, in the words of the government register (the dossiers' catalogue)
+        def say(key: str, **values: object) -> str:
+            return text(f"pdf.{key}", "en", **values)
+
+        parts = [say("collected_full", when=found.at, by=found.by,
+                     method=vocab.label("collection_methods", found.method))]
+        if found.tool:
+            parts.append(say("collected_tool", tool=found.tool))
+        if found.location:
+            parts.append(say("collected_from", place=found.location))
+        lines = [f"{say('collected')}: {' '.join(parts)}"]
         for step in found.verification:
-            words.append(f"Verified ({vocab.label('verification_steps', step.step)}) by "
-                         f"{step.by} on {step.date}" + (f": {step.result}" if step.result
-                                                        else "") + ".")
+            what = say("verified_step", step=vocab.label("verification_steps", step.step),
+                       by=step.by, date=step.date)
+            lines.append(f"{say('verified')}: {what}"
+                         + (f": {step.result}" if step.result else ""))
         for move in found.custody:
-            words.append(f"Passed from {move.giver} to {move.to} at {move.at}"
-                         + (f" ({move.how})" if move.how else "") + ".")
-        self.put(entity, "notes", " ".join(words), record, "collection", lang="eng")
+            lines.append(f"{say('custody')}: "
+                         f"{say('custody_step', giver=move.giver, to=move.to, at=move.at)}"
+                         + (f" ({move.how})" if move.how else ""))
+        self.put(entity, "notes", "\n".join(lines), record, "collection", lang="eng")
 
     def incident(self, record: Incident) -> None:
         entity = self.make("Event", self.entity_id(record))
