@@ -28,6 +28,23 @@ COLLECTION = """    collection:
 """
 
 
+def _dossier_texts(case: Path, tmp_path: Path, audiences: tuple[str, ...]) -> dict[str, str]:
+    """The text of the case's target dossiers, built for each audience into
+    ``tmp_path/<audience>``."""
+    from pypdf import PdfReader
+
+    from dossier.build import build_case
+
+    texts = {}
+    for audience in audiences:
+        out = tmp_path / audience
+        build_case(case, out, audience)
+        texts[audience] = "\n".join(
+            page.extract_text() for pdf in sorted((out / "dossiers").glob("*.pdf"))
+            if pdf.name != "overview.pdf" for page in PdfReader(pdf).pages)
+    return texts
+
+
 def _with_collection(root: Path, text: str = COLLECTION) -> Path:
     data = root / "data" / "evidence.yml"
     data.write_text(data.read_text("utf-8").replace(
@@ -60,18 +77,8 @@ def test_a_collection_record_is_read_in_utc_and_its_mistakes_are_located(fiction
 
 def test_the_register_shows_each_audience_only_what_it_may(fictional: Path,
                                                           tmp_path: Path) -> None:
-    from pypdf import PdfReader
-
-    from dossier.build import build_case
-
     _with_collection(fictional)
-    texts = {}
-    for audience in ("government", "public"):
-        out = tmp_path / audience
-        build_case(fictional, out, audience)
-        texts[audience] = "\n".join(
-            page.extract_text() for pdf in sorted((out / "dossiers").glob("*.pdf"))
-            if pdf.name != "overview.pdf" for page in PdfReader(pdf).pages)
+    texts = _dossier_texts(fictional, tmp_path, ("government", "public"))
     government, public = texts["government"], texts["public"]
     assert "Canary Collector" in government and "Signal" in government
     assert "2024-01-05T09:30:00Z" in government and "Canary Analyst" in government
@@ -517,9 +524,6 @@ def test_a_redacted_copy_is_what_lower_audiences_see_and_the_original_stays(
         fictional: Path, tmp_path: Path) -> None:
     import json
 
-    from pypdf import PdfReader
-
-    from dossier.build import build_case
     from entities.db.audit import read_log
     from entities.db.verify import verify_case
     from entities.files import file_digest
@@ -528,14 +532,10 @@ def test_a_redacted_copy_is_what_lower_audiences_see_and_the_original_stays(
     redacted = fictional / "sources" / "memo-redacted.txt"
     redacted.write_text("The memo with the witnesses' names cut.\n", "utf-8")
     _with_collection(fictional, REDACTED)
-    texts = {}
+    texts = _dossier_texts(fictional, tmp_path, ("government", "parliament"))
     for audience in ("government", "parliament"):
-        out = tmp_path / audience
-        build_case(fictional, out, audience)
-        texts[audience] = "\n".join(
-            page.extract_text() for pdf in sorted((out / "dossiers").glob("*.pdf"))
-            if pdf.name != "overview.pdf" for page in PdfReader(pdf).pages)
-        texts[audience + "-ftm"] = (out / "entities.ftm.json").read_text("utf-8")
+        texts[audience + "-ftm"] = (tmp_path / audience / "entities.ftm.json").read_text(
+            "utf-8")
     original, copy = file_digest(memo), file_digest(redacted)
     flat = {k: v.replace("\n", "") for k, v in texts.items()}
     assert original in flat["government"] and "sources/memo.txt" in flat["government"]
