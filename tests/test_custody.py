@@ -431,6 +431,12 @@ def test_a_kept_authority_certificate_checks_tokens_in_verify_and_check(
     stamped = runner.invoke(cli, ["timestamp", str(fictional), "--tsa", url, "--tsa-ca",
                                   str(ca)])
     assert stamped.exit_code == 0, stamped.output
+    assert "kept ca.pem to check the tokens" in stamped.output
+    assert len(list((fictional / ".dossier" / "tsa-ca").glob("*.pem"))) == 1  # not the other
+    wrong = runner.invoke(cli, ["timestamp", str(fictional), "--tsa", url, "--tsa-ca",
+                                str(other / "ca.pem")])
+    assert wrong.exit_code == 1 and "does not verify against ca.pem" in wrong.output
+    assert len(list((fictional / ".dossier" / "tsa-ca").glob("*.pem"))) == 1  # not kept
     verified = runner.invoke(cli, ["verify", str(fictional)])  # no --tsa-ca: the kept one
     assert verified.exit_code == 0 and "trusted timestamps verify" in verified.output, \
         verified.output

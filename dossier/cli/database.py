@@ -160,15 +160,17 @@ def timestamp(directory: Path, tsa: str, tsa_ca: Path | None, user: str) -> None
     """
     from entities.db.changes import open_case
     from entities.db.database import CaseDatabase
-    from entities.db.timestamps import TimestampStore, keep_ca
+    from entities.db.timestamps import TimestampStore
 
     case = open_case(directory)
-    if tsa_ca is not None:
-        keep_ca(case.root, tsa_ca)
     with CaseDatabase.for_case(case.root) as db:
         store = TimestampStore(db, case.meta.id)
         subjects = store.subjects(case)
         made = store.stamp(subjects, tsa, user, tsa_ca)
+        kept = store.keep_ca(case.root, tsa, tsa_ca) if tsa_ca is not None else None
     for token in made:
         click.echo(f"stamped {token.subject} ({token.sha256[:12]}…) at {token.stamped_at}")
     click.echo(f"{len(made)} new timestamps; {len(subjects) - len(made)} were stamped already")
+    if tsa_ca is not None:
+        click.echo(f"kept {tsa_ca.name} to check the tokens of {tsa} (dossier check, verify)"
+                   if kept else f"{tsa_ca.name} verifies none of the tokens of {tsa}: not kept")

@@ -212,6 +212,13 @@ class TimestampStore:
             found[AUDIT_HEAD] = head
         return found
 
+    def keep_ca(self, root: Path, tsa: str, ca_file: Path) -> Path | None:
+        """Keep ``ca_file`` for checking later (:func:`keep_ca`) if it verifies a token of
+        ``tsa`` this case holds — a certificate that verifies none is not kept."""
+        if any(verify_token(t, ca_file).ok for t in self.tokens() if t.tsa == tsa):
+            return keep_ca(root, ca_file)
+        return None
+
     def stamp(self, subjects: dict[str, str], tsa: str, by: str,
               ca_file: Path | None = None) -> list[Token]:
         """Ask ``tsa`` for a token for each subject → SHA-256 not stamped yet; keep each
