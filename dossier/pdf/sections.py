@@ -381,20 +381,25 @@ def designations(ctx: Context) -> list[Flowable]:
 
 
 def manifest(ctx: Context, sources: list[Source]) -> list[Flowable]:
-    """The evidence manifest: each cited source's file with size, SHA-256 and when it was
-    registered (only files of sources this audience may see are cited)."""
+    """The evidence manifest: each cited source's file with size, SHA-256, when and how
+    it was collected and when it was registered (only files of sources this audience may
+    see are cited; the redacted copy for the parliament and the public where there is
+    one)."""
     rows = []
     for source in sources:
         entry = ctx.files.get(source.file_for(ctx.audience) or "")
         if entry is None:
             continue
+        found = source.collection
+        collected = ctx.t("collected_public", when=found.at[:10], method=vocab.label(
+            "collection_methods", found.method, ctx.lang)) if found else "—"
         rows.append([x(source.id), x(entry.path), f"{entry.size:,}", x(entry.sha256),
-                     x(entry.registered_at[:10])])
+                     x(collected), x(entry.registered_at[:10])])
     if not rows:
         return []
     return [heading(ctx.t("manifest"), 2),
             table([ctx.t("source"), ctx.t("file"), ctx.t("size"), "SHA-256",
-                   ctx.t("registered")], rows, [2, 3, 1.5, 5, 2],
+                   ctx.t("collected"), ctx.t("registered")], rows, [2, 3, 1.4, 4.6, 2.4, 1.9],
                   wrap_anywhere=frozenset({1, 3}))]
 
 
