@@ -170,9 +170,10 @@ class CaseView:
         self.audit_head = AuditLog(db).head()
         from entities.db.custody import file_problems
 
-        kept = file_findings(case, file_problems(db, case, self.files))
-        self.findings += findings_for(case, kept, self.shown)
-        self.checks += findings_for(case, kept, self.shown)
+        kept = findings_for(case, file_findings(case, file_problems(db, case, self.files)),
+                            self.shown)
+        self.findings += kept
+        self.checks += kept
         runs = db.screening.runs(case.meta.id)
         decisions = db.screening.decisions(case.meta.id)
         self.screening = designation_gaps([(t.id, t.name) for t in self.targets], runs,

@@ -134,13 +134,10 @@ class DossierTemplate(BaseDocTemplate):  # type: ignore[misc]
             self.sketched = True
         if not isinstance(flowable, Paragraph):
             return
-        level = {"h1": 0, "h2": 1}.get(flowable.style.name)
+        level = outline_level(flowable, self._top_seen)
         if level is None:
             return
-        if level == 0:
-            self._top_seen = True
-        elif not self._top_seen:
-            level = 0  # an outline must start at the top level
+        self._top_seen = self._top_seen or flowable.style.name == "h1"
         text = flowable.getPlainText()
         key = f"section-{self._bookmark}"
         self._bookmark += 1
@@ -241,15 +238,24 @@ class Contents(Flowable):  # type: ignore[misc]
                             relative=1)
 
 
+def outline_level(flowable: Flowable, top_seen: bool) -> int | None:
+    """A heading's level in the outline (0: also in the contents), ``None`` for anything
+    else: ``h1`` is 0, ``h2`` 1 — but 0 before the first ``h1`` (``top_seen``), as an
+    outline must start at the top level."""
+    if not isinstance(flowable, Paragraph):
+        return None
+    level = {"h1": 0, "h2": 1}.get(flowable.style.name)
+    return 0 if level == 1 and not top_seen else level
+
+
 def headings(story: list[Flowable]) -> list[str]:
-    """The titles the template puts into the contents, in order: every top-level ``h1``
-    heading, and an ``h2`` before the first ``h1`` (an outline starts at the top)."""
+    """The titles the template puts into the contents, in order: the top-level
+    flowables of ``story`` at outline level 0 (:func:`outline_level`)."""
     out, top = [], False
     for flowable in story:
-        if isinstance(flowable, Paragraph) and flowable.style.name in ("h1", "h2"):
-            if flowable.style.name == "h1" or not top:
-                out.append(flowable.getPlainText())
-            top = top or flowable.style.name == "h1"
+        if outline_level(flowable, top) == 0:
+            out.append(flowable.getPlainText())
+        top = top or (isinstance(flowable, Paragraph) and flowable.style.name == "h1")
     return out
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from entities.db.evidence_files import FileRegistry, Registered, original_path
-from entities.db.timestamps import TimestampStore, kept_cas, verify_against
+from entities.db.timestamps import TimestampStore, kept_cas, verify_remembered
 
 if TYPE_CHECKING:
     from entities.case.case import Case
@@ -39,7 +39,8 @@ def file_problems(db: CaseDatabase, case: Case,
       (the originals table, else the audit log, else this build's) has bytes neither
       under ``.dossier/originals`` nor in the file as it is now;
     - ``bad_timestamp``: a token for the file does not verify against the authorities'
-      certificates kept by ``dossier timestamp --tsa-ca`` (none kept: not checked).
+      certificates kept by ``dossier timestamp --tsa-ca`` (none kept: not checked; each
+      result remembered, :func:`entities.db.timestamps.verify_remembered`).
     """
     registry = FileRegistry(db, case)
     originals = {path: entry for path, (entry, _) in registry.originals().items()}
@@ -51,13 +52,10 @@ def file_problems(db: CaseDatabase, case: Case,
         if now.sha256 != original.sha256 and \
                 not original_path(case.root, original.sha256).is_file():
             out.append(FileProblem("no_original", path, original.sha256))
-    cas = kept_cas(case.root)
-    if cas:
-        for token in TimestampStore(db, case.meta.id).tokens():
-            if token.subject not in files:
-                continue
-            checked = verify_against(token, cas)
+    if kept_cas(case.root):
+        tokens = [t for t in TimestampStore(db, case.meta.id).tokens() if t.subject in files]
+        for checked in verify_remembered(case.root, tokens):
             if not checked.ok:
-                out.append(FileProblem("bad_timestamp", token.subject, token.sha256,
-                                       checked.why))
+                out.append(FileProblem("bad_timestamp", checked.token.subject,
+                                       checked.token.sha256, checked.why))
     return out

@@ -11,6 +11,7 @@ entry; the audit log's head is the subject ``audit-log``.
 from __future__ import annotations
 
 import base64
+import contextlib
 import shutil
 import subprocess
 import tempfile
@@ -184,6 +185,47 @@ def verify_against(token: Token, cas: list[Path]) -> Checked:
         if checked.ok:
             return checked
     return checked
+
+
+#: the results of checking tokens against the kept certificates, for ``check`` and builds
+#: (``dossier verify`` always checks again)
+CHECKED_FILE = "checked.json"
+
+
+def verify_remembered(root: Path, tokens: list[Token]) -> list[Checked]:
+    """:func:`verify_against` the kept certificates for each token, remembering each
+    result in the case's state folder by the SHA-256 of the token and the certificates'
+    names (their own hashes): a changed token, or another certificate, is checked
+    afresh; builds do not run OpenSSL again for tokens already checked."""
+    import hashlib
+    import json
+
+    from entities.files import atomic_file
+    from entities.settings import STATE_DIR
+
+    cas = kept_cas(root)
+    if not cas or not tokens:
+        return []
+    path = root / STATE_DIR / CA_DIR / CHECKED_FILE
+    try:
+        known: dict[str, str] = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        known = {}
+    names = ",".join(ca.name for ca in cas)
+    out, changed = [], False
+    for token in tokens:
+        key = f"{hashlib.sha256(token.token).hexdigest()}:{token.sha256}:{names}"
+        if key in known:
+            why = known[key]
+            out.append(Checked(token, not why, why))
+            continue
+        checked = verify_against(token, cas)
+        known[key], changed = checked.why, True
+        out.append(checked)
+    if changed:
+        with contextlib.suppress(OSError), atomic_file(path) as fh:
+            fh.write(json.dumps(known, sort_keys=True).encode("utf-8"))
+    return out
 
 
 class TimestampStore:
