@@ -20,7 +20,7 @@ from entities.db.database import CaseDatabase
 from entities.progress import QUIET, Progress
 from evidence_maps.regime_data import regimes as all_regimes
 from evidence_maps.submissions import Pack, packs
-from exports.pictures import write_target_pictures
+from exports.pictures import Pictures, target_pictures, write_target_pictures
 
 
 @dataclass
@@ -58,14 +58,14 @@ def submit_case(root: Path, out: Path, regimes: list[str] | None = None,
     with staged_folder(out, view.case.meta.id, audience, replace, fresh=True) as staging:
         maps = staging / "maps"
         maps.mkdir()
-        drawn: set[str] = set()
+        drawn: dict[str, Pictures] = {}
         for pack in chosen:
             if pack.target.id not in drawn:
-                write_target_pictures(maps, view, pack.target, lang)
-                drawn.add(pack.target.id)
+                drawn[pack.target.id] = target_pictures(view, pack.target, lang)
+                write_target_pictures(maps, view, pack.target, lang, drawn[pack.target.id])
             folder = staging / pack.regime
             folder.mkdir(exist_ok=True)
             path = folder / f"{view.target_stem(pack.target.id)}.pdf"
-            write_pack_pdf(path, view, pack, lang, maps)
+            write_pack_pdf(path, view, pack, lang, drawn[pack.target.id])
             result.packs.append((pack, out / path.relative_to(staging)))
     return result

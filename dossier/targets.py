@@ -28,7 +28,7 @@ from entities.files import atomic_file
 from entities.progress import QUIET, Progress
 from evidence_maps.analysis import TargetView
 from evidence_maps.view import CaseView
-from exports.pictures import write_target_pictures
+from exports.pictures import target_pictures, write_target_pictures
 
 MANIFEST = ".manifest.json"
 #: The build step that writes the per-target outputs and the side jobs.
@@ -103,16 +103,17 @@ def target_digest(view: CaseView, target: TargetView, lang: str) -> str:
 
 def _outputs_of(out: Path, stem: str) -> list[Path]:
     return [out / "dossiers" / f"{stem}.pdf",
-            *[out / "maps" / f"{stem}-{kind}.{ext}" for kind in ("map", "timeline")
-              for ext in ("svg", "png")]]
+            *[out / "maps" / f"{stem}-{kind}.svg" for kind in ("map", "timeline")]]
 
 
 def write_target(view: CaseView, target: TargetView, out: Path, lang: str) -> int:
-    """Write one target's pictures and dossier under ``out``; return the picture count."""
-    pictures = write_target_pictures(out / "maps", view, target, lang)
+    """Write one target's pictures and dossier under ``out`` (the pictures laid out
+    once for both); return the picture count."""
+    pictures = target_pictures(view, target, lang)
+    written = write_target_pictures(out / "maps", view, target, lang, pictures)
     write_target_pdf(out / "dossiers" / f"{view.target_stem(target.id)}.pdf", view, target,
-                     lang, out / "maps")
-    return len(pictures)
+                     lang, pictures)
+    return len(written)
 
 
 def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUIET,

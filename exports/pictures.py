@@ -1,37 +1,28 @@
-"""Evidence-map diagrams and timelines as SVG and PNG (matplotlib, from pip alone), in
-the output's language.
+"""Evidence maps and timelines, laid out as vector scenes (:mod:`exports.scene`) in the
+output's language and written as SVG; the dossiers draw the same scenes as vectors.
 
-Both are drawn at the width they are printed in a dossier (:data:`WIDTH_INCHES`, placed
-at one point per point by :data:`POINTS_PER_PIXEL`), with no text under
-:data:`MIN_FONT` points. The evidence map lays its nodes out in columns (target, posts,
-organisations, incidents, sources), each node's words below it and the space for them
-reserved, so no label meets another label or a node; the edges carry no words (what an
-edge stands for is in the label of the node it leads to). The timeline draws posts and
-dated ranges as bars, a partial date as the span it can mean, a day as a point; it ticks
-its axis in days, months or years as the span needs, and stacks incident labels so that
-none overlaps another (measured with the text extents matplotlib reports).
+Both are laid out at the width they are printed in a dossier (:data:`WIDTH`, the text
+width of an A4 page less 2 × 18 mm), with no text under :data:`MIN_FONT` points, every
+text measured with the font the PDF embeds. The evidence map lays its nodes out in
+columns (target, posts, organisations, incidents, sources), each node's words below it
+and the space for them reserved, so no label meets another label or a node; the edges
+carry no words (what an edge stands for is in the label of the node it leads to). The
+timeline draws posts and dated ranges as bars, a partial date as the span it can mean, a
+day as a point; it ticks its axis in days, months or years as the span needs, and stacks
+incident labels so that none overlaps another.
 
-The font is matplotlib's bundled DejaVu Sans, which covers Russian and Kazakh Cyrillic.
-Outputs are deterministic: no dates in the metadata, a fixed SVG id salt.
+Everything is laid out once, with no rendering engine: a picture costs a few
+milliseconds. Output is deterministic (no dates, no random ids).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
-import textwrap
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import matplotlib
 import networkx as nx
-import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import NullLocator
-from PIL import Image as PILImage
 
 from entities.case import vocab
 from entities.case.model import Actor, Incident, Position, Source
@@ -42,78 +33,86 @@ from evidence_maps.analysis import TargetView
 from evidence_maps.dates import earliest, latest
 from evidence_maps.graph import COLUMNS, target_graph
 from evidence_maps.view import CaseView
+from exports.fonts import ascent_descent, text_width, wrap_words
+from exports.scene import LINE_SPACING, Box, Circle, Line, Point, Polygon, Rect, Scene, Text
 
-matplotlib.rcParams.update({"font.family": "DejaVu Sans", "svg.hashsalt": "dossier",
-                            "svg.fonttype": "none", "text.hinting": "none"})
-
-#: Resolution of the PNG files, and the PDF's scale that prints them point for point.
-_DPI = 150
-POINTS_PER_PIXEL = 72 / _DPI
-#: The width pictures are drawn at: the dossier's text width (A4 less 2 × 18 mm, 493 pt).
-WIDTH_INCHES = 6.8
-#: The smallest text in a picture, in points as printed.
+#: The width pictures are laid out at: the dossier's text width, in points.
+WIDTH = 6.8 * 72
+#: The smallest text in a picture, and the titles', in points.
 MIN_FONT = 7.0
 TITLE_FONT = 10.0
 
-_COLOURS = {"target": "#c0392b", "post": "#8e44ad", "organisation": "#2c3e50",
-            "incident": "#d35400", "source": "#16a085"}
+COLOURS = {"target": "#c0392b", "post": "#8e44ad", "organisation": "#2c3e50",
+           "incident": "#d35400", "source": "#16a085"}
+EVIDENCED, INFERRED = "#555555", "#999999"
+#: the bars of posts and the spans of incidents (their colours over white, as at 60 and
+#: 55 % opacity: a picture needs no transparency)
+_POST_BAR, _SPAN_FILL = "#bb8fce", "#e7a173"
 
 
 def _x(message: str, lang: str, **values: object) -> str:
     return text(f"x.{message}", lang, **values)
 
 
-class _Canvas(FigureCanvasAgg):
-    """matplotlib's Agg canvas, writing PNG as opaque RGB (smaller files; the PDF then
-    embeds it without a separate transparency mask)."""
+@dataclass(frozen=True)
+class Pictures:
+    """A target's evidence map and timeline (``None``: nothing is dated)."""
 
-    def print_png(self, filename_or_obj: Any, **ignored: Any) -> None:
-        FigureCanvasAgg.draw(self)  # type: ignore[no-untyped-call]
-        rgb = np.asarray(self.buffer_rgba())[..., :3]  # type: ignore[no-untyped-call]
-        dpi = round(self.figure.dpi)
-        PILImage.fromarray(rgb).save(filename_or_obj, format="png", compress_level=1,
-                                     dpi=(dpi, dpi))
+    map: Scene
+    timeline: Scene | None
 
 
-def _figure(width: float, height: float) -> Figure:
-    """A figure at the output resolution (text is laid out once for crop and PNG)."""
-    figure = Figure(figsize=(width, height), dpi=_DPI)
-    _Canvas(figure)
-    return figure
+def target_pictures(view: CaseView, target: TargetView, lang: str = "en") -> Pictures:
+    """Both pictures of ``target``, laid out in ``lang``."""
+    return Pictures(evidence_map(view, target, lang), timeline(view, target, lang))
 
 
-def _save(figure: Figure, stem: Path, crop: bool = True) -> list[Path]:
-    """SVG and PNG of ``figure``; ``crop``: cut to what is drawn (measured once for
-    both; the evidence map's own layout leaves no margin to cut and is saved whole)."""
-    bbox = figure.get_tightbbox().padded(0.08) if crop else None
-    written = []
-    for suffix in (".svg", ".png"):
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format=suffix[1:], dpi=_DPI, bbox_inches=bbox,
-                       facecolor="white", metadata={"Date": None, "Creator": None}
-                       if suffix == ".svg" else None)
-        path = stem.with_suffix(suffix)
+def write_target_pictures(out: Path, view: CaseView, target: TargetView,
+                          lang: str = "en", pictures: Pictures | None = None) -> list[Path]:
+    """``OUT/STEM-map.svg`` and, when anything is dated, ``OUT/STEM-timeline.svg``
+    (``STEM``: the target's file name), in ``lang``; ``pictures`` if already laid out."""
+    drawn = pictures or target_pictures(view, target, lang)
+    stem = view.target_stem(target.id)
+    paths = []
+    for kind, scene, title in (("map", drawn.map, "map_title"),
+                               ("timeline", drawn.timeline, "timeline_title")):
+        if scene is None:
+            continue
+        path = out / f"{stem}-{kind}.svg"
         with atomic_file(path) as fh:
-            fh.write(buffer.getvalue())
-        written.append(path)
-    return written
+            fh.write(scene.svg(_x(title, lang, name=target.name)))
+        paths.append(path)
+    return paths
+
+
+def _title(scene: Scene, words: str, top: float) -> float:
+    """A centred title whose first line's top is at ``top``; returns its bottom."""
+    lines = wrap_words(words, TITLE_FONT, scene.width - 8)
+    ascent, descent = ascent_descent(TITLE_FONT)
+    scene.add(Text(scene.width / 2, top - ascent, tuple(lines), TITLE_FONT, role="title"))
+    return top - ascent - (len(lines) - 1) * TITLE_FONT * LINE_SPACING + descent
 
 
 # -- the evidence map ----------------------------------------------------------------
-#: characters per label line, the line height and the node marker's radius (points)
-_WRAP = 22
-_LINE = MIN_FONT * 1.25
+#: the line height of labels, the node marker's radius and the room around columns
+_LINE = MIN_FONT * LINE_SPACING
 _RADIUS = 5.5
 _GAP = 7.0
 _MARGIN = 52.0
-_TOP = 26.0
-_LEGEND = 30.0
+_STEP = (WIDTH - 2 * _MARGIN) / (len(COLUMNS) - 1)
+#: the widest a label may be: its column's width, less a gap to the next
+_LABEL = _STEP - 8.0
+_ARROW = (5.0, 2.1)  # an arrow head's length and half width
 
 
 def _name(record: object) -> str:
     if isinstance(record, Actor):
         return next((n.name for n in record.names if n.type == "name"), record.names[0].name)
     return str(getattr(record, "id", record))
+
+
+def _wrap(words: str) -> list[str]:
+    return wrap_words(words, MIN_FONT, _LABEL)
 
 
 def _node_lines(view: CaseView, graph: nx.DiGraph, node: str, lang: str) -> list[str]:
@@ -123,17 +122,17 @@ def _node_lines(view: CaseView, graph: nx.DiGraph, node: str, lang: str) -> list
     kind = graph.nodes[node]["kind"]
     lines: list[str] = []
     if kind in ("target", "organisation"):
-        lines = textwrap.wrap(_name(record), _WRAP)
+        lines = _wrap(_name(record))
     elif kind == "post" and isinstance(record, Position):
-        lines = textwrap.wrap(record.title[0].name, _WRAP)
+        lines = _wrap(record.title[0].name)
         for _, _, data in graph.in_edges(node, data=True):
             tenure = case.index.get(data.get("tenure", ""))
             start = human_date(getattr(tenure, "start", None), lang, short=True) or "?"
             end = human_date(getattr(tenure, "end", None), lang, short=True)
-            lines += textwrap.wrap(f"{start} – {end}", _WRAP)
+            lines += _wrap(f"{start} – {end}")
     elif kind == "incident" and isinstance(record, Incident):
         when = human_date(record.date, lang, short=True) or text("pdf.undated", lang)
-        lines = textwrap.wrap(f"{record.title} ({when})", _WRAP)
+        lines = _wrap(f"{record.title} ({when})")
         for _, _, data in graph.in_edges(node, data=True):
             for att in data.get("attributions", []):
                 bits = [vocab.label("modes_of_responsibility", att.mode, lang),
@@ -142,16 +141,16 @@ def _node_lines(view: CaseView, graph: nx.DiGraph, node: str, lang: str) -> list
                     bits.append(_x("inferred", lang))
                 if att.status != "reviewed":
                     bits.append(_x("draft", lang))
-                lines += textwrap.wrap(" · ".join(bits), _WRAP)
+                lines += _wrap(" · ".join(bits))
     elif kind == "source" and isinstance(record, Source):
         words = record.title + (f" — {record.publisher}" if record.publisher else "")
         if record.published:
             words += f" ({human_date(record.published, lang, short=True)})"
-        lines = textwrap.wrap(words, _WRAP)
+        lines = _wrap(words)
         cited = list(dict.fromkeys(e for _, _, d in graph.in_edges(node, data=True)
                                    for e in d.get("evidence", [])))
         if cited:
-            lines += textwrap.wrap(f"{_x('legend_evidence', lang)}: {', '.join(cited)}", _WRAP)
+            lines += _wrap(f"{_x('legend_evidence', lang)}: {', '.join(cited)}")
     return lines or [node]
 
 
@@ -160,73 +159,129 @@ def _block(lines: list[str]) -> float:
     return 2 * _RADIUS + 3 + len(lines) * _LINE + _GAP
 
 
-def evidence_map_figure(view: CaseView, target: TargetView, lang: str = "en") -> Figure:
-    """The diagram: columns target → posts → organisations → incidents → sources; the
-    axes are in points, so that the layout reserves each label's place."""
+def evidence_map(view: CaseView, target: TargetView, lang: str = "en") -> Scene:
+    """The diagram: columns target → posts → organisations → incidents → sources, each
+    node's words below it in the room its column keeps for them."""
     graph = target_graph(view, target)
     labels = {n: _node_lines(view, graph, n, lang) for n in graph.nodes}
     columns: dict[int, list[str]] = {}
     for node, data in graph.nodes(data=True):
         columns.setdefault(int(data["layer"]), []).append(node)
     tallest = max(sum(_block(labels[n]) for n in nodes) for nodes in columns.values())
-    width = WIDTH_INCHES * 72
-    height = _TOP + tallest + _LEGEND
-    figure = _figure(WIDTH_INCHES, height / 72)
-    axes = figure.add_axes((0, 0, 1, 1))
-    axes.set_axis_off()
-    axes.set_xlim(0, width)
-    axes.set_ylim(0, height)
-    step = (width - 2 * _MARGIN) / (len(COLUMNS) - 1)
-    position: dict[str, tuple[float, float]] = {}
+    legend = _legend_rows(lang)
+    title_lines = len(wrap_words(_x("map_title", lang, name=target.name), TITLE_FONT,
+                                 WIDTH - 8))
+    top = 12 + title_lines * TITLE_FONT * LINE_SPACING + 4
+    bottom = 12 + len(legend) * 12.0
+    scene = Scene(WIDTH, top + tallest + bottom)
+    _title(scene, _x("map_title", lang, name=target.name), scene.height - 6)
+    position: dict[str, Point] = {}
     for layer, nodes in columns.items():
         used = sum(_block(labels[n]) for n in nodes)
-        y = height - _TOP - (tallest - used) / 2
+        y = scene.height - top - (tallest - used) / 2
         for node in nodes:
-            position[node] = (_MARGIN + layer * step, y - _RADIUS)
+            position[node] = (_MARGIN + layer * _STEP, y - _RADIUS)
             y -= _block(labels[node])
-    _draw_edges(axes, graph, position)
-    for kind, colour in _COLOURS.items():
-        points = [position[n] for n, d in graph.nodes(data=True) if d["kind"] == kind]
-        if points:
-            axes.scatter([x for x, _ in points], [y for _, y in points],
-                         s=(2 * _RADIUS) ** 2, c=colour, zorder=3, gid=f"nodes-{kind}")
-    for node, (x, y) in position.items():
-        axes.text(x, y - _RADIUS - 3, "\n".join(labels[node]), fontsize=MIN_FONT,
-                  linespacing=1.1, ha="center", va="top", zorder=4, gid="label",
-                  bbox={"boxstyle": "square,pad=0.05", "fc": "white", "ec": "none",
-                        "alpha": 0.9})
-    axes.text(width / 2, height - 6, _x("map_title", lang, name=target.name),
-              fontsize=TITLE_FONT, ha="center", va="top", gid="title")
-    handles = [Line2D([], [], marker="o", linestyle="none", color=colour,
-                      label=_x(f"legend_{kind}", lang))
-               for kind, colour in _COLOURS.items()]
-    handles += [Line2D([], [], color="#555555", label=_x("legend_evidenced", lang)),
-                Line2D([], [], color="#999999", linestyle="dashed",
-                       label=_x("legend_inferred", lang))]
-    figure.legend(handles=handles, loc="lower center", ncol=len(handles), fontsize=MIN_FONT,
-                  frameon=False, handlelength=1.6, columnspacing=1.0,
-                  bbox_to_anchor=(0.5, 0.0))
-    return figure
-
-
-def _draw_edges(axes: Any, graph: nx.DiGraph, position: dict[str, tuple[float, float]]
-                ) -> None:
-    """Edges with an arrow head at the node's rim: solid where evidenced, dashed where
-    inferred; a source's derivation as an arc beside its column."""
     for a, b, data in graph.edges(data=True):
-        inferred = bool(data.get("inferred"))
-        colour = "#999999" if inferred else "#555555"
-        (xa, ya), (xb, yb) = position[a], position[b]
-        style = "arc3,rad=0.0"
-        if data.get("kind") == "derived_from":
-            distance = max(1.0, abs(ya - yb))
-            bulge = min(0.35 * distance, _MARGIN - 12)
-            style = f"arc3,rad={-bulge / distance if ya > yb else bulge / distance:.3f}"
-        axes.annotate("", xy=(xb, yb), xytext=(xa, ya), zorder=1,
-                      arrowprops={"arrowstyle": "-|>", "color": colour, "lw": 0.8,
-                                  "linestyle": "dashed" if inferred else "solid",
-                                  "shrinkA": _RADIUS + 1, "shrinkB": _RADIUS + 1,
-                                  "connectionstyle": style, "mutation_scale": 7})
+        _edge(scene, position[a], position[b], bool(data.get("inferred")),
+              data.get("kind") == "derived_from")
+    for node, (x, y) in position.items():
+        scene.add(Circle(x, y, _RADIUS, COLOURS[graph.nodes[node]["kind"]],
+                         role="node"))
+    ascent, _ = ascent_descent(MIN_FONT)
+    for node, (x, y) in position.items():
+        scene.add(Text(x, y - _RADIUS - 3 - ascent, tuple(labels[node]), MIN_FONT,
+                       backdrop=True))
+    _draw_legend(scene, legend, 10.0, lang)
+    return scene
+
+
+def _edge(scene: Scene, start: Point, end: Point, inferred: bool, arc: bool) -> None:
+    """An edge from rim to rim with an arrow head: solid where evidenced, dashed where
+    inferred; a source's derivation (two nodes of one column) as an arc to the right."""
+    colour = INFERRED if inferred else EVIDENCED
+    if arc:
+        distance = max(1.0, abs(start[1] - end[1]))
+        bulge = min(0.35 * distance, _MARGIN - 12)
+        control = (start[0] + 2 * bulge, (start[1] + end[1]) / 2)
+        points = [_bezier(start, control, end, i / 24) for i in range(25)]
+        points = [p for p in points if math.dist(p, start) > _RADIUS + 1
+                  and math.dist(p, end) > _RADIUS + 1]
+        if len(points) < 2:
+            return
+        tip, before = _toward(points[-1], end, _RADIUS + 1), points[-1]
+    else:
+        length = math.dist(start, end)
+        if length <= 2 * (_RADIUS + 1) + _ARROW[0]:
+            return
+        points = [_toward(start, end, _RADIUS + 1)]
+        tip, before = _toward(end, start, _RADIUS + 1), points[0]
+    head, base = _arrow(before, tip)
+    scene.add(Line((*points, base), colour, dashed=inferred), Polygon(head, colour))
+
+
+def _bezier(a: Point, control: Point, b: Point, t: float) -> Point:
+    u = 1 - t
+    return (u * u * a[0] + 2 * u * t * control[0] + t * t * b[0],
+            u * u * a[1] + 2 * u * t * control[1] + t * t * b[1])
+
+
+def _toward(origin: Point, other: Point, by: float) -> Point:
+    """The point ``by`` away from ``origin`` in the direction of ``other``."""
+    length = max(math.dist(origin, other), 1e-9)
+    return (origin[0] + (other[0] - origin[0]) * by / length,
+            origin[1] + (other[1] - origin[1]) * by / length)
+
+
+def _arrow(before: Point, tip: Point) -> tuple[tuple[Point, ...], Point]:
+    """An arrow head pointing at ``tip`` from the direction of ``before``, and where
+    the line should end (the middle of the head's base)."""
+    length, half = _ARROW
+    base = _toward(tip, before, length)
+    dx, dy = tip[0] - base[0], tip[1] - base[1]
+    norm = max(math.hypot(dx, dy), 1e-9)
+    nx_, ny = -dy / norm * half, dx / norm * half
+    return ((tip, (base[0] + nx_, base[1] + ny), (base[0] - nx_, base[1] - ny)), base)
+
+
+_LEGEND_KEYS = [*COLOURS, "evidenced", "inferred"]
+
+
+def _legend_item_width(key: str, lang: str) -> float:
+    return 14.0 + text_width(_x(f"legend_{key}", lang), MIN_FONT) + 12.0
+
+
+def _legend_rows(lang: str) -> list[list[str]]:
+    """The legend's entries in rows that fit the width."""
+    rows: list[list[str]] = [[]]
+    used = 0.0
+    for key in _LEGEND_KEYS:
+        width = _legend_item_width(key, lang)
+        if rows[-1] and used + width > WIDTH - 8:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(key)
+        used += width
+    return rows
+
+
+def _draw_legend(scene: Scene, rows: list[list[str]], bottom: float, lang: str) -> None:
+    """The legend's rows, centred, the last row's baseline at ``bottom``."""
+    ascent, descent = ascent_descent(MIN_FONT)
+    middle = (ascent + descent) / 2
+    for index, keys in enumerate(rows):
+        y = bottom + (len(rows) - 1 - index) * 12.0
+        x = (scene.width - sum(_legend_item_width(k, lang) for k in keys) + 12) / 2
+        for key in keys:
+            if key in COLOURS:
+                scene.add(Circle(x + 4, y + middle, 3.5, COLOURS[key], role="legend"))
+            else:
+                scene.add(Line(((x, y + middle), (x + 10, y + middle)),
+                               INFERRED if key == "inferred" else EVIDENCED, 1.2,
+                               dashed=key == "inferred", role="legend"))
+            scene.add(Text(x + 14, y, (_x(f"legend_{key}", lang),), MIN_FONT,
+                           anchor="start", role="legend"))
+            x += _legend_item_width(key, lang)
 
 
 # -- the timeline -------------------------------------------------------------------
@@ -254,21 +309,23 @@ def time_ticks(first: dt.date, last: dt.date, lang: str) -> tuple[list[dt.date],
     return years, [str(d.year) for d in years]
 
 
-def _num(day: dt.date) -> float:
-    return float(day.toordinal())
-
-
-#: points per timeline row, and the room below and above the axes (ticks; title)
+#: points per timeline row; the room below the rows (ticks); an incident label's gap
+#: above the row and the step between label levels
 _ROW = 24.0
 _BELOW = 30.0
-_ABOVE = 26.0
+_LIFT = 8.0
 _LEVEL = 2.6 * MIN_FONT
+_ROW_LABEL = 120.0
+_EVENT_LABEL = 150.0
+_FRAME = "#333333"
+_MAX_LEVELS = 40
+
+Span = tuple[dt.date, dt.date, str]
 
 
-def timeline_figure(view: CaseView, target: TargetView, lang: str = "en") -> Figure | None:
-    """Tenures as bars, attributed incidents as points (a day) or bars (a range, or a
-    partial date's span), on one time axis; ``None`` when nothing is dated. Laid out
-    twice: once to find how many label levels the incidents need, then to size."""
+def timeline_marks(view: CaseView, target: TargetView) -> tuple[list[Span], list[Span]]:
+    """The posts (as bars: start, end, title) and attributed incidents (start, end,
+    title; a day has start = end) that a timeline draws, in that order."""
     case = view.case
     fallback = case.meta.date or "2000"
     bars = []
@@ -285,85 +342,106 @@ def timeline_figure(view: CaseView, target: TargetView, lang: str = "en") -> Fig
             continue
         events.append((earliest(incident.date), latest(incident.end_date or incident.date),
                        incident.title))
+    return bars, sorted(events)
+
+
+def timeline(view: CaseView, target: TargetView, lang: str = "en") -> Scene | None:
+    """Tenures as bars, attributed incidents as diamonds (a day) or hatched bars (a
+    range, or a partial date's span) on one time axis, each incident's title above it
+    on the lowest level where it meets no other; ``None`` when nothing is dated."""
+    bars, events = timeline_marks(view, target)
     if not bars and not events:
         return None
-    events.sort()
-    _, used = _timeline(target, bars, events, lang, 12)
-    figure, _ = _timeline(target, bars, events, lang, used)
-    return figure
-
-
-def _timeline(target: TargetView, bars: list[tuple[dt.date, dt.date, str]],
-              events: list[tuple[dt.date, dt.date, str]], lang: str, levels: int
-              ) -> tuple[Figure, int]:
     days = [d for s, e, _ in [*bars, *events] for d in (s, e)]
     first, last = min(days), max(days)
     pad = dt.timedelta(days=max(10, (last - first).days // 12))
-    low, high = first - pad, last + pad
-    rows = [textwrap.fill(title, 26) for _, _, title in bars]
-    top = len(rows)
-    room = (8 + levels * _LEVEL + 3 * MIN_FONT) / _ROW if events else 0.3
-    span = (top + 0.5 + room) - (-0.7)
-    height = _BELOW + span * _ROW + _ABOVE
-    figure = _figure(WIDTH_INCHES, height / 72)
-    axes = figure.add_axes((0.26, _BELOW / height, 0.71, span * _ROW / height))
+    low, high = first - pad, last + pad + dt.timedelta(days=1)
+    rows = [wrap_words(title, MIN_FONT, _ROW_LABEL) for _, _, title in bars]
+    rows.append(wrap_words(_x("incidents", lang), MIN_FONT, _ROW_LABEL))
+    widest = max(text_width(line, MIN_FONT) for lines in rows for line in lines)
+    x0 = min(max(widest + 12, 48.0), WIDTH * 0.4)
+    x1 = WIDTH - 12
+
+    def at(day: dt.date) -> float:
+        return x0 + (x1 - x0) * (day - low).days / max(1, (high - low).days)
+
+    ascent, descent = ascent_descent(MIN_FONT)
+    # label levels, measured above the incidents row (at height 0 for now)
+    placed: list[Box] = []
+    labels: list[Text] = []
+    for start, end, title in events:
+        lines = tuple(wrap_words(title, MIN_FONT, _EVENT_LABEL))
+        width = max(text_width(line, MIN_FONT) for line in lines)
+        centre = (at(start) + at(end + dt.timedelta(days=1))) / 2
+        centre = min(max(centre, 2 + width / 2), WIDTH - 2 - width / 2)
+        for level in range(_MAX_LEVELS):
+            base = _LIFT + level * _LEVEL - descent  # the last line's baseline
+            label = Text(centre, base + (len(lines) - 1) * MIN_FONT * LINE_SPACING, lines,
+                         MIN_FONT, role="event")
+            box = label.box()
+            if not any(box.padded(1).overlaps(other) for other in placed):
+                break
+        placed.append(box)
+        labels.append(label)
+    room = max((b.y1 for b in placed), default=0.0) + 6 if events else 0.3 * _ROW
+    # each row as tall as its label needs, at least _ROW
+    pitches = [max(_ROW, len(lines) * MIN_FONT * LINE_SPACING + 6) for lines in rows]
+    centres = [_BELOW + 0.2 * _ROW + sum(pitches[:i]) + pitches[i] / 2
+               for i in range(len(rows))]
+    top_row = len(rows) - 1
+    plot_top = centres[top_row] + room
+    title_lines = len(wrap_words(_x("timeline_title", lang, name=target.name), TITLE_FONT,
+                                 WIDTH - 8))
+    scene = Scene(WIDTH, plot_top + 14 + title_lines * TITLE_FONT * LINE_SPACING)
+    _title(scene, _x("timeline_title", lang, name=target.name), scene.height - 6)
+
+    def row_y(row: int) -> float:
+        return centres[row]
+
+    scene.add(Rect(x0, _BELOW, x1 - x0, plot_top - _BELOW, stroke=_FRAME, role="frame"))
     for row, (start, end, _) in enumerate(bars):
-        axes.barh(row, _num(end) - _num(start) + 1, left=_num(start), height=0.5,
-                  color="#8e44ad", alpha=0.6)
+        left, right = at(start), at(end + dt.timedelta(days=1))
+        scene.add(Rect(left, row_y(row) - 6, max(right - left, 0.8), 12, _POST_BAR,
+                       role="post"))
+    events_y = row_y(top_row)
     for start, end, _ in events:
         if start == end:
-            axes.plot([_num(start) + 0.5], [top], marker="D", markersize=5, color="#d35400")
+            x = (at(start) + at(start + dt.timedelta(days=1))) / 2
+            scene.add(Polygon(((x, events_y + 3.6), (x + 3.6, events_y),
+                               (x, events_y - 3.6), (x - 3.6, events_y)),
+                              COLOURS["incident"], role="marker"))
         else:  # a range, or the span a partial date can mean
-            axes.barh(top, _num(end) - _num(start) + 1, left=_num(start), height=0.3,
-                      color="#d35400", alpha=0.55, hatch="///", edgecolor="#d35400")
-    axes.set_xlim(_num(low), _num(high) + 1)
+            left, right = at(start), at(end + dt.timedelta(days=1))
+            _hatched(scene, Rect(left, events_y - 3.6, right - left, 7.2, _SPAN_FILL,
+                                 COLOURS["incident"], 0.5, role="span"))
+    for label in labels:
+        scene.add(Text(label.x, label.y + events_y, label.lines, MIN_FONT, role="event"))
+    for row, lines in enumerate(rows):
+        y = row_y(row)
+        first_base = y + (len(lines) - 1) * MIN_FONT * LINE_SPACING / 2 \
+            - (ascent + descent) / 2
+        scene.add(Line(((x0 - 3, y), (x0, y)), _FRAME, 0.6, role="tick"))
+        scene.add(Text(x0 - 5, first_base, tuple(lines), MIN_FONT, anchor="end",
+                       role="row"))
     ticks, words = time_ticks(first, last, lang)
-    axes.set_xticks([_num(d) for d in ticks], words, fontsize=MIN_FONT)
-    axes.xaxis.set_minor_locator(NullLocator())
-    axes.set_yticks(range(len(rows) + 1), [*rows, _x("incidents", lang)], fontsize=MIN_FONT)
-    axes.set_ylim(-0.7, top + 0.5 + room)
-    figure.text(0.5, 1 - 6 / height, _x("timeline_title", lang, name=target.name),
-                fontsize=TITLE_FONT, ha="center", va="top")
-    used = _place_event_labels(figure, axes, events, top)
-    return figure, used
+    for day, word in zip(ticks, words, strict=True):
+        x = at(day)
+        scene.add(Line(((x, _BELOW), (x, _BELOW - 3)), _FRAME, 0.6, role="tick"))
+        scene.add(Text(x, _BELOW - 5 - ascent, (word,), MIN_FONT, role="tick"))
+    return scene
 
 
-def _place_event_labels(figure: Figure, axes: Any, events: list[tuple[dt.date, dt.date, str]],
-                        top: int) -> int:
-    """Each incident's title above its mark, on the lowest level where it meets no other
-    label and stays inside the figure (measured with matplotlib's text extents); returns
-    the number of levels used."""
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    placed: list[Any] = []
-    used = 0
-    frame = figure.bbox
-    for start, end, title in events:
-        x = (_num(start) + _num(end) + 1) / 2
-        label = axes.annotate(textwrap.fill(title, 30), (x, top), fontsize=MIN_FONT,
-                              xytext=(0, 8), textcoords="offset points", ha="center",
-                              va="bottom", annotation_clip=False)
-        for level in range(12):
-            offset = 8 + level * _LEVEL
-            label.set_position((0, offset))
-            box = label.get_window_extent(renderer)
-            shift = max(0.0, frame.x0 + 2 - box.x0) or min(0.0, frame.x1 - 2 - box.x1)
-            if shift:
-                label.set_position((shift * 72 / figure.dpi, offset))
-                box = label.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in placed):
-                used = max(used, level + 1)
-                break
-        placed.append(label.get_window_extent(renderer))
-    return max(used, 1)
-
-
-def write_target_pictures(out: Path, view: CaseView, target: TargetView,
-                          lang: str = "en") -> list[Path]:
-    """``OUT/STEM-map.svg|png`` and, when anything is dated, ``OUT/STEM-timeline.svg|png``
-    (``STEM``: the target's file name), in ``lang``."""
-    stem = view.target_stem(target.id)
-    paths = _save(evidence_map_figure(view, target, lang), out / f"{stem}-map", crop=False)
-    timeline = timeline_figure(view, target, lang)
-    if timeline is not None:
-        paths += _save(timeline, out / f"{stem}-timeline")
-    return paths
+def _hatched(scene: Scene, bar: Rect) -> None:
+    """``bar`` with diagonal hatching (///) inside it, every 3 points."""
+    scene.add(bar)
+    colour = bar.stroke or _FRAME
+    x0, y0, x1, y1 = bar.x, bar.y, bar.x + bar.width, bar.y + bar.height
+    step = 3.0
+    offset = x0 - (y1 - y0)
+    while offset < x1:
+        # the line x - y = offset - y0, clipped to the bar
+        a = (max(x0, offset), y0 + max(x0, offset) - offset)
+        b = (min(x1, offset + (y1 - y0)), y0 + min(x1, offset + (y1 - y0)) - offset)
+        if b[0] > a[0]:
+            scene.add(Line((a, b), colour, 0.4, role="hatch"))
+        offset += step

@@ -100,7 +100,7 @@ def test_a_russian_build_and_pack_have_no_english_catalogue_text(tmp_path: Path)
 
 def test_the_running_header_is_shortened_at_a_word_boundary() -> None:
     from dossier.pdf.document import fit_text
-    from dossier.pdf.fonts import register_fonts
+    from exports.fonts import register_fonts
 
     font = register_fonts()
     title = "Kazakhstan 2020–2021: surveillance, data handover and reprisals"

@@ -1,32 +1,24 @@
-"""The evidence map and the timeline, checked by the text extents matplotlib reports: no
-label meets another label or a node, nothing runs off the canvas, no text under the
-minimum size; date ranges and partial dates drawn as bars, distinct ticks in the unit
-the span needs; printed in the dossier point for point. A crowded fictional case (many
-incidents days apart, partial dates, sources derived from others) and the fixtures."""
+"""The evidence map and the timeline, checked on their scenes (every text's box is known
+from the font the PDF embeds) and in the PDF itself: no label meets another label or a
+node, nothing runs off the picture, no text under the minimum size; date ranges and
+partial dates drawn as bars, distinct ticks in the unit the span needs; printed in the
+dossier as vectors at full size where they fit. A crowded fictional case (many incidents
+days apart, partial dates, sources derived from others) and the fixtures."""
 
 from __future__ import annotations
 
 import shutil
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pdfplumber
 import pytest
-from matplotlib.collections import PathCollection
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from matplotlib.text import Text
-from matplotlib.transforms import Bbox
 
 from dossier.build import build_case
 from entities.case.loader import load_case
 from evidence_maps.view import CaseView
-from exports.pictures import (
-    MIN_FONT,
-    POINTS_PER_PIXEL,
-    evidence_map_figure,
-    time_ticks,
-    timeline_figure,
-)
+from exports.pictures import MIN_FONT, evidence_map, time_ticks, timeline
+from exports.scene import Box, Circle, Line, Rect, Scene, Text
 from tests.conftest import FIXTURES
 
 
@@ -42,38 +34,6 @@ def _views(path: Path) -> list[tuple[CaseView, object]]:
     return [(view, target) for target in view.targets]
 
 
-def _boxes(figure: Figure) -> tuple[list[tuple[str, Bbox]], list[Bbox], list[float]]:
-    """Every visible text's extent, every node marker's extent, every font size."""
-    figure.canvas.draw()  # type: ignore[attr-defined]
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
-    texts = [t for t in figure.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts]
-    nodes = []
-    for collection in figure.findobj(PathCollection):
-        if not str(collection.get_gid() or "").startswith("nodes-"):
-            continue
-        radius = (collection.get_sizes()[0] ** 0.5) / 2 * figure.dpi / 72
-        for x, y in collection.get_offset_transform().transform(collection.get_offsets()):
-            nodes.append(Bbox.from_extents(x - radius, y - radius, x + radius, y + radius))
-    return boxes, nodes, [t.get_fontsize() for t in texts]
-
-
-def _layout_problems(figure: Figure) -> list[str]:
-    boxes, nodes, sizes = _boxes(figure)
-    frame = figure.bbox
-    out = []
-    for i, (label, box) in enumerate(boxes):
-        if box.x0 < frame.x0 - 0.5 or box.x1 > frame.x1 + 0.5 or box.y0 < frame.y0 - 0.5 \
-                or box.y1 > frame.y1 + 0.5:
-            out.append(f"off the canvas: {label!r}")
-        for other, box2 in boxes[i + 1:]:
-            if box.overlaps(box2):
-                out.append(f"{label!r} overlaps {other!r}")
-        out += [f"{label!r} overlaps a node" for node in nodes if box.overlaps(node)]
-    out += [f"text at {s} pt" for s in sizes if s < MIN_FONT]
-    return out
-
-
 @pytest.mark.parametrize("case", ["crowded", "legal", "rules"])
 def test_no_label_overlaps_or_runs_off(case: str, crowded: Path, tmp_path: Path) -> None:
     if case == "crowded":
@@ -83,40 +43,40 @@ def test_no_label_overlaps_or_runs_off(case: str, crowded: Path, tmp_path: Path)
         shutil.copytree(FIXTURES / case, path, ignore=shutil.ignore_patterns(".dossier"))
     for lang in ("en", "ru"):
         for view, target in _views(path):
-            for figure in (evidence_map_figure(view, target, lang),  # type: ignore[arg-type]
-                           timeline_figure(view, target, lang)):  # type: ignore[arg-type]
-                if figure is not None:
-                    assert _layout_problems(figure) == [], (case, lang, target)
+            for scene in (evidence_map(view, target, lang),  # type: ignore[arg-type]
+                          timeline(view, target, lang)):  # type: ignore[arg-type]
+                if scene is not None:
+                    assert scene.problems(MIN_FONT) == [], (case, lang, target)
 
 
 def test_the_layout_check_can_fail() -> None:
-    figure = Figure(figsize=(2, 1), dpi=100)
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(figure)
-    figure.text(0.1, 0.5, "one label", fontsize=8)
-    figure.text(0.12, 0.5, "another label", fontsize=8)
-    figure.text(0.9, 0.5, "running off the canvas", fontsize=5)
-    found = _layout_problems(figure)
-    assert any("overlaps" in f for f in found) and any("off the canvas" in f for f in found)
-    assert any("pt" in f for f in found)
+    scene = Scene(100, 50)
+    scene.add(Text(10, 20, ("one label",), 8, anchor="start"),
+              Text(12, 20, ("another label",), 8, anchor="start"),
+              Text(90, 20, ("running off the picture",), 5, anchor="start"),
+              Circle(30, 40, 5, "#000000"), Text(30, 40, ("on a node",), 8))
+    found = scene.problems(MIN_FONT)
+    assert any("overlaps 'another label'" in f for f in found)
+    assert any("off the picture" in f for f in found)
+    assert any("at 5 pt" in f for f in found)
+    assert any("'on a node' overlaps a node" in f for f in found)
 
 
 def test_ranges_and_partial_dates_are_bars_and_derivations_are_drawn(crowded: Path) -> None:
     (view, target), = _views(crowded)
-    figure = timeline_figure(view, target)  # type: ignore[arg-type]
-    assert figure is not None
-    hatched = [p for p in figure.axes[0].patches if isinstance(p, Rectangle) and p.get_hatch()]
+    scene = timeline(view, target)  # type: ignore[arg-type]
+    assert scene is not None
+    spans = [s for s in scene.shapes if isinstance(s, Rect) and s.role == "span"]
     # the week of raids, "2021-05" and "2021": three spans; the six days are points
-    assert len(hatched) == 3
-    widths = sorted(round(p.get_width()) for p in hatched)
-    assert widths == [8, 31, 365]
-    diagram = evidence_map_figure(view, target)  # type: ignore[arg-type]
-    arrows = [a for a in diagram.axes[0].texts if getattr(a, "arrow_patch", None) is not None]
-    curved = [a for a in arrows
-              if getattr(a.arrow_patch.get_connectionstyle(), "rad", 0.0) != 0.0]
+    assert len(spans) == 3
+    widths = sorted(s.width for s in spans)
+    assert [w / widths[0] for w in widths] == pytest.approx([1, 31 / 8, 365 / 8], rel=0.01)
+    assert len([s for s in scene.shapes if s.role == "marker"]) == 6
+    diagram = evidence_map(view, target)  # type: ignore[arg-type]
+    curved = [s for s in diagram.shapes if isinstance(s, Line) and s.role == "edge"
+              and len({round(x, 3) for x, _ in s.points}) > 2]
     assert len(curved) == 2  # s-2 and s-3 derived from s-1, drawn as arcs
-    words = " ".join(t.get_text() for t in diagram.findobj(Text))
+    words = " ".join(line for t in diagram.texts() for line in t.lines)
     assert "Fictional Monitors" in words  # sources by title and publisher
 
 
@@ -138,21 +98,55 @@ def test_ticks_are_distinct_in_the_unit_the_span_needs(first: str, last: str,
         assert words[0].split()[0].isdigit()  # "1 May"
 
 
-def _printed(pdf: Path) -> list[float]:
-    """Points per pixel of every picture in a PDF."""
+def test_the_svg_is_the_scene(crowded: Path) -> None:
+    """The SVG file holds the scene's words as text at the scene's places (y counted
+    from the top), parses as XML and carries no date."""
+    (view, target), = _views(crowded)
+    scene = evidence_map(view, target, "ru")  # type: ignore[arg-type]
+    data = scene.svg("title")
+    root = ET.fromstring(data)
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [(float(e.get("x", 0)), float(e.get("y", 0)), e.text)
+             for e in root.iter(f"{ns}text")]
+    expected = [(t.x, scene.height - (t.y - i * t.leading), line)
+                for t in scene.texts() for i, line in enumerate(t.lines)]
+    assert [w for *_, w in texts] == [w for *_, w in expected]
+    assert [(round(x, 1), round(y, 1)) for x, y, _ in texts] == \
+        [(round(x, 1), round(y, 1)) for x, y, _ in expected]
+    assert b"Date" not in data and root.get("viewBox") == f"0 0 {scene.width:g} " \
+        f"{scene.height:.2f}".rstrip("0").rstrip(".")
+
+
+def _picture_words(pdf: Path, largest: float = 7.05) -> list[list[dict[str, object]]]:
+    """Per page, the words printed at picture size (the dossier's own text is 7.5 pt
+    and larger)."""
     with pdfplumber.open(pdf) as document:
-        return [float(image["width"]) / float(image["srcsize"][0])
-                for page in document.pages for image in page.images]
+        return [[w for w in page.extract_words(extra_attrs=["size"])
+                 if float(w["size"]) <= largest] for page in document.pages]
 
 
-def test_pictures_print_point_for_point(tmp_path: Path) -> None:
+def test_pictures_print_as_vectors_at_full_size(tmp_path: Path) -> None:
+    """In the PDF, the pictures' words are text at the size they were laid out in, none
+    over another, all on the page (checked in the PDF, as a reader sees it)."""
     case = tmp_path / "legal"
     shutil.copytree(FIXTURES / "legal", case, ignore=shutil.ignore_patterns(".dossier"))
     out = tmp_path / "out"
     build_case(case, out, "government")
-    scales = [s for pdf in sorted((out / "dossiers").glob("*.pdf"))[:6] for s in _printed(pdf)]
-    assert len(scales) >= 6
-    assert scales == pytest.approx([POINTS_PER_PIXEL] * len(scales), rel=0.01)
+    pdfs = sorted(p for p in (out / "dossiers").glob("*.pdf") if p.name != "overview.pdf")
+    checked = 0
+    for pdf in pdfs[:6]:
+        with pdfplumber.open(pdf) as document:
+            assert not [i for page in document.pages for i in page.images]
+        for page in _picture_words(pdf):
+            boxes = [Box(float(w["x0"]), float(w["top"]), float(w["x1"]),
+                         float(w["bottom"])) for w in page]
+            assert {round(float(w["size"]), 1) for w in page} <= {MIN_FONT}
+            for i, box in enumerate(boxes):
+                assert box.inside(Box(0, 0, 595.3, 841.9))
+                assert not [b for b in boxes[i + 1:] if box.padded(-0.3).overlaps(b)], \
+                    (pdf.name, page[i]["text"])
+            checked += len(page)
+    assert checked > 100
 
 
 def test_a_map_taller_than_a_page_prints_smaller(crowded: Path, tmp_path: Path) -> None:
@@ -161,6 +155,7 @@ def test_a_map_taller_than_a_page_prints_smaller(crowded: Path, tmp_path: Path) 
     out = tmp_path / "out"
     build_case(crowded, out, "government")
     (pdf,) = [p for p in (out / "dossiers").glob("*.pdf") if p.name != "overview.pdf"]
-    timeline, diagram = sorted(_printed(pdf), reverse=True)
-    assert timeline == pytest.approx(POINTS_PER_PIXEL, rel=0.01)
-    assert 0.9 * POINTS_PER_PIXEL < diagram < POINTS_PER_PIXEL  # text above 6.3 pt
+    sizes = sorted({round(float(w["size"]), 2) for page in _picture_words(pdf)
+                    for w in page})
+    assert sizes[-1] == pytest.approx(MIN_FONT)  # the timeline
+    assert 0.9 * MIN_FONT < sizes[0] < MIN_FONT  # the map, above 6.3 pt

@@ -170,8 +170,9 @@ def test_a_build_runs_in_the_background_and_its_pdf_downloads(app_case: tuple) -
     maps = client.get("/maps").text
     pictures = re.findall(r'<img src="/download/([0-9a-f]{24})"', maps)
     assert pictures and "From the Public build (en)." in maps
-    png = client.get(f"/download/{pictures[0]}")
-    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    svg = client.get(f"/download/{pictures[0]}")
+    assert svg.status_code == 200 and b"<svg" in svg.content[:300]
+    assert svg.headers["content-type"].startswith("image/svg+xml")
 
 
 def test_the_interface_speaks_russian(app_case: tuple) -> None:

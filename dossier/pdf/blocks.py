@@ -5,7 +5,6 @@ blocks in the dossier's styles."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from reportlab.platypus import Paragraph, Table
 
@@ -18,17 +17,18 @@ from evidence_maps.analysis import CaseAnalysis, TargetView
 from evidence_maps.designations import DesignationReport
 from evidence_maps.pseudonyms import Numbering
 from evidence_maps.view import CaseView
+from exports.pictures import Pictures
 
 
 @dataclass
 class Context:
     """One target's dossier: the view it is written from, the target, the language, and
-    the folder of its pictures."""
+    its pictures as laid out (``None``: a dossier without them)."""
 
     view: CaseView
     target: TargetView
     lang: str
-    pictures: Path | None = None
+    pictures: Pictures | None = None
     #: pseudonyms and withheld items, numbered within this dossier
     numbering: Numbering = field(default_factory=Numbering)
     #: the number of the last section heading made (:meth:`section`)
@@ -83,12 +83,34 @@ class Context:
         return heading(f"{self.sections}. {self.t(key)}")
 
 
+class Para(Paragraph):  # type: ignore[misc]
+    """A paragraph that keeps its last layout. reportlab lays a table cell out at the
+    same width up to four times — measuring the row, measuring the table, splitting it
+    at a page end, drawing it — and a paragraph's lines depend on nothing but its width:
+    the lines found for a width are used again until it is split (a split may discard
+    them) or laid out at another width."""
+
+    _laid_out_at: float | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if available_width == self._laid_out_at:
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(available_width, available_height)
+        self._laid_out_at = available_width
+        return size
+
+    def split(self, available_width: float, available_height: float) -> list[Paragraph]:
+        self._laid_out_at = None
+        parts: list[Paragraph] = super().split(available_width, available_height)
+        return parts
+
+
 def para(text: str, style: str = "body") -> Paragraph:
-    return Paragraph(text, styles()[style])
+    return Para(text, styles()[style])
 
 
 def heading(text: str, level: int = 1) -> Paragraph:
-    return Paragraph(x(text), styles()["h1" if level == 1 else "h2"])
+    return Para(x(text), styles()["h1" if level == 1 else "h2"])
 
 
 #: The tallest a table row may be; a taller one (a long excerpt) continues in further
@@ -114,7 +136,7 @@ def _rows_of(cells: list[Paragraph], widths: list[float]) -> list[list[Paragraph
             pieces.append(parts[0])
             rest = parts[1]
         columns.append([*pieces, rest])
-    empty = Paragraph("", styles()["cell"])
+    empty = Para("", styles()["cell"])
     count = max(len(c) for c in columns)
     return [[c[i] if i < len(c) else empty for c in columns] for i in range(count)]
 
@@ -126,9 +148,9 @@ def table(header: list[str], rows: list[list[str]], widths: list[float],
     a page continues in the rows below it."""
     total = sum(widths)
     column_widths = [WIDTH * w / total for w in widths]
-    data = [[Paragraph(x(h), styles()["cellhead"]) for h in header]]
+    data = [[Para(x(h), styles()["cellhead"]) for h in header]]
     for row in rows:
-        cells = [Paragraph(cell, styles()["cellwrap" if i in wrap_anywhere else "cell"])
+        cells = [Para(cell, styles()["cellwrap" if i in wrap_anywhere else "cell"])
                  for i, cell in enumerate(row)]
         data += _rows_of(cells, column_widths)
     result = Table(data, colWidths=column_widths, repeatRows=1)

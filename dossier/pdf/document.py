@@ -23,7 +23,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from dossier.pdf.fonts import register_fonts
+from exports.fonts import register_fonts
 from dossier.pdf.picture import SketchCanvas
 from dossier.pdf.styles import styles
 

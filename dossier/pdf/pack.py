@@ -30,6 +30,7 @@ from entities.i18n import render, text
 from entities.i18n.words import human_date, join
 from evidence_maps.submissions import Pack
 from evidence_maps.view import CaseView
+from exports.pictures import Pictures
 
 
 def _provisions(pack: Pack) -> list[str]:
@@ -206,7 +207,7 @@ def pack_story(ctx: Context, pack: Pack) -> list[Flowable]:
 
 
 def write_pack_pdf(path: Path, view: CaseView, pack: Pack, lang: str,
-                   pictures: Path | None = None) -> Path:
+                   pictures: Pictures | None = None) -> Path:
     """The pack as a PDF at ``path``, written atomically."""
     ctx = Context(view, pack.target, lang, pictures)
     title = f"{ctx.t('pack_title', regime=pack.finding.regime.short)}: {pack.target.name}"

@@ -11,6 +11,7 @@ from dossier.pdf import narrative
 from dossier.pdf.blocks import Context, heading, para, table
 from dossier.pdf.designations import designation_section
 from dossier.pdf.document import WIDTH, table_of_contents
+from dossier.pdf.drawing import drawing
 from dossier.pdf.picture import picture
 from dossier.pdf.text import script_of, tn, x
 from entities.case import vocab
@@ -30,7 +31,6 @@ from entities.case.model import (
 from entities.i18n import render
 from entities.i18n.words import country_name, human_date, language_name, period
 from evidence_maps.identification import checklist
-from exports.pictures import POINTS_PER_PIXEL
 
 #: the tallest a picture may print: a page's frame less its heading (a taller evidence
 #: map, of a target with very many incidents or sources, prints smaller)
@@ -420,14 +420,11 @@ def annex(ctx: Context) -> list[Flowable]:
     out += manifest(ctx, [s for s in sources.values() if isinstance(s, Source)])
     if ctx.audience == "government":
         out += review_record(ctx)
-    stem = ctx.view.target_stem(ctx.target.id)
     if ctx.pictures is not None:
-        for key, suffix in (("map", "map"), ("timeline", "timeline")):
-            path = ctx.pictures / f"{stem}-{suffix}.png"
-            if path.is_file():
-                # point for point where it fits: the pictures are drawn at this width
-                out += [heading(ctx.t(key), 2),
-                        picture(path, WIDTH, MAX_IMAGE_HEIGHT, max_scale=POINTS_PER_PIXEL)]
+        for key, scene in (("map", ctx.pictures.map), ("timeline", ctx.pictures.timeline)):
+            if scene is not None:
+                # laid out at this width: full size where it fits, smaller where not
+                out += [heading(ctx.t(key), 2), drawing(scene, WIDTH, MAX_IMAGE_HEIGHT)]
     return out
 
 

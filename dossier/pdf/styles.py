@@ -8,7 +8,7 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.platypus import TableStyle
 
-from dossier.pdf.fonts import register_fonts
+from exports.fonts import register_fonts
 
 ACCENT = colors.HexColor("#1f3a5f")
 GRID = colors.HexColor("#b8c2cc")

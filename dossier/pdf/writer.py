@@ -18,6 +18,7 @@ from entities.i18n import text
 from evidence_maps.analysis import TargetView
 from evidence_maps.regimes import OUTCOME_MARKS
 from evidence_maps.view import CaseView
+from exports.pictures import Pictures
 
 
 def doc_info(case: Case, title: str, subject: str, audience: str, lang: str,
@@ -43,9 +44,9 @@ def target_story(ctx: Context) -> list[Flowable]:
 
 
 def write_target_pdf(path: Path, view: CaseView, target: TargetView, lang: str,
-                     pictures: Path | None = None) -> Path:
-    """One target's dossier for the view's audience, written atomically; ``pictures`` is
-    the folder of the target's diagram and timeline (PNG), if any."""
+                     pictures: Pictures | None = None) -> Path:
+    """One target's dossier for the view's audience, written atomically, with its
+    evidence map and timeline as laid out in ``pictures`` (``None``: without them)."""
     ctx = Context(view, target, lang, pictures)
     case = view.case
     info = doc_info(case, f"{t('dossier_title', lang)}: {target.name}", case.meta.title,
@@ -54,7 +55,6 @@ def write_target_pdf(path: Path, view: CaseView, target: TargetView, lang: str,
     with atomic_file(path) as fh:
         fh.write(data)
     return path
-
 
 
 def write_overview(view: CaseView, path: Path, lang: str = "en") -> int:

@@ -244,7 +244,7 @@ async def import_file(request: Request, form: FormData) -> Response:
 
 
 async def maps(request: Request) -> Response:
-    """The evidence maps and timelines (PNG) of the most recent build."""
+    """The evidence maps and timelines (SVG) of the most recent build."""
     served = served_of(request)
     built = [served.builds.out_for(a, lang) for a in _seen_audiences(request)
              for lang in ("en", "ru")]
@@ -254,6 +254,6 @@ async def maps(request: Request) -> Response:
     latest = max(built, key=lambda b: (b / "maps").stat().st_mtime_ns)
     audience, _, lang = latest.name.partition("-")
     pictures = [f for f in outputs.listing(latest)
-                if f.name.startswith("maps/") and f.name.endswith(".png")]
+                if f.name.startswith("maps/") and f.name.endswith(".svg")]
     return page(request, "maps.html", pictures=pictures, audience=audience,
                 language_code=lang)
