@@ -70,18 +70,13 @@ def target_digest(view: CaseView, target: TargetView, lang: str) -> str:
         if isinstance(item, Incident):
             ids.update(item.victims)
             ids.update(item.evidence)
-    for tenure in case.tenures:
-        position = index.get(tenure.position)
-        at_target = isinstance(position, Position) and position.organisation == target.id
-        if tenure.person == target.id or at_target:  # its posts; the posts at it
-            ids.update([tenure.id, tenure.person, tenure.position, *tenure.evidence])
-    for relation in case.relations:
-        if target.id in (relation.subject, relation.organisation):
-            ids.update([relation.id, relation.subject, relation.organisation,
-                        *relation.evidence])
-    for org in case.organisations:
-        if org.parent == target.id:
-            ids.add(org.id)
+    # its posts; the posts at it
+    for tenure in [*case.tenures_of.get(target.id, []), *case.tenures_at.get(target.id, [])]:
+        ids.update([tenure.id, tenure.person, tenure.position, *tenure.evidence])
+    for relation in case.relations_of.get(target.id, []):
+        ids.update([relation.id, relation.subject, relation.organisation, *relation.evidence])
+    for org in case.subsidiaries_of.get(target.id, []):
+        ids.add(org.id)
     for item_id in list(ids):
         item = index.get(item_id)
         if isinstance(item, Position) and item.organisation:

@@ -151,7 +151,7 @@ class _Placeholders:
 
 def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
             groups: dict[str, str], inferred: list[Inferred],
-            omit_withheld: bool = False) -> CaseAnalysis:
+            omit_withheld: bool = False, assess_now: bool = True) -> CaseAnalysis:
     """Grade every attribution the audience may see and assess every target.
 
     Args:
@@ -162,6 +162,9 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
         omit_withheld: leave evidence the audience may not see out entirely, with no
             placeholder (the public: a placeholder tells a small community that a
             confidential source exists); its contrary evidence still lowers the grade.
+        assess_now: assess the targets against the regimes here; ``False`` leaves their
+            findings empty for :func:`reassess` to fill once every fact (the screening
+            results) is known — a case's regimes are assessed once, not twice.
 
     Only attributions that cite evidence the audience may see count, drafts only when
     ``include_drafts``, and none graded *insufficient* (for any audience: an output never
@@ -225,30 +228,34 @@ def analyse(case: Case, shown: frozenset[str], include_drafts: bool,
             grade, inf.why)
     attributions = list(views.values())
     if omit_withheld:
-        return CaseAnalysis(attributions, _targets(case, attributions, shown), held)
-    return CaseAnalysis(attributions, _targets(case, attributions, shown), held,
-                        placeholders.grades, placeholders.levels)
+        analysis = CaseAnalysis(attributions, _targets(case, attributions, shown), held)
+    else:
+        analysis = CaseAnalysis(attributions, _targets(case, attributions, shown), held,
+                                placeholders.grades, placeholders.levels)
+    if assess_now:
+        reassess(analysis, Facts(case, shown))
+    return analysis
 
 
 def _targets(case: Case, attributions: list[AttributionView], shown: frozenset[str]
              ) -> list[TargetView]:
+    """The targets, their findings not yet assessed (:func:`reassess`)."""
     by_actor: dict[str, list[AttributionView]] = {}
     for att in attributions:
         by_actor.setdefault(att.actor, []).append(att)
     out = []
-    facts = Facts(case, shown)
     actors: list[Actor] = [*case.people, *case.organisations]
     for actor in actors:
         atts = by_actor.get(actor.id, [])
         if not (atts or actor.target) or actor.id not in shown:
             continue
         kind = "person" if isinstance(actor, Person) else "organisation"
-        out.append(TargetView(actor.id, kind, primary_name(actor), atts,
-                              assess(facts, actor.id, kind, atts)))
+        out.append(TargetView(actor.id, kind, primary_name(actor), atts, []))
     return out
 
 
 def reassess(analysis: CaseAnalysis, facts: Facts) -> None:
-    """Assess the targets again with more facts (the screening results, once read)."""
+    """Assess the targets against the regimes with ``facts`` (the screening results
+    included, once read)."""
     for target in analysis.targets:
         target.findings = assess(facts, target.id, target.kind, target.attributions)

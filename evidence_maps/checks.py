@@ -198,7 +198,7 @@ def _missing_identifiers(case: Case, local_id: str) -> list[Msg]:
             missing.append("birth_date")
         if not record.nationality:
             missing.append("nationality")
-        if not any(t.person == local_id for t in case.tenures):
+        if local_id not in case.tenures_of:
             missing.append("position")
     elif isinstance(record, OrganisationRecord):
         if not record.country:

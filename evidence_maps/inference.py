@@ -79,10 +79,9 @@ def infer(case: Case) -> tuple[list[Inferred], list[Gap]]:
             continue  # nothing is inferred from an attribution that cites no evidence
         incident = index[att.incident]
         assert isinstance(incident, Incident)
-        for tenure in case.tenures:
+        for tenure in case.tenures_at.get(att.actor, []):
             position = index[tenure.position]
-            if not isinstance(position, Position) or position.organisation != att.actor:
-                continue
+            assert isinstance(position, Position)
             if not position.leadership:
                 gaps.append(Gap(att.id, tenure.id, tenure.person,
                                 Msg.of("em.gap_not_leadership",

@@ -97,6 +97,11 @@ class Regime(_Strict):
     modes: dict[str, Cell]
     violations: dict[str, Cell]
 
+    def __repr__(self) -> str:
+        # a regime is known by its key (its text is the program's own data, which
+        # changes only with the program): findings that name it print it short
+        return f"Regime({self.key!r})"
+
     @model_validator(mode="after")
     def _cells_cite_criteria(self) -> Regime:
         for group, cells in (("modes", self.modes), ("violations", self.violations)):

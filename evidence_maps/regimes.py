@@ -66,8 +66,8 @@ class Facts:
             return record.official
         if "official" in record.statuses:
             return True
-        for tenure in self.case.tenures:
-            if tenure.person != actor_id or tenure.id not in self.shown:
+        for tenure in self.case.tenures_of.get(actor_id, []):
+            if tenure.id not in self.shown:
                 continue
             position = self.case.index.get(tenure.position)
             org = self.case.index.get(position.organisation or "") \
@@ -97,8 +97,8 @@ class Facts:
                         record.names[0].name)
             if len(name.split()) < 2:
                 gaps.append(_m("gap_full_name"))
-            dated_post = any(t.person == actor_id and t.start and t.id in self.shown
-                             for t in self.case.tenures)
+            dated_post = any(t.start and t.id in self.shown
+                             for t in self.case.tenures_of.get(actor_id, []))
             if not (record.birth_date or record.nationality or dated_post):
                 gaps.append(_m("gap_birth"))
         elif isinstance(record, OrganisationRecord) and not record.country:

@@ -138,8 +138,9 @@ class CaseView:
         hits = find_protected_names(case, shown, roles)
         if hits and case.meta.pseudonymise_free_text:
             case = redacted(case, hits, protected_patterns(case, shown, roles), lang)
+        # with a database, the regimes are assessed once its screening results are read
         analysis = analyse(case, shown, drafts, groups, inferred,
-                           omit_withheld=audience == "public")
+                           omit_withheld=audience == "public", assess_now=db is None)
         # an attribution held back (a draft, no evidence, or only withheld evidence) does
         # not exist for this audience: no output and no finding may name it
         speakable = shown - {h.attribution for h in analysis.held_back}
@@ -199,8 +200,8 @@ class CaseView:
     def posts(self, person_id: str) -> list[Post]:
         """The posts ``person_id`` held that this audience may see, in the case's order."""
         out = []
-        for tenure in self.case.tenures:
-            if tenure.person != person_id or tenure.id not in self.shown:
+        for tenure in self.case.tenures_of.get(person_id, []):
+            if tenure.id not in self.shown:
                 continue
             position = self.case.index[tenure.position]
             assert isinstance(position, Position)
@@ -212,12 +213,11 @@ class CaseView:
     def relations(self, actor_id: str) -> list[Relation]:
         """The ownership, directorship and employment relations of ``actor_id`` (at either
         end) that this audience may see, in the case's order."""
-        return [r for r in self.case.relations if r.id in self.shown
-                and actor_id in (r.subject, r.organisation)]
+        return [r for r in self.case.relations_of.get(actor_id, []) if r.id in self.shown]
 
     def subsidiaries(self, org_id: str) -> list[Actor]:
         """The organisations this audience may see whose parent is ``org_id``."""
-        return [o for o in self.case.organisations if o.parent == org_id and o.id in self.shown]
+        return [o for o in self.case.subsidiaries_of.get(org_id, []) if o.id in self.shown]
 
     # -- FollowTheMoney ------------------------------------------------------------------
     def raw_id(self, local_id: str) -> str:

@@ -1,7 +1,11 @@
 """Layout checks of rendered PDFs from the character boxes pdfplumber reports: every
-upright character inside the page's margins, and no two text lines on a page overlapping
-(lines whose horizontal extents meet must not share vertical space). The rotated draft
-watermark is left out; text inside pictures is pixels, not characters.
+upright character inside the page's margins, no two characters on top of each other, and
+no two text lines on a page overlapping (lines whose horizontal extents meet must not
+share vertical space). The rotated draft watermark is left out. The evidence map and
+timeline are vector drawings whose labels (at most :data:`PICTURE_SIZE` points, smaller
+than any of the dossier's own text) sit side by side in columns: they are no text lines,
+so for a dossier (``pictures=True``) they are checked character by character only (their
+boxes, label by label, in ``tests/test_pictures.py``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import pdfplumber
 
 #: how much two boxes may touch before they count as overlapping (points)
 TOLERANCE = 0.6
+#: the largest text of a picture (the dossier's own text is 7.5 points and larger)
+PICTURE_SIZE = 7.05
 
 
 @dataclass(frozen=True)
@@ -33,15 +39,18 @@ def _level(char: dict[str, object]) -> bool:
     return abs(float(matrix[1])) < 1e-6 and abs(float(matrix[2])) < 1e-6
 
 
-def lines(path: Path) -> tuple[list[Line], list[tuple[int, float, float]]]:
-    """The upright text lines of every page, and every page's (number, width, height)."""
+def lines(path: Path, pictures: bool = False
+          ) -> tuple[list[Line], list[tuple[int, float, float]]]:
+    """The upright text lines of every page (with ``pictures``, leaving out text at
+    picture size), and every page's (number, width, height)."""
+    smallest = PICTURE_SIZE if pictures else 0.0
     out: list[Line] = []
     pages = []
     with pdfplumber.open(path) as pdf:
         for number, page in enumerate(pdf.pages, 1):
             pages.append((number, float(page.width), float(page.height)))
             upright = page.filter(lambda obj: obj.get("object_type") != "char"
-                                  or _level(obj))
+                                  or (_level(obj) and obj["size"] > smallest))
             for line in upright.extract_text_lines(return_chars=False):
                 out.append(Line(number, line["text"], float(line["x0"]), float(line["x1"]),
                                 float(line["top"]), float(line["bottom"])))
@@ -82,10 +91,12 @@ def char_overlaps(path: Path, share: float = 0.25) -> list[str]:
     return out
 
 
-def problems(path: Path, margin: float = 14.0, min_size: float = 0.0) -> list[str]:
+def problems(path: Path, margin: float = 14.0, min_size: float = 0.0,
+             pictures: bool = False) -> list[str]:
     """Text off the page's margins (``margin`` points from each edge), overlapping lines,
-    and (with ``min_size``) characters smaller than that many points."""
-    found, pages = lines(path)
+    and (with ``min_size``) characters smaller than that many points; ``pictures``: the
+    PDF is a dossier with pictures, whose labels are not text lines."""
+    found, pages = lines(path, pictures)
     sizes = {n: (w, h) for n, w, h in pages}
     out = []
     for line in found:

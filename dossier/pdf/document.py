@@ -23,9 +23,9 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from exports.fonts import register_fonts
 from dossier.pdf.picture import SketchCanvas
 from dossier.pdf.styles import styles
+from exports.fonts import register_fonts
 
 MARGIN = 18 * mm
 WIDTH = A4[0] - 2 * MARGIN

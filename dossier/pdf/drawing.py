@@ -45,6 +45,9 @@ def drawing(scene: Scene, max_width: float, max_height: float) -> Drawing:
         else:
             _text(group, shape)
     result = Drawing(scene.width * scale, scene.height * scale)
+    # the embedded font from the start (reportlab's default would add Helvetica, a
+    # font the PDF does not embed)
+    result.initialFontName = font_name()
     result.add(group)
     return result
 

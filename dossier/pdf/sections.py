@@ -137,11 +137,11 @@ def _identifier(ctx: Context, ident: Identifier) -> str:
 def _officers(ctx: Context, org_id: str) -> list[str]:
     """The posts at an organisation and who holds them, as the audience may see them."""
     out = []
-    for tenure in ctx.case.tenures:
+    for tenure in ctx.case.tenures_at.get(org_id, []):
         position = ctx.case.index.get(tenure.position)
         holder = ctx.case.index.get(tenure.person)
-        if not (isinstance(position, Position) and position.organisation == org_id
-                and isinstance(holder, Actor) and tenure.id in ctx.view.shown):
+        if not (isinstance(position, Position) and isinstance(holder, Actor)
+                and tenure.id in ctx.view.shown):
             continue
         when = period(tenure.start, tenure.end, ctx.lang, ctx.t("since_date"),
                       ctx.t("until_date"))

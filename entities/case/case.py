@@ -80,3 +80,50 @@ class Case:
     def count(self) -> dict[str, int]:
         """How many records of each section the case has."""
         return {name: len(self.section(name)) for name in SECTIONS}
+
+    # -- look-ups by relation, each made once (a case is not changed after loading):
+    # every question "which records point at this one" is answered without a pass over
+    # a whole section, so that work per target does not grow with the size of the case
+    @cached_property
+    def tenures_of(self) -> dict[str, list[Tenure]]:
+        """Tenures by the person who held them, in the case's order."""
+        out: dict[str, list[Tenure]] = {}
+        for tenure in self.tenures:
+            out.setdefault(tenure.person, []).append(tenure)
+        return out
+
+    @cached_property
+    def tenures_at(self) -> dict[str, list[Tenure]]:
+        """Tenures by the organisation of their position, in the case's order."""
+        out: dict[str, list[Tenure]] = {}
+        for tenure in self.tenures:
+            position = self.index.get(tenure.position)
+            if isinstance(position, Position) and position.organisation:
+                out.setdefault(position.organisation, []).append(tenure)
+        return out
+
+    @cached_property
+    def relations_of(self) -> dict[str, list[Relation]]:
+        """Relations by the actor at either end, in the case's order."""
+        out: dict[str, list[Relation]] = {}
+        for relation in self.relations:
+            for end in dict.fromkeys((relation.subject, relation.organisation)):
+                out.setdefault(end, []).append(relation)
+        return out
+
+    @cached_property
+    def subsidiaries_of(self) -> dict[str, list[OrganisationRecord]]:
+        """Organisations by their parent, in the case's order."""
+        out: dict[str, list[OrganisationRecord]] = {}
+        for org in self.organisations:
+            if org.parent:
+                out.setdefault(org.parent, []).append(org)
+        return out
+
+    @cached_property
+    def attributions_of(self) -> dict[str, list[Attribution]]:
+        """Attributions by their actor, in the case's order."""
+        out: dict[str, list[Attribution]] = {}
+        for att in self.attributions:
+            out.setdefault(att.actor, []).append(att)
+        return out
