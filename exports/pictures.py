@@ -416,12 +416,12 @@ def timeline(view: CaseView, target: TargetView, lang: str = "en") -> Scene | No
                                  COLOURS["incident"], 0.5, role="span"))
     for label in labels:
         scene.add(Text(label.x, label.y + events_y, label.lines, MIN_FONT, role="event"))
-    for row, lines in enumerate(rows):
+    for row, words in enumerate(rows):
         y = row_y(row)
-        first_base = y + (len(lines) - 1) * MIN_FONT * LINE_SPACING / 2 \
+        first_base = y + (len(words) - 1) * MIN_FONT * LINE_SPACING / 2 \
             - (ascent + descent) / 2
         scene.add(Line(((x0 - 3, y), (x0, y)), _FRAME, 0.6, role="tick"))
-        scene.add(Text(x0 - 5, first_base, tuple(lines), MIN_FONT, anchor="end",
+        scene.add(Text(x0 - 5, first_base, tuple(words), MIN_FONT, anchor="end",
                        role="row"))
     ticks, words = time_ticks(first, last, lang)
     for day, word in zip(ticks, words, strict=True):
