@@ -10,6 +10,7 @@ there is little to do, the jobs run in the calling process.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 from collections.abc import Callable, Hashable, Iterator
@@ -83,6 +84,11 @@ class _Pool:
         context = get_context("fork")
         self.describe = describe
         self.workers: list[tuple[BaseProcess, Connection]] = []
+        # Everything the build made so far (the case view: millions of objects in a
+        # large case) is moved out of the garbage collector's sight before the fork: a
+        # worker's collections then never walk it, which would cost seconds each and
+        # touch — and so copy — every page the workers share with the build.
+        gc.freeze()
         for _ in range(size):
             mine, theirs = context.Pipe()
             inherited = [c for _, c in self.workers] + [mine]
@@ -143,3 +149,4 @@ class _Pool:
                 process.terminate()
             process.join()
             conn.close()
+        gc.unfreeze()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from entities.case.case import Case
@@ -50,6 +51,11 @@ class Finding:
     @property
     def message(self) -> str:
         return str(self.msg)
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Every word of its English message that could be a record's id."""
+        return frozenset(re.findall(r"[\w.\-]+", self.message))
 
     def as_dict(self) -> dict[str, str]:
         return {"level": self.level, "code": self.code, "record": self.record,
@@ -211,9 +217,4 @@ def _missing_identifiers(case: Case, local_id: str) -> list[Msg]:
 def findings_for(case: Case, findings: list[Finding], shown: frozenset[str]) -> list[Finding]:
     """The findings about records in ``shown`` that name no record outside it."""
     hidden = {r.id for r in case.records()} - shown
-    out = []
-    for finding in findings:
-        words = set(re.findall(r"[\w.\-]+", finding.message))
-        if finding.record in shown and not words & hidden:
-            out.append(finding)
-    return out
+    return [f for f in findings if f.record in shown and not f.words & hidden]

@@ -262,15 +262,19 @@ def designation_gaps(targets: Iterable[tuple[str, str]], runs: list[ScreeningRun
     order = core + sorted(seen - set(core) - {"unknown"}) + (["unknown"] if "unknown" in seen
                                                                else [])
     out = {}
+    screened = [(run, set(run.targets)) for run in runs]
+    by_target: dict[str, list[Listing]] = {}
+    for target_id, items in listings.items():
+        by_target[target_id] = items
     for target_id, name in targets:
-        lists = [run for run in runs if target_id in run.targets]
+        lists = [run for run, ids in screened if target_id in ids]
         covered: dict[str, list[str]] = {}
         for run in lists:
             for code in run.countries:
                 covered.setdefault(code.lower(), []).append(run.as_of)
         states = []
         for code in order:
-            found = [item for item in listings.get(target_id, []) if item.jurisdiction == code]
+            found = [item for item in by_target.get(target_id, ()) if item.jurisdiction == code]
             if found:
                 status = "designated"
             elif code in covered:

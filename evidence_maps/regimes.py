@@ -251,7 +251,10 @@ def evidence_gaps(facts: Facts, att: AttributionView) -> list[Msg]:
 
 
 def _ground(regime: Regime, facts: Facts, target: str, att: AttributionView,
-            incident: Incident, violation: str) -> Ground:
+            incident: Incident, violation: str, later: tuple[Msg, ...]) -> Ground:
+    """One ground; ``later``: the further work that depends on the attribution and the
+    target alone (:func:`evidence_gaps`, :meth:`Facts.identification_gaps`), the same for
+    every regime and violation."""
     v_label = Msg.of(f"vocab.violation_types.{violation}")
     m_label = Msg.of(f"vocab.modes_of_responsibility.{att.mode}")
     name = regime.short
@@ -295,7 +298,7 @@ def _ground(regime: Regime, facts: Facts, target: str, att: AttributionView,
     if unread:
         outcome = _worse(outcome, "interpretation")
         notes.append(_m("unread", provisions=", ".join(dict.fromkeys(unread))))
-    missing += evidence_gaps(facts, att) + facts.identification_gaps(target)
+    missing += later
     if outcome == "met" and missing:
         outcome = "conditional"
     return Ground(*base, outcome, Joined(tuple(notes)), provisions, tuple(missing))
@@ -309,6 +312,8 @@ def assess(facts: Facts, target: str, kind: str, attributions: Iterable[Attribut
         incident = facts.case.index[att.incident]
         assert isinstance(incident, Incident)
         claims.append((att, incident))
+    identification = tuple(facts.identification_gaps(target))
+    later = {att.id: (*evidence_gaps(facts, att), *identification) for att, _ in claims}
     findings = []
     for regime in regimes().values():
         if regime.who(kind) is None:
@@ -317,7 +322,7 @@ def assess(facts: Facts, target: str, kind: str, attributions: Iterable[Attribut
             findings.append(RegimeFinding(regime, kind, "not_applicable", routes=[
                 _m("designates_only", regime=regime.short, who=who)]))
             continue
-        grounds = [_ground(regime, facts, target, att, incident, violation)
+        grounds = [_ground(regime, facts, target, att, incident, violation, later[att.id])
                    for att, incident in claims for violation in incident.violations]
         best = max((g.outcome for g in grounds), key=_RANK.__getitem__, default="not_met")
         finding = RegimeFinding(regime, kind, best, grounds)

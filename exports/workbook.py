@@ -116,8 +116,8 @@ def _cell(ws: Any, value: Any, column: Column) -> Any:
 
 def _height(row: list[Any], columns: list[Column]) -> float | None:
     """The row height that shows every wrapped line (``None``: one line, the default)."""
-    lines = max(lines_of(v.value if isinstance(v, Graded) else v, c.width)
-                for v, c in zip(row, columns, strict=True))
+    lines = max((lines_of(v.value if isinstance(v, Graded) else v, c.width)
+                 for v, c in zip(row, columns, strict=True) if v is not None), default=1)
     return LINE_POINTS * lines + 2 if lines > 1 else None
 
 
@@ -146,12 +146,13 @@ def add_sheet(book: Workbook, title: str, columns: list[Column],
         header.append(cell)
     _append(ws, 1, header, _height([c.header for c in columns], columns))
     count = 0
-    for row in rows:
-        count += 1
+    for row in rows:  # None: an empty cell, not written at all (a sparse matrix costs
+        count += 1    # what its filled cells cost)
         height = _height(row, columns)
-        cells = [_cell(ws, value, column) for value, column in zip(row, columns, strict=True)]
+        cells = [None if value is None else _cell(ws, value, column)
+                 for value, column in zip(row, columns, strict=True)]
         if height is not None:  # a tall row: every cell reads from the top
-            cells = [_top(ws, c) for c in cells]
+            cells = [None if c is None else _top(ws, c) for c in cells]
         _append(ws, count + 1, cells, height)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     return count
@@ -300,10 +301,7 @@ def _matrix(view: CaseView, incidents: list[Incident], lang: str
         for i in incidents]
     names = {t.id: t.name for t in analysis.targets}
 
-    def cell(cells: dict[str, dict[str, Any]], incident: Incident) -> Any:
-        found = cells.get(incident.id)
-        if found is None:
-            return ""
+    def cell(found: dict[str, Any]) -> Graded:
         bits = [_grade(found["grade"], lang)]
         if found["inferred"]:
             bits.append(_x("inferred", lang))
@@ -312,8 +310,17 @@ def _matrix(view: CaseView, incidents: list[Incident], lang: str
         mode = vocab.label("modes_of_responsibility", found["mode"], lang)
         return Graded(f"{mode} ({', '.join(bits)})", found["grade"])
 
-    rows = ([names.get(actor, actor), *[cell(cells, i) for i in incidents]]
-            for actor, cells in analysis.matrix().items())
+    place = {incident.id: column for column, incident in enumerate(incidents, start=1)}
+
+    def row(actor: str, cells: dict[str, dict[str, Any]]) -> list[Any]:
+        """The actor's row: a cell for each incident attributed, the rest empty."""
+        out: list[Any] = [names.get(actor, actor), *[None] * len(incidents)]
+        for incident_id, found in cells.items():
+            if incident_id in place:
+                out[place[incident_id]] = cell(found)
+        return out
+
+    rows = (row(actor, cells) for actor, cells in analysis.matrix().items())
     return columns, rows
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from babel import Locale
@@ -104,10 +104,16 @@ class Msg:
 
     @classmethod
     def of(cls, context: str, **values: object) -> Msg:
-        """A message; a ``count`` value makes it plural (the form for that count)."""
+        """A message; a ``count`` value makes it plural (the form for that count).
+        Equal messages are one object (messages are immutable): an analysis that says
+        the same thing of many grounds holds it once."""
         count = values.pop("count", None)
-        return cls(context, tuple(sorted(values.items())),
-                   count if isinstance(count, int) else None)
+        key = (context, tuple(sorted(values.items())), count if isinstance(count, int)
+               else None)
+        try:  # equal values of different types (1 and True) are different messages
+            return _interned(key, tuple(type(v) for _, v in key[1]))
+        except TypeError:  # a value that cannot be a key (a list): a message of its own
+            return cls(*key)
 
     def render(self, lang: str) -> str:
         values = dict(self.values)
@@ -117,6 +123,12 @@ class Msg:
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+@lru_cache(maxsize=1 << 16)
+def _interned(key: tuple[str, tuple[tuple[str, object], ...], int | None],
+              kinds: tuple[type, ...]) -> Msg:
+    return Msg(*key)
 
 
 @dataclass(frozen=True)
