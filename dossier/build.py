@@ -9,12 +9,13 @@ They are written into a staging folder that replaces the output folder only when
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from followthemoney import StatementEntity
-
+from dossier import statements_job
 from dossier.outdir import check_place, staged_folder
 from dossier.targets import write_targets
 from entities.case.case import Case
@@ -22,7 +23,6 @@ from entities.db.changes import open_case
 from entities.db.database import CaseDatabase
 from entities.db.evidence_files import Change, FileRegistry
 from entities.exc import InvalidCase
-from entities.ftm.compile import compile_case
 from entities.progress import QUIET, Progress
 from entities.settings import build_time
 from evidence_maps.analysis import HeldBack
@@ -31,6 +31,9 @@ from evidence_maps.submissions import submission_problems
 from evidence_maps.view import CaseView
 from exports.registry import Exporter, exporter, in_build
 
+#: The side job that writes the outputs made of FollowTheMoney entities and spools the
+#: case database's statements.
+FTM_JOB = "FollowTheMoney entities and the case database's statements"
 #: The case overview PDF, written by every build beside the exporters' outputs.
 OVERVIEW = Exporter("overview", "the case overview (PDF)", "dossiers/overview.pdf",
                     "dossier.pdf.writer:write_overview")
@@ -54,20 +57,22 @@ class BuildResult:
 
 @dataclass
 class Prepared:
-    """A validated case, its view for one audience, and what storing it will write."""
+    """A validated case (as read), its view for one audience, and the evidence files
+    storing it will register."""
 
+    case: Case
     view: CaseView
-    statements: list[StatementEntity]
     file_changes: list[Change]
 
 
 def prepare(db: CaseDatabase, root: Path, audience: str = "public",
             include_drafts: bool | None = None, accept_changes: bool = False,
-            progress: Progress = QUIET, lang: str = "en", change_reason: str = ""
-            ) -> Prepared:
-    """Validate the case and its evidence files, compile it, and make its view for
-    ``audience``, writing nothing: every check that can fail runs here, so that a build
-    that fails changes nothing anywhere.
+            progress: Progress = QUIET, lang: str = "en", change_reason: str = "",
+            sightings: bool = True) -> Prepared:
+    """Validate the case and its evidence files and make its view for ``audience``,
+    writing nothing: every check that can fail runs here, so that a build that fails
+    changes nothing anywhere. ``sightings``: read when each statement was first seen
+    (for the dataset's dates; a build's FollowTheMoney job reads them itself).
 
     Raises:
         InvalidCase: the case has mistakes, or an evidence file changed since it was
@@ -79,32 +84,30 @@ def prepare(db: CaseDatabase, root: Path, audience: str = "public",
     case = open_case(root)
     progress.step("checking the evidence files")
     files, changes = FileRegistry(db, case).check(accept_changes, change_reason)
-    progress.step("compiling the case")
-    statements = compile_case(case)
     progress.step("grading attributions and applying identity judgements")
     view = CaseView.build(case, audience, include_drafts, db, files, lang)
     # when each statement was first seen: the dataset's first_seen, last_change and
     # version (a statement new in this build is seen now, and recorded by store())
-    view.seen = db.statements.first_seen(case.meta.id)
+    if sightings:
+        view.seen = db.statements.first_seen(case.meta.id)
     view.now = build_time()
     problems = [*view.protected_names, *submission_problems(case)]
     if problems:
         raise InvalidCase(problems)
-    progress.step("compiling FollowTheMoney entities")
-    view.entities  # noqa: B018 - computed once here, before any worker starts
-    return Prepared(view, statements, changes)
+    return Prepared(case, view, changes)
 
 
-def store(db: CaseDatabase, prepared: Prepared) -> int:
-    """Register the new evidence files and replace the case's statements, in one
-    transaction; return the statements written."""
+def store(db: CaseDatabase, prepared: Prepared, spool: Path) -> int:
+    """Register the new evidence files, record the statements first seen and replace
+    the case's statements with those the build spooled (:mod:`dossier.statements_job`),
+    in one transaction; return the statements written."""
     case = prepared.view.case
     with db.transaction("store the case", write=True):
         registry = FileRegistry(db, case)
         registry.save(prepared.file_changes)
         registry.keep_originals()
-        db.statements.remember_seen(case.meta.id, prepared.view.new_sightings())
-        return db.statements.replace(case.meta.id, prepared.statements)
+        db.statements.remember_seen(case.meta.id, statements_job.sightings(spool))
+        return db.statements.replace_rows(case.meta.id, statements_job.statement_rows(spool))
 
 
 def build_case(root: Path, out: Path, audience: str = "public",
@@ -134,15 +137,20 @@ def build_case(root: Path, out: Path, audience: str = "public",
     check_place(out, Path(root))
     with CaseDatabase.for_case(Path(root)) as db:
         prepared = prepare(db, root, audience, include_drafts, accept_changes, progress,
-                           lang, change_reason)
+                           lang, change_reason, sightings=False)
         view = prepared.view
         view.publish_url = _publish_url(base_url)
         progress.step("linking the previous outputs")
-        with staged_folder(out, view.case.meta.id, audience, replace) as staging:
-            result = write_outputs(view, staging, lang, progress, workers)
-            progress.step("storing the case")
-            result.statements = store(db, prepared)
-            progress.step("putting the new outputs in place")
+        spool = statements_job.spool_folder(Path(root))
+        try:
+            with staged_folder(out, view.case.meta.id, audience, replace) as staging:
+                result = write_outputs(view, staging, lang, progress, workers,
+                                       (prepared.case, Path(root), spool))
+                progress.step("storing the case")
+                result.statements = store(db, prepared, spool)
+                progress.step("putting the new outputs in place")
+        finally:
+            shutil.rmtree(spool, ignore_errors=True)
     result.outputs = {name: out / path.relative_to(staging)
                       for name, path in result.outputs.items()}
     return result
@@ -157,21 +165,31 @@ def _publish_url(base_url: str | None) -> str | None:
 
 
 def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUIET,
-                  workers: int | None = None) -> BuildResult:
+                  workers: int | None = None,
+                  statements: tuple[Case, Path, Path] | None = None) -> BuildResult:
     """Every output of ``view`` into the folder ``out``: the case-level outputs run as
-    side jobs beside the per-target diagrams and dossiers."""
+    side jobs beside the per-target diagrams and dossiers. With ``statements`` (the case
+    as read, its folder and a spool folder), the outputs made of FollowTheMoney
+    entities are written by the FollowTheMoney job, which spools the case database's
+    statements too (:mod:`dossier.statements_job`)."""
     result = BuildResult(view.case, view.audience, 0, held_back=view.analysis.held_back,
                          findings=view.checks)
     for folder in (out / "dossiers", out / "maps"):
         folder.mkdir(parents=True, exist_ok=True)
     outputs = [*in_build(), OVERVIEW]
+    grouped = [item for item in outputs if item.entities] if statements else []
+    side: dict[str, Callable[[], Any]] = {}
+    if statements:
+        case, root, spool = statements
+        side[FTM_JOB] = lambda: statements_job.run(case, view, root, out, lang, spool,
+                                                   grouped)
 
-    def side(item: Exporter) -> Any:
-        return lambda: item.write(view, out / item.path, lang)
+    def one(item: Exporter) -> Callable[[], Any]:
+        return lambda: {item.name: item.write(view, out / item.path, lang)}
 
-    result.targets, counts = write_targets(view, out, lang, progress,
-                                           {item.name: side(item) for item in outputs},
-                                           workers)
+    side |= {item.name: one(item) for item in outputs if item not in grouped}
+    result.targets, done = write_targets(view, out, lang, progress, side, workers)
+    counts = {name: count for value in done.values() for name, count in value.items()}
     for item in outputs:
         if item is OVERVIEW:
             continue

@@ -47,6 +47,9 @@ class Exporter:
     folder: bool = False
     #: written for an audience (False: the whole case, for its editors)
     audience: bool = True
+    #: made of the view's FollowTheMoney entities (a build writes these in one job that
+    #: compiles them once: :mod:`dossier.statements_job`)
+    entities: bool = False
 
     def load(self) -> Writer:
         """The writer function."""
@@ -61,16 +64,16 @@ class Exporter:
 
 EXPORTERS: tuple[Exporter, ...] = (
     Exporter("ftm", "FollowTheMoney JSON lines of the case", "entities.ftm.json",
-             "exports.ftm_json:write", "entities"),
+             "exports.ftm_json:write", "entities", entities=True),
     Exporter("evidence-map", "graded attributions, person × incident matrix and regime "
              "findings (JSON)", "evidence_map.json", "exports.evidence_map:write",
              "attributions"),
     Exporter("xlsx", "the parliamentary workbook", "workbook.xlsx",
              "exports.workbook:write"),
     Exporter("opensanctions", "an OpenSanctions-compatible dataset folder", "opensanctions",
-             "exports.opensanctions.dataset:write", "entities", folder=True),
+             "exports.opensanctions.dataset:write", "entities", folder=True, entities=True),
     Exporter("gexf", "a graph for Gephi", "graph.gexf", "exports.gexf:write",
-             in_build=False),
+             in_build=False, entities=True),
     Exporter("authoring-xlsx", "the whole case in the template's shape, to edit and "
              "re-import", "case.xlsx", "exports.authoring:write", in_build=False,
              audience=False),

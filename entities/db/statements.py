@@ -35,19 +35,27 @@ class StatementStore:
         rows = (stmt for entity in entities for stmt in entity.statements)
         return self._replace(self.table.c.dataset == dataset, rows)
 
+    def replace_rows(self, dataset: str, rows: Iterable[dict[str, Any]]) -> int:
+        """Replace every statement of ``dataset`` atomically with ``rows`` (statements as
+        table rows, :meth:`Statement.to_db_row`); return how many were written."""
+        return self._write(self.table.c.dataset == dataset, rows)
+
     def replace_origin(self, prefix: str, statements: Iterable[Statement]) -> int:
         """Replace the statements whose origin starts with ``prefix`` (one imported file)."""
         return self._replace(self.table.c.origin.startswith(prefix, autoescape=True),
                              statements)
 
     def _replace(self, condition: Any, statements: Iterable[Statement]) -> int:
+        return self._write(condition, (stmt.to_db_row() for stmt in statements))
+
+    def _write(self, condition: Any, rows: Iterable[dict[str, Any]]) -> int:
         insert = dialect_insert(self.db.engine.dialect, self.table).on_conflict_do_nothing()
         written = 0
         with self.db.transaction("write to the case database", write=True) as conn:
             conn.execute(delete(self.table).where(condition))
             batch: list[dict[str, Any]] = []
-            for stmt in statements:
-                batch.append(stmt.to_db_row())
+            for row in rows:
+                batch.append(row)
                 if len(batch) >= BATCH:
                     conn.execute(insert, batch)
                     written += len(batch)

@@ -1,0 +1,117 @@
+"""The build's FollowTheMoney job, run in a worker beside the dossiers.
+
+It compiles the case twice — every record with ``file:line`` provenance for the case
+database, and the records the audience may see for its outputs — and writes the outputs
+made of FollowTheMoney entities (``entities.ftm.json``, the OpenSanctions dataset). The
+database's statements, and the ids of the outputs' statements seen for the first time,
+go to a *spool*: files in a private folder of the case's state folder, which the build
+stores once every output is written (:func:`dossier.build.store`), so that a build that
+fails changes nothing in the database. When each statement was first seen is read
+through the worker's own connection to the database (a connection is never shared
+across a fork).
+
+A large case's statements and entities are the largest thing a build makes; made here,
+none of it is held by the build's main process, whose memory every worker shares.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from entities.case.case import Case
+from entities.db.database import CaseDatabase
+from entities.ftm.compile import compile_case
+from entities.settings import STATE_DIR
+from evidence_maps.view import CaseView
+from exports.registry import Exporter
+
+#: the spooled statements of the case database and first sightings of the outputs
+STATEMENTS = "statements.pickle"
+SIGHTINGS = "sightings.pickle"
+#: statements per pickled batch in the spool
+BATCH = 5000
+_PREFIX = "build-"
+
+
+def spool_folder(root: Path) -> Path:
+    """A new private folder for this build's spool in the case's state folder (spools
+    of builds that are no longer running are removed first)."""
+    state = root / STATE_DIR
+    state.mkdir(parents=True, exist_ok=True)
+    for leftover in state.glob(f"{_PREFIX}*"):
+        pid = leftover.name.removeprefix(_PREFIX)
+        if not (pid.isdigit() and _running(int(pid))):
+            shutil.rmtree(leftover, ignore_errors=True)
+    folder = state / f"{_PREFIX}{os.getpid()}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(mode=0o700)
+    return folder
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _dump(path: Path, items: Iterable[Any]) -> None:
+    """Write ``items`` to ``path`` as pickled batches."""
+    with open(path, "wb") as fh:
+        batch: list[Any] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= BATCH:
+                pickle.dump(batch, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                batch = []
+        if batch:
+            pickle.dump(batch, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(path: Path) -> Iterator[Any]:
+    """The items of a spool file, batch by batch (never all at once)."""
+    with open(path, "rb") as fh:
+        while True:
+            try:
+                yield from pickle.load(fh)
+            except EOFError:
+                return
+
+
+def statement_rows(spool: Path) -> Iterator[dict[str, Any]]:
+    """The case database's statements as table rows, from the spool."""
+    return _load(spool / STATEMENTS)
+
+
+def sightings(spool: Path) -> dict[str, str]:
+    """Statement id → when it was first seen, for those first seen in this build."""
+    return dict(_load(spool / SIGHTINGS))
+
+
+def run(case: Case, view: CaseView, root: Path, out: Path, lang: str, spool: Path,
+        exporters: list[Exporter]) -> dict[str, int]:
+    """Spool the database's statements of ``case`` (as read, before any pseudonymising
+    of free text), write ``exporters`` of ``view`` under ``out``, spool the first
+    sightings; return each exporter's count.
+
+    Raises:
+        InvalidCase: a value FollowTheMoney cannot store.
+        StoreError: the database cannot be read.
+    """
+    _dump(spool / STATEMENTS,
+          (stmt.to_db_row() for entity in compile_case(case) for stmt in entity.statements))
+    with CaseDatabase.for_case(root) as db:
+        view.seen = db.statements.first_seen(case.meta.id)
+    counts = {item.name: item.write(view, out / item.path, lang) for item in exporters}
+    _dump(spool / SIGHTINGS, sorted(view.new_sightings().items()))
+    return counts
