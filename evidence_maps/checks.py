@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from entities.case.case import Case
@@ -52,10 +51,10 @@ class Finding:
     def message(self) -> str:
         return str(self.msg)
 
-    @cached_property
-    def words(self) -> frozenset[str]:
-        """Every word of its English message that could be a record's id."""
-        return frozenset(re.findall(r"[\w.\-]+", self.message))
+    def words(self) -> set[str]:
+        """Every word of the values its message holds (what could be a record's id; the
+        catalogue's own words name no record)."""
+        return {w for value in self.msg.strings() for w in _WORD.findall(value)}
 
     def as_dict(self) -> dict[str, str]:
         return {"level": self.level, "code": self.code, "record": self.record,
@@ -69,6 +68,9 @@ class Finding:
 
     def __str__(self) -> str:
         return f"{self.level}: {self.code}: {self.record}: {self.message}"
+
+
+_WORD = re.compile(r"[\w.\-]+")
 
 
 def _finding(code: str, record: str, key: str, **values: object) -> Finding:
@@ -217,4 +219,4 @@ def _missing_identifiers(case: Case, local_id: str) -> list[Msg]:
 def findings_for(case: Case, findings: list[Finding], shown: frozenset[str]) -> list[Finding]:
     """The findings about records in ``shown`` that name no record outside it."""
     hidden = {r.id for r in case.records()} - shown
-    return [f for f in findings if f.record in shown and not f.words & hidden]
+    return [f for f in findings if f.record in shown and not f.words() & hidden]

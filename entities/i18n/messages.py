@@ -18,7 +18,7 @@ analysis makes them; each output renders them in its own language).
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -115,6 +115,12 @@ class Msg:
         except TypeError:  # a value that cannot be a key (a list): a message of its own
             return cls(*key)
 
+    def strings(self) -> Iterator[str]:
+        """Every text value it holds, its messages' too (what the case gave it: ids,
+        names, titles — never the catalogue's own words)."""
+        for _, value in self.values:
+            yield from _strings(value)
+
     def render(self, lang: str) -> str:
         values = dict(self.values)
         if self.count is not None:
@@ -143,6 +149,19 @@ class Joined:
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Msg):
+        yield from value.strings()
+    elif isinstance(value, Joined):
+        for part in value.parts:
+            yield from _strings(part)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
 
 
 def render(value: object, lang: str) -> str:
