@@ -1,9 +1,11 @@
 """The artefacts of the OpenSanctions-compatible dataset, one function each.
 
 Each function takes the :class:`Dataset` (the view's entities, ordered, with the look-ups
-the artefacts share) and returns the file's bytes; :data:`ARTEFACTS` lists them by file
-name. They are computed before any is written, so ``delta.json`` compares with the
-previous build's ``entities.ftm.json``.
+the artefacts share) and yields the file's bytes piece by piece, so that a large case's
+files are written as they are made, never held whole; :data:`ARTEFACTS` lists them by
+file name. What changed since the previous build (:attr:`Dataset.changes`) is found
+before any is written, so ``delta.json`` compares with the previous build's
+``entities.ftm.json``.
 
 The folder keeps the deltas of its last :data:`MAX_DELTAS` versions (``delta/<version>.json``,
 listed in ``delta-index.json``), so that a yente server that indexed any of them catches up
@@ -21,9 +23,10 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -94,20 +97,50 @@ class Dataset:
         return "-".join(parts) + "T00:00:00"
 
     @cached_property
-    def entities_bytes(self) -> bytes:
-        return b"".join(entity_line(e) for e in self.entities)
+    def lines(self) -> list[bytes]:
+        """Each entity's JSON line, in id order (made once: the entities file, the
+        version's digest and the deltas are made of them)."""
+        return [entity_line(e) for e in self.entities]
 
     @cached_property
-    def changes(self) -> list[dict[str, Any]]:
-        """ADD / MOD / DEL against the previous build in the same folder (kept as it was
-        when nothing changed, so that rebuilding an unchanged case changes no byte)."""
+    def digest(self) -> str:
+        """The SHA-1 of the entities file."""
+        sha = hashlib.sha1()
+        for line in self.lines:
+            sha.update(line)
+        return sha.hexdigest()
+
+    @cached_property
+    def changes(self) -> list[tuple[str, str]]:
+        """(ADD / MOD / DEL, entity id) against the previous build in the same folder
+        (kept as it was when nothing changed, so that rebuilding an unchanged case changes
+        no byte); an ADD or MOD carries the entity as it is now."""
         previous = self.out / "entities.ftm.json"
         delta_file = self.out / "delta.json"
-        if previous.is_file() and previous.read_bytes() == self.entities_bytes and \
-                delta_file.is_file():
-            return [json.loads(line) for line in delta_file.read_text("utf-8").splitlines()
-                    if line.strip()]
-        return delta(previous, self.entities)
+        if previous.is_file() and delta_file.is_file() and \
+                _file_sha1(previous) == self.digest:
+            kept = []
+            for line in delta_file.read_text("utf-8").splitlines():
+                if line.strip():
+                    item = json.loads(line)
+                    kept.append((str(item["op"]), str(item["entity"]["id"])))
+            return kept
+        return delta(previous, self.entities, self.lines)
+
+    def change_lines(self, changes: Iterable[tuple[str, str]]) -> Iterator[bytes]:
+        """The lines of a delta file: each entity as it is now, or its id when deleted."""
+        for op, entity_id in changes:
+            index = self.position.get(entity_id)
+            if op == "DEL" or index is None:
+                item: dict[str, Any] = {"op": "DEL", "entity": {"id": entity_id}}
+            else:
+                item = {"op": op, "entity": stable_dict(self.entities[index])}
+            yield _json_line(item)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Entity id → its place in :attr:`entities`."""
+        return {str(e.id): i for i, e in enumerate(self.entities)}
 
     @cached_property
     def listed(self) -> list[str]:
@@ -125,7 +158,7 @@ class Dataset:
         when the entities changed (yente indexes a version only if it sorts after the one
         it holds: a clock set back, a reused ``SOURCE_DATE_EPOCH`` or a digest that sorts
         low must not hide a change)."""
-        made = version_of(self.last_change, self.entities_bytes)
+        made = version_of(self.last_change, self.digest)
         if not self.listed or made >= self.listed[-1]:  # equal: the same entities again
             return made
         later = _next_second(self.listed[-1][:14])
@@ -144,9 +177,9 @@ class Dataset:
             kept.insert(0, version)
         return [*kept, self.version][-MAX_DELTAS:]
 
-    def replayed(self, version: str) -> list[dict[str, Any]]:
+    def replayed(self, version: str) -> list[tuple[str, str]]:
         """The kept delta of an older ``version``, each entity as it is now (or deleted)."""
-        ops: list[dict[str, Any]] = []
+        ops: list[tuple[str, str]] = []
         path = self.out / "delta" / f"{version}.json"
         for line in path.read_text("utf-8").splitlines():
             try:
@@ -154,19 +187,29 @@ class Dataset:
                 entity_id, op = str(item["entity"]["id"]), str(item["op"])
             except (ValueError, KeyError, TypeError):
                 continue
-            entity = self.by_id.get(entity_id)
-            if entity is None:
-                ops.append({"op": "DEL", "entity": {"id": entity_id}})
+            if entity_id not in self.position:
+                ops.append(("DEL", entity_id))
             else:
-                ops.append({"op": "MOD" if op == "MOD" else "ADD",
-                            "entity": json.loads(entity_line(entity))})
+                ops.append(("MOD" if op == "MOD" else "ADD", entity_id))
         return ops
 
-    def delta_files(self) -> dict[str, bytes]:
-        """``delta/<version>.json`` for every kept version (this one: :attr:`changes`)."""
-        return {f"delta/{v}.json": _json_lines(self.changes if v == self.version
-                                               else self.replayed(v))
-                for v in self.history}
+    def delta_files(self) -> dict[str, Callable[[], Iterator[bytes]]]:
+        """``delta/<version>.json`` for every kept version (this one: :attr:`changes`),
+        each as a function that yields its lines (the older ones read when called)."""
+        def lines_of(version: str) -> Callable[[], Iterator[bytes]]:
+            if version == self.version:
+                return lambda: self.change_lines(self.changes)
+            return lambda: self.change_lines(self.replayed(version))
+
+        return {f"delta/{v}.json": lines_of(v) for v in self.history}
+
+
+def _file_sha1(path: Path) -> str:
+    sha = hashlib.sha1()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            sha.update(chunk)
+    return sha.hexdigest()
 
 
 def _next_second(digits: str) -> str:
@@ -177,21 +220,20 @@ def _next_second(digits: str) -> str:
     return moment.strftime("%Y%m%d%H%M%S")
 
 
-def version_of(timestamp: str, entities: bytes) -> str:
+def version_of(timestamp: str, digest: str) -> str:
     """``YYYYMMDDHHMMSS-xxxx``: the last change's time (so versions sort in time, as yente
-    compares them) and a digest of the entities (a change within one second still
+    compares them) and the SHA-1 of the entities file (a change within one second still
     makes a new version)."""
     digits = "".join(ch for ch in timestamp if ch.isdigit())[:14].ljust(14, "0")
-    return f"{digits}-{hashlib.sha1(entities).hexdigest()[:4]}"
+    return f"{digits}-{digest[:4]}"
 
 
 def _values_of(entities: list[StatementEntity], prop: str) -> list[str]:
     return sorted({v for e in entities for v in e.get(prop, quiet=True)})
 
 
-def _json_lines(items: Sequence[Any]) -> bytes:
-    return b"".join(json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8")
-                    + b"\n" for item in items)
+def _json_line(item: Any) -> bytes:
+    return json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
 
 
 def nested(entity: StatementEntity, by_id: dict[str, StatementEntity],
@@ -244,88 +286,101 @@ def simple_row(entity: StatementEntity, dataset_title: str,
             entity.first_seen or "", entity.last_seen or "", entity.last_change or ""]
 
 
-def delta(previous: Path, current: Sequence[StatementEntity]) -> list[dict[str, Any]]:
-    """ADD / MOD / DEL against the ``entities.ftm.json`` of the previous build."""
-    old: dict[str, str] = {}
+def delta(previous: Path, current: Sequence[StatementEntity], lines: Sequence[bytes]
+          ) -> list[tuple[str, str]]:
+    """(ADD / MOD / DEL, entity id) against the ``entities.ftm.json`` of the previous
+    build; ``lines``: the current entities' lines."""
+    old: dict[str, bytes] = {}
     if previous.is_file():
-        for line in previous.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                old[json.loads(line)["id"]] = line
+        with open(previous, "rb") as fh:
+            for line in fh:
+                if line.strip():
+                    old[str(json.loads(line)["id"])] = line
     ops = []
     seen = set()
-    for entity in current:
-        line = entity_line(entity).decode("utf-8").rstrip("\n")
-        seen.add(str(entity.id))
-        if str(entity.id) not in old:
-            ops.append({"op": "ADD", "entity": json.loads(line)})
-        elif old[str(entity.id)] != line:
-            ops.append({"op": "MOD", "entity": json.loads(line)})
+    for entity, line in zip(current, lines, strict=True):
+        entity_id = str(entity.id)
+        seen.add(entity_id)
+        if entity_id not in old:
+            ops.append(("ADD", entity_id))
+        elif old[entity_id].rstrip(b"\n") != line.rstrip(b"\n"):
+            ops.append(("MOD", entity_id))
     for entity_id in sorted(set(old) - seen):
-        ops.append({"op": "DEL", "entity": {"id": entity_id}})
+        ops.append(("DEL", entity_id))
     return ops
 
 
-def entities_file(dataset: Dataset) -> bytes:
+def entities_file(dataset: Dataset) -> Iterator[bytes]:
     """``entities.ftm.json``: every entity, one JSON line each, by id."""
-    return dataset.entities_bytes
+    return iter(dataset.lines)
 
 
-def targets_nested(dataset: Dataset) -> bytes:
+def targets_nested(dataset: Dataset) -> Iterator[bytes]:
     """``targets.nested.json``: the targets with what they point to and what points at
     them inlined."""
-    return _json_lines([nested(e, dataset.by_id, dataset.referrers) for e in dataset.targets])
+    for entity in dataset.targets:
+        yield _json_line(nested(entity, dataset.by_id, dataset.referrers))
 
 
-def targets_simple(dataset: Dataset) -> bytes:
-    """``targets.simple.csv``: OpenSanctions' columns (and ``program_ids``), a row per
-    target, written as zavod writes it (unix dialect)."""
+def _csv(rows: Iterable[list[Any]]) -> Iterator[bytes]:
+    """CSV as zavod writes it (unix dialect), in pieces of a thousand rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, dialect=csv.unix_dialect)
-    writer.writerow(SIMPLE_COLUMNS)
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(row)
+        if count % 1000 == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def targets_simple(dataset: Dataset) -> Iterator[bytes]:
+    """``targets.simple.csv``: OpenSanctions' columns (and ``program_ids``), a row per
+    target."""
     title = dataset.view.case.meta.title
-    for entity in dataset.targets:
-        row = simple_row(entity, title, dataset.sanctions.get(str(entity.id), []))
-        writer.writerow([safe_text(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8")
+    rows = ([safe_text(cell) for cell in simple_row(
+        entity, title, dataset.sanctions.get(str(entity.id), []))]
+        for entity in dataset.targets)
+    return _csv(chain([SIMPLE_COLUMNS], rows))
 
 
-def statements_file(dataset: Dataset) -> bytes:
+def statements_file(dataset: Dataset) -> Iterator[bytes]:
     """``statements.csv``: followthemoney's statement columns and rows (provenance per
     value), with formula-like values kept as text."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, dialect=csv.unix_dialect)
-    writer.writerow(CSV_COLUMNS)
     # the base "id" rows are not data (zavod leaves them out)
     stmts = sorted((s for e in dataset.entities for s in e.statements if s.prop != Statement.BASE),
                    key=lambda s: (str(s.canonical_id), str(s.entity_id), s.prop, s.value,
                                   str(s.id)))
-    for stmt in stmts:
-        row = stmt.to_csv_row()
-        writer.writerow([safe_text(row[column]) for column in CSV_COLUMNS])
-    return buffer.getvalue().encode("utf-8")
+
+    def rows() -> Iterator[list[Any]]:
+        yield list(CSV_COLUMNS)
+        for stmt in stmts:
+            row = stmt.to_csv_row()
+            yield [safe_text(row[column]) for column in CSV_COLUMNS]
+
+    return _csv(rows())
 
 
-def names_file(dataset: Dataset) -> bytes:
+def names_file(dataset: Dataset) -> Iterator[bytes]:
     """``names.txt``: every name-type value of every entity, spaces squashed, longer than
     three characters, once each whatever its case (the first spelling met, in id order)."""
     seen: set[str] = set()
-    lines = []
     for entity in dataset.entities:
         for name in sorted(entity.get_type_values(registry.name)):
             text = squash_spaces(name)
             if len(text) > 3 and text.lower() not in seen:
                 seen.add(text.lower())
-                lines.append(f"{safe_text(text)}\n")
-    return "".join(lines).encode("utf-8")
+                yield f"{safe_text(text)}\n".encode()
 
 
-def delta_file(dataset: Dataset) -> bytes:
+def delta_file(dataset: Dataset) -> Iterator[bytes]:
     """``delta.json``: what changed since the previous build in the same folder."""
-    return _json_lines(dataset.changes)
+    return dataset.change_lines(dataset.changes)
 
 
 #: Every artefact but ``index.json``, by file name.
-ARTEFACTS: dict[str, Callable[[Dataset], bytes]] = {
+ARTEFACTS: dict[str, Callable[[Dataset], Iterator[bytes]]] = {
     "entities.ftm.json": entities_file,
     "targets.nested.json": targets_nested,
     "targets.simple.csv": targets_simple,

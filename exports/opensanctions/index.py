@@ -21,7 +21,6 @@ serves it on the same machine (followthemoney accepts only http and https addres
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from typing import Any
@@ -48,20 +47,21 @@ def _json(data: Any) -> bytes:
         + b"\n"
 
 
-def metadata(dataset: Dataset, files: dict[str, bytes], base_url: str
+def metadata(dataset: Dataset, files: dict[str, tuple[str, int]], base_url: str
              ) -> dict[str, bytes]:
     """``index.json``, ``catalog.json``, ``yente-manifest.json``, ``delta-index.json``,
-    ``statistics.json`` and ``issues.json`` for the artefacts in ``files``."""
+    ``statistics.json`` and ``issues.json`` for the artefacts in ``files`` (name → SHA-1
+    and size)."""
     base = base_url if base_url.endswith("/") else base_url + "/"
     meta = dataset.view.case.meta
     entities, changes = dataset.entities, dataset.changes
     changed = dataset.last_change
     version = dataset.version
     resources = []
-    for name, data in sorted(files.items()):
+    for name, (checksum, size) in sorted(files.items()):
         mime, title, label = RESOURCES[name]
         resources.append({"name": name, "path": name, "url": base + name,
-                          "checksum": hashlib.sha1(data).hexdigest(), "size": len(data),
+                          "checksum": checksum, "size": size,
                           "mime_type": mime, "mime_type_label": label, "title": title})
     # coverage: the countries of the case's own records (not the jurisdictions of the
     # proposals and designations)
@@ -88,7 +88,7 @@ def metadata(dataset: Dataset, files: dict[str, bytes], base_url: str
         "issue_count": 0, "issue_levels": {}, "disabled": False, "hidden": False,
         "collections": [], "datasets": [], "tags": [], "result": "success",
         # what changed since the previous build in this folder (delta.json)
-        "delta": {word: sum(1 for c in changes if c["op"] == op)
+        "delta": {word: sum(1 for c in changes if c[0] == op)
                   for op, word in (("ADD", "added"), ("MOD", "modified"), ("DEL", "removed"))},
     }
     if meta.organisation.website:
