@@ -98,16 +98,20 @@ def prepare(db: CaseDatabase, root: Path, audience: str = "public",
 
 
 def store(db: CaseDatabase, prepared: Prepared, spool: Path) -> int:
-    """Register the new evidence files, record the statements first seen and replace
-    the case's statements with those the build spooled (:mod:`dossier.statements_job`),
-    in one transaction; return the statements written."""
+    """Register the new evidence files, record the statements first seen and make the
+    case's statements those the build spooled (:mod:`dossier.statements_job`; only the
+    entities that changed are rewritten), in one transaction; return the statements
+    written."""
     case = prepared.view.case
     with db.transaction("store the case", write=True):
         registry = FileRegistry(db, case)
         registry.save(prepared.file_changes)
         registry.keep_originals()
         db.statements.remember_seen(case.meta.id, statements_job.sightings(spool))
-        return db.statements.replace_rows(case.meta.id, statements_job.statement_rows(spool))
+        written, _ = db.statements.sync(
+            case.meta.id, statements_job.digests(spool),
+            lambda ids: statements_job.statement_rows(spool, ids))
+        return written
 
 
 def build_case(root: Path, out: Path, audience: str = "public",

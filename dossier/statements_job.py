@@ -16,12 +16,16 @@ none of it is held by the build's main process, whose memory every worker shares
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import pickle
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
+
+from followthemoney import StatementEntity
 
 from entities.case.case import Case
 from entities.db.database import CaseDatabase
@@ -30,8 +34,10 @@ from entities.settings import STATE_DIR
 from evidence_maps.view import CaseView
 from exports.registry import Exporter
 
-#: the spooled statements of the case database and first sightings of the outputs
+#: the spooled statements of the case database (by entity), each entity's digest, and
+#: the first sightings of the outputs' statements
 STATEMENTS = "statements.pickle"
+DIGESTS = "digests.pickle"
 SIGHTINGS = "sightings.pickle"
 #: statements per pickled batch in the spool
 BATCH = 5000
@@ -88,9 +94,26 @@ def _load(path: Path) -> Iterator[Any]:
                 return
 
 
-def statement_rows(spool: Path) -> Iterator[dict[str, Any]]:
-    """The case database's statements as table rows, from the spool."""
-    return _load(spool / STATEMENTS)
+def digests(spool: Path) -> Iterator[tuple[str, str]]:
+    """Each entity of the case database (id) and the digest of its statements."""
+    return _load(spool / DIGESTS)
+
+
+def statement_rows(spool: Path, entity_ids: set[str]) -> Iterator[dict[str, Any]]:
+    """The case database's statements of the entities ``entity_ids``, as table rows."""
+    for entity_id, rows in _load(spool / STATEMENTS):
+        if entity_id in entity_ids:
+            yield from rows
+
+
+def _by_entity(entities: Iterable[StatementEntity]
+               ) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
+    """Each entity's id, the digest of its statements and the statements as rows."""
+    for entity in entities:
+        rows = sorted((stmt.to_db_row() for stmt in entity.statements),
+                      key=lambda row: str(row["id"]))
+        digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode())
+        yield str(entity.id), digest.hexdigest(), rows
 
 
 def sightings(spool: Path) -> dict[str, str]:
@@ -108,8 +131,10 @@ def run(case: Case, view: CaseView, root: Path, out: Path, lang: str, spool: Pat
         InvalidCase: a value FollowTheMoney cannot store.
         StoreError: the database cannot be read.
     """
-    _dump(spool / STATEMENTS,
-          (stmt.to_db_row() for entity in compile_case(case) for stmt in entity.statements))
+    compiled = list(_by_entity(compile_case(case)))
+    _dump(spool / DIGESTS, ((entity_id, digest) for entity_id, digest, _ in compiled))
+    _dump(spool / STATEMENTS, ((entity_id, rows) for entity_id, _, rows in compiled))
+    del compiled
     with CaseDatabase.for_case(root) as db:
         view.seen = db.statements.first_seen(case.meta.id)
     counts = {item.name: item.write(view, out / item.path, lang) for item in exporters}

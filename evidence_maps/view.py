@@ -33,6 +33,7 @@ from entities.db.judgements import canonical_entities, merged_referents
 from entities.exc import Problem
 from entities.ftm.compile import case_dataset, compile_case
 from entities.ftm.ids import make_id, record_id
+from entities.ftm.lines import entity_line
 from evidence_maps.analysis import (
     CaseAnalysis,
     TargetView,
@@ -319,10 +320,16 @@ class CaseView:
         audience's targets, referring to them by their canonical ids, sorted by id."""
         return self._entities[1]
 
-    @property
+    @cached_property
     def entities(self) -> list[StatementEntity]:
         """Every FtM entity of this view: records, proposals and designations, by id."""
         return sorted([*self.record_entities, *self.listing_entities], key=lambda e: str(e.id))
+
+    @cached_property
+    def entity_lines(self) -> dict[str, bytes]:
+        """Each entity's JSON line (:func:`entities.ftm.lines.entity_line`) by id, made
+        once for every output that writes entities."""
+        return {str(e.id): entity_line(e) for e in self.entities}
 
     def entity_of(self, local_id: str) -> StatementEntity | None:
         """The (merged) entity of a record, or ``None`` if this view has none for it."""

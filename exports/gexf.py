@@ -14,7 +14,7 @@ from followthemoney import ValueEntity
 from followthemoney.export.graph import NXGraphExporter
 
 from entities.files import atomic_file
-from exports.ftm_json import stable_dict
+from entities.ftm.lines import stable_dict
 
 if TYPE_CHECKING:
     from evidence_maps.view import CaseView

@@ -93,3 +93,41 @@ def test_a_database_of_an_older_version_gets_the_new_columns(tmp_path: Path) -> 
         assert {r.as_of for r in db.screening.runs("c")} >= {"new.json as of 2024-05-31"}
     finally:
         db.close()
+
+
+def _stored(case_root: Path) -> set[tuple[object, ...]]:
+    """Every stored statement of the case, as a row."""
+    from sqlalchemy import select
+
+    from entities.db.database import STATEMENTS
+
+    with CaseDatabase.for_case(case_root) as db, db.transaction() as conn:
+        return {tuple(row) for row in conn.execute(select(STATEMENTS))}
+
+
+def test_a_rebuild_stores_what_a_build_from_scratch_stores(fictional: Path,
+                                                           tmp_path: Path) -> None:
+    """A rebuild rewrites only the statements of entities that changed, and the database
+    then holds exactly what a build from scratch stores: a changed value, a new record,
+    a record gone."""
+    import shutil
+
+    from dossier.build import build_case
+
+    extra = fictional / "data" / "extra.yml"
+    extra.write_text("people:\n- id: p-extra\n  names:\n  - name: Fictional Extra Person\n",
+                     "utf-8")
+    first = build_case(fictional, tmp_path / "out")
+    assert first.statements > 0
+    assert build_case(fictional, tmp_path / "out").statements == 0  # nothing changed
+    extra.unlink()
+    incidents = fictional / "data" / "incidents.yml"
+    incidents.write_text(incidents.read_text("utf-8").replace("title: ", "title: New — ", 1),
+                         "utf-8")
+    again = build_case(fictional, tmp_path / "out")
+    assert 0 < again.statements < first.statements
+    fresh = tmp_path / "fresh"
+    shutil.copytree(fictional, fresh, ignore=shutil.ignore_patterns(".dossier"))
+    build_case(fresh, tmp_path / "fresh-out")
+    assert _stored(fictional) == _stored(fresh)
+    assert not [row for row in _stored(fictional) if "p-extra" in str(row)]

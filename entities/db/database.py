@@ -133,6 +133,14 @@ STATEMENT_SEEN = Table(
     Column("statement_id", String(255), primary_key=True),
     Column("first_seen", String(32), nullable=False),
 )
+#: A digest of each of a case's entities as its statements were last stored, so that a
+#: rebuild rewrites only the statements of entities that changed (and removes those gone)
+STATEMENT_DIGESTS = Table(
+    "statement_digest", METADATA,
+    Column("case_id", String(255), primary_key=True),
+    Column("entity_id", String(255), primary_key=True),
+    Column("digest", String(64), nullable=False),
+)
 #: The team's accounts (dossier serve --team): an argon2 hash, never the password, and
 #: the failed sign-ins counted towards a lock-out.
 ACCOUNTS = Table(

@@ -8,14 +8,14 @@ replaced by the prefix of its statements' origin (``file.ftm.json:``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from followthemoney import Dataset, Statement, StatementEntity
 from nomenklatura.db import dialect_insert
 from sqlalchemy import delete, func, select
 
-from entities.db.database import STATEMENT_SEEN, STATEMENTS
+from entities.db.database import STATEMENT_DIGESTS, STATEMENT_SEEN, STATEMENTS
 
 if TYPE_CHECKING:
     from entities.db.database import CaseDatabase
@@ -31,14 +31,47 @@ class StatementStore:
         self.table = STATEMENTS
 
     def replace(self, dataset: str, entities: Iterable[StatementEntity]) -> int:
-        """Replace every statement of ``dataset`` atomically; return how many were written."""
+        """Replace every statement of ``dataset`` atomically; return how many were written
+        (the entities' digests are forgotten: the next build rewrites them all)."""
         rows = (stmt for entity in entities for stmt in entity.statements)
-        return self._replace(self.table.c.dataset == dataset, rows)
+        with self.db.transaction("write to the case database", write=True) as conn:
+            conn.execute(delete(STATEMENT_DIGESTS).where(
+                STATEMENT_DIGESTS.c.case_id == dataset))
+            return self._replace(self.table.c.dataset == dataset, rows)
 
-    def replace_rows(self, dataset: str, rows: Iterable[dict[str, Any]]) -> int:
-        """Replace every statement of ``dataset`` atomically with ``rows`` (statements as
-        table rows, :meth:`Statement.to_db_row`); return how many were written."""
-        return self._write(self.table.c.dataset == dataset, rows)
+    def sync(self, dataset: str, digests: Iterable[tuple[str, str]],
+             rows: Callable[[set[str]], Iterable[dict[str, Any]]]) -> tuple[int, int]:
+        """Make the statements of case ``dataset`` those of its entities as compiled now,
+        writing only what changed, in one transaction: ``digests`` gives each entity's id
+        and a digest of its statements, ``rows(ids)`` the statements (as table rows,
+        :meth:`Statement.to_db_row`) of the entities ``ids``. An entity whose digest is
+        the one stored keeps its statements; the statements of one that changed are
+        replaced, those of one that is gone deleted. Without stored digests (a database
+        written before they were kept) every statement of ``dataset`` is replaced.
+        Returns the statements written and the entities whose statements were removed.
+        """
+        table = STATEMENT_DIGESTS
+        with self.db.transaction("write to the case database", write=True) as conn:
+            stored = {str(e): str(d) for e, d in conn.execute(
+                select(table.c.entity_id, table.c.digest).where(table.c.case_id == dataset))}
+            new = dict(digests)
+            changed = {e for e, d in new.items() if stored.get(e) != d}
+            gone = set(stored) - set(new)
+            if not stored:
+                conn.execute(delete(self.table).where(self.table.c.dataset == dataset))
+            else:
+                for chunk in _chunks(sorted(changed | gone)):
+                    conn.execute(delete(self.table).where(
+                        self.table.c.dataset == dataset, self.table.c.entity_id.in_(chunk)))
+            for chunk in _chunks(sorted((changed | gone) & set(stored))):
+                conn.execute(delete(table).where(table.c.case_id == dataset,
+                                                 table.c.entity_id.in_(chunk)))
+            written = self._insert(conn, rows(changed))
+            insert = dialect_insert(self.db.engine.dialect, table)
+            for chunk in _chunks(sorted(changed)):
+                conn.execute(insert, [{"case_id": dataset, "entity_id": e,
+                                       "digest": new[e]} for e in chunk])
+        return written, len(gone)
 
     def replace_origin(self, prefix: str, statements: Iterable[Statement]) -> int:
         """Replace the statements whose origin starts with ``prefix`` (one imported file)."""
@@ -49,20 +82,23 @@ class StatementStore:
         return self._write(condition, (stmt.to_db_row() for stmt in statements))
 
     def _write(self, condition: Any, rows: Iterable[dict[str, Any]]) -> int:
-        insert = dialect_insert(self.db.engine.dialect, self.table).on_conflict_do_nothing()
-        written = 0
         with self.db.transaction("write to the case database", write=True) as conn:
             conn.execute(delete(self.table).where(condition))
-            batch: list[dict[str, Any]] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    conn.execute(insert, batch)
-                    written += len(batch)
-                    batch = []
-            if batch:
+            return self._insert(conn, rows)
+
+    def _insert(self, conn: Any, rows: Iterable[dict[str, Any]]) -> int:
+        insert = dialect_insert(self.db.engine.dialect, self.table).on_conflict_do_nothing()
+        written = 0
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= BATCH:
                 conn.execute(insert, batch)
                 written += len(batch)
+                batch = []
+        if batch:
+            conn.execute(insert, batch)
+            written += len(batch)
         return written
 
     def statements(self, dataset: str) -> Iterator[Statement]:
@@ -161,3 +197,9 @@ class StatementStore:
         query = select(func.count()).select_from(self.table).where(condition)
         with self.db.transaction("read the case database") as conn:
             return int(conn.execute(query).scalar_one())
+
+
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    """``items`` in pieces small enough for one ``IN (...)`` each."""
+    for start in range(0, len(items), BATCH):
+        yield items[start:start + BATCH]

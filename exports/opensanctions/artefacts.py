@@ -35,8 +35,8 @@ from followthemoney.statement.serialize import CSV_COLUMNS
 from followthemoney.types import registry
 from normality import squash_spaces
 
+from entities.ftm.lines import is_target
 from exports.cells import safe_text
-from exports.ftm_json import entity_line, is_target, stable_dict
 
 if TYPE_CHECKING:
     from evidence_maps.view import CaseView
@@ -98,9 +98,16 @@ class Dataset:
 
     @cached_property
     def lines(self) -> list[bytes]:
-        """Each entity's JSON line, in id order (made once: the entities file, the
-        version's digest and the deltas are made of them)."""
-        return [entity_line(e) for e in self.entities]
+        """Each entity's JSON line, in id order (made once, by the view: the entities
+        files, the version's digest, the deltas and the nested targets are made of
+        them)."""
+        lines = self.view.entity_lines
+        return [lines[str(e.id)] for e in self.entities]
+
+    def stable(self, entity_id: str) -> dict[str, Any]:
+        """An entity as the dictionary its line holds."""
+        data: dict[str, Any] = json.loads(self.lines[self.position[entity_id]])
+        return data
 
     @cached_property
     def digest(self) -> str:
@@ -134,7 +141,7 @@ class Dataset:
             if op == "DEL" or index is None:
                 item: dict[str, Any] = {"op": "DEL", "entity": {"id": entity_id}}
             else:
-                item = {"op": op, "entity": stable_dict(self.entities[index])}
+                item = {"op": op, "entity": self.stable(entity_id)}
             yield _json_line(item)
 
     @cached_property
@@ -236,20 +243,19 @@ def _json_line(item: Any) -> bytes:
     return json.dumps(item, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
 
 
-def nested(entity: StatementEntity, by_id: dict[str, StatementEntity],
-           referrers: dict[str, list[tuple[str, StatementEntity]]]) -> dict[str, Any]:
+def nested(entity: StatementEntity, dataset: Dataset) -> dict[str, Any]:
     """``entity`` with the entities it points to and the edges pointing at it inlined,
     one level deep (as OpenSanctions' targets.nested.json)."""
-    data = stable_dict(entity)
+    data = dataset.stable(str(entity.id))
     props: dict[str, list[Any]] = {}
     for prop, values in data["properties"].items():
         ptype = entity.schema.get(prop)
         if ptype is not None and ptype.type == registry.entity:
-            props[prop] = [stable_dict(by_id[v]) if v in by_id else v for v in values]
+            props[prop] = [dataset.stable(v) if v in dataset.position else v for v in values]
         else:
             props[prop] = values
-    for reverse, edge in referrers.get(str(entity.id), []):
-        props.setdefault(reverse, []).append(stable_dict(edge))
+    for reverse, edge in dataset.referrers.get(str(entity.id), []):
+        props.setdefault(reverse, []).append(dataset.stable(str(edge.id)))
     data["properties"] = props
     return data
 
@@ -319,7 +325,7 @@ def targets_nested(dataset: Dataset) -> Iterator[bytes]:
     """``targets.nested.json``: the targets with what they point to and what points at
     them inlined."""
     for entity in dataset.targets:
-        yield _json_line(nested(entity, dataset.by_id, dataset.referrers))
+        yield _json_line(nested(entity, dataset))
 
 
 def _csv(rows: Iterable[list[Any]]) -> Iterator[bytes]:
