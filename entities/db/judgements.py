@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from followthemoney import Dataset, Statement, StatementEntity
+from followthemoney import Dataset, Statement, StatementEntity, registry
 from nomenklatura.judgement import Judgement
 from nomenklatura.resolver import Edge, Linker
 
@@ -125,9 +125,22 @@ def canonical_entities(dataset: Dataset, entities: Iterable[StatementEntity],
     ``extra`` adds statements of merged entities from elsewhere (imported data); each
     statement keeps its own dataset and origin.
     """
+    known = {entity_id for entity_id, _ in linker.mappings()}
+    kept: dict[str, StatementEntity] = {}
     groups: dict[str, list[Statement]] = {}
-    statements = [s for entity in entities for s in entity.statements]
-    for stmt in [*statements, *extra]:
+    for entity in entities:
+        # an entity the judgements do not touch (not merged, pointing at nothing merged)
+        # is already what merging would make of it
+        if str(entity.id) not in known and \
+                known.isdisjoint(entity.get_type_values(registry.entity)):
+            kept[str(entity.id)] = entity
+            continue
+        for stmt in entity.statements:
+            applied = linker.apply_statement(stmt)
+            groups.setdefault(str(applied.canonical_id), []).append(applied)
+    for stmt in extra:
         applied = linker.apply_statement(stmt)
         groups.setdefault(str(applied.canonical_id), []).append(applied)
-    return [StatementEntity.from_statements(dataset, groups[key]) for key in sorted(groups)]
+    merged = {key: StatementEntity.from_statements(dataset, stmts)
+              for key, stmts in groups.items()}
+    return [kept[key] if key in kept else merged[key] for key in sorted({*kept, *merged})]

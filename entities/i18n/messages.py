@@ -122,6 +122,12 @@ class Msg:
             yield from _strings(value)
 
     def render(self, lang: str) -> str:
+        try:  # the same message is said of many grounds: put into words once
+            return _rendered(self, lang)
+        except TypeError:  # a value that cannot be a key
+            return self._render(lang)
+
+    def _render(self, lang: str) -> str:
         values = dict(self.values)
         if self.count is not None:
             return plural(self.context, self.count, lang, **values)
@@ -129,6 +135,16 @@ class Msg:
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+@lru_cache(maxsize=1 << 16)
+def _rendered(msg: Msg, lang: str) -> str:
+    return msg._render(lang)
+
+
+@lru_cache(maxsize=1 << 16)
+def _joined(joined: Joined, lang: str) -> str:
+    return joined._render(lang)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -145,6 +161,12 @@ class Joined:
     separator: str = "; "
 
     def render(self, lang: str) -> str:
+        try:  # equal joins (the notes of many grounds) are put into words once
+            return _joined(self, lang)
+        except TypeError:  # a part that cannot be a key
+            return self._render(lang)
+
+    def _render(self, lang: str) -> str:
         return self.separator.join(render(p, lang) for p in self.parts)
 
     def __str__(self) -> str:
