@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from entities.case.case import Case
 from entities.case.messages import describe, error_paths
 from entities.case.model import SECTIONS, CaseMeta, Located, Record
+from entities.case.parse_cache import ParseCache
 from entities.case.references import check_case
 from entities.case.yamlsrc import LocatedData, format_path, parse_yaml
 from entities.case.yamlsrc import Path as YPath
@@ -87,15 +88,42 @@ def name_problems(root: Path) -> list[Problem]:
     return problems
 
 
-def _read(root: Path, path: Path, overlay: Overlay | None = None) -> LocatedData:
+def _bytes(root: Path, path: Path, overlay: Overlay | None = None) -> tuple[str, bytes]:
+    """A file's name as messages give it, and its bytes (as ``overlay`` would leave it)."""
     rel = path.relative_to(root).as_posix()
     if overlay and overlay.get(path) is not None:
-        return parse_yaml(rel, overlay[path] or b"")
+        return rel, overlay[path] or b""
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise InvalidCase([Problem(rel, 0, "", f"is {size // 1_048_576} MB; split it into "
                                    f"files under {MAX_FILE_BYTES // 1_048_576} MB")])
-    return parse_yaml(rel, path.read_bytes())
+    return rel, path.read_bytes()
+
+
+def _read(root: Path, path: Path, overlay: Overlay | None = None) -> LocatedData:
+    return parse_yaml(*_bytes(root, path, overlay))
+
+
+#: One data file's records by section (in file order) and its problems.
+FileRecords = tuple[dict[str, list[Record]], list[Problem]]
+
+
+def _file_records(root: Path, path: Path, cache: ParseCache, overlay: Overlay | None
+                  ) -> FileRecords:
+    """The records and problems of one data file, from the parse cache when it holds the
+    file as it is (:mod:`entities.case.parse_cache`), else read, validated and kept
+    there."""
+    rel, data = _bytes(root, path, overlay)
+    found: FileRecords | None = cache.get(rel, data)
+    if found is not None:
+        return found
+    source = parse_yaml(rel, data)
+    sections: dict[str, list[Record]] = {name: [] for name in SECTIONS}
+    problems: list[Problem] = []
+    _load_records(source, sections, problems)
+    source.data = None  # the records hold what was read; the lines stay for messages
+    cache.put(rel, data, (sections, problems))
+    return sections, problems
 
 
 def fields_at(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
@@ -220,11 +248,18 @@ def read_case(root: Path | str, overlay: Overlay | None = None
         meta = None
     problems.extend(name_problems(root))
     sections: dict[str, list[Record]] = {name: [] for name in SECTIONS}
+    cache = ParseCache(root)
     for path in data_files(root, overlay):
         try:
-            _load_records(_read(root, path, overlay), sections, problems)
+            found, said = _file_records(root, path, cache, overlay)
         except InvalidCase as exc:
             problems.extend(exc.problems)
+            continue
+        for name, records in found.items():
+            sections[name].extend(records)
+        problems.extend(said)
+    if overlay is None:
+        cache.prune()
     if meta is None:
         return None, problems
     case = Case(root, meta, **sections)  # type: ignore[arg-type]
