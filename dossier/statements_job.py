@@ -106,14 +106,12 @@ def statement_rows(spool: Path, entity_ids: set[str]) -> Iterator[dict[str, Any]
             yield from rows
 
 
-def _by_entity(entities: Iterable[StatementEntity]
-               ) -> Iterator[tuple[str, str, list[dict[str, Any]]]]:
-    """Each entity's id, the digest of its statements and the statements as rows."""
-    for entity in entities:
-        rows = sorted((stmt.to_db_row() for stmt in entity.statements),
-                      key=lambda row: str(row["id"]))
-        digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode())
-        yield str(entity.id), digest.hexdigest(), rows
+def _entity_rows(entity: StatementEntity) -> tuple[str, str, list[dict[str, Any]]]:
+    """An entity's id, the digest of its statements and the statements as rows."""
+    rows = sorted((stmt.to_db_row() for stmt in entity.statements),
+                  key=lambda row: str(row["id"]))
+    digest = hashlib.sha256(json.dumps(rows, sort_keys=True, default=str).encode())
+    return str(entity.id), digest.hexdigest(), rows
 
 
 def sightings(spool: Path) -> dict[str, str]:
@@ -131,10 +129,18 @@ def run(case: Case, view: CaseView, root: Path, out: Path, lang: str, spool: Pat
         InvalidCase: a value FollowTheMoney cannot store.
         StoreError: the database cannot be read.
     """
-    compiled = list(_by_entity(compile_case(case)))
-    _dump(spool / DIGESTS, ((entity_id, digest) for entity_id, digest, _ in compiled))
-    _dump(spool / STATEMENTS, ((entity_id, rows) for entity_id, _, rows in compiled))
-    del compiled
+    digests: list[tuple[str, str]] = []
+
+    def rows() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+        entities = compile_case(case)
+        entities.reverse()
+        while entities:  # each entity let go once spooled: a large case is never
+            entity_id, digest, made = _entity_rows(entities.pop())  # held twice
+            digests.append((entity_id, digest))
+            yield entity_id, made
+
+    _dump(spool / STATEMENTS, rows())
+    _dump(spool / DIGESTS, digests)
     with CaseDatabase.for_case(root) as db:
         view.seen = db.statements.first_seen(case.meta.id)
     counts = {item.name: item.write(view, out / item.path, lang) for item in exporters}

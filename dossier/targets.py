@@ -55,8 +55,51 @@ def _dump(record: Any) -> str:
     return repr(record)
 
 
-def target_digest(view: CaseView, target: TargetView, lang: str) -> str:
-    """The digest of everything the target's diagrams and dossier are made from."""
+class Digests:
+    """The digest of everything each target's diagrams and dossier are made from. What
+    every target shares — the program's code, the audience and language, the case's
+    header, the registered files (what each is and the day printed for it), the withheld
+    evidence's grades, the screening runs — is digested once, and each record once,
+    however many targets name it."""
+
+    def __init__(self, view: CaseView, lang: str):
+        self.view = view
+        common = [code_version(), view.audience, lang, _dump(view.case.meta)]
+        # what a file is and the day printed for it, not the second a build registered it
+        common += [f"{f}:{r.size}:{r.sha256}:{r.registered_at[:10]}"
+                   for f, r in sorted(view.files.items())]
+        common += [f"{k}={v}" for k, v in sorted(view.analysis.withheld.items())]
+        if view.screening is not None:
+            common += [f"{r.list_name}:{r.list_sha256}:{r.screened_at}"
+                       for r in view.screening.runs]
+        self.common = hashlib.sha256("\n".join(common).encode("utf-8")).hexdigest()
+        self._records: dict[str, str] = {}
+
+    def _record(self, local_id: str) -> str:
+        found = self._records.get(local_id)
+        if found is None:
+            view = self.view
+            found = f"{local_id}:{local_id in view.shown}:{_dump(view.case.index.get(local_id))}"
+            if local_id in view.pseudonyms:
+                found += f"={view.pseudonyms[local_id]}"
+            self._records[local_id] = found
+        return found
+
+    def of(self, target: TargetView) -> str:
+        """The digest of ``target``'s outputs."""
+        view = self.view
+        parts = [self.common, repr(target)]
+        parts += [self._record(i) for i in sorted(records_of(view, target))]
+        if view.screening is not None:
+            parts.append(repr(view.screening.targets.get(target.id)))
+        return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def records_of(view: CaseView, target: TargetView) -> set[str]:
+    """The ids of every record a target's outputs are made from: its record, its
+    attributions and what they cite (incidents, their victims and evidence, evidence
+    items and their sources), its posts and the posts at it, its relations and
+    subsidiaries, and the organisations of those posts."""
     case, index = view.case, view.case.index
     ids: set[str] = {target.id}
     for att in target.attributions:
@@ -83,17 +126,7 @@ def target_digest(view: CaseView, target: TargetView, lang: str) -> str:
             ids.add(item.organisation)
         if isinstance(item, Tenure | Attribution | Relation):
             ids.update(item.evidence)
-    parts = [code_version(), view.audience, lang, _dump(case.meta), repr(target)]
-    parts += [f"{i}:{i in view.shown}:{_dump(index.get(i))}" for i in sorted(ids)]
-    parts += [f"{i}={view.pseudonyms[i]}" for i in sorted(ids) if i in view.pseudonyms]
-    # what a file is and the day printed for it, not the second a build registered it
-    parts += [f"{f}:{r.size}:{r.sha256}:{r.registered_at[:10]}"
-              for f, r in sorted(view.files.items())]
-    parts += [f"{k}={v}" for k, v in sorted(view.analysis.withheld.items())]
-    if view.screening is not None:
-        parts.append(repr(view.screening.targets.get(target.id)))
-        parts += [f"{r.list_name}:{r.list_sha256}:{r.screened_at}" for r in view.screening.runs]
-    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+    return ids
 
 
 def _outputs_of(out: Path, stem: str) -> list[Path]:
@@ -124,7 +157,8 @@ def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUI
     except (OSError, ValueError, KeyError, TypeError):
         old = {}
     targets = {view.target_stem(t.id): t for t in view.targets}
-    digests = {stem: target_digest(view, t, lang) for stem, t in targets.items()}
+    digest = Digests(view, lang)
+    digests = {stem: digest.of(t) for stem, t in targets.items()}
     todo = [stem for stem in targets if old.get(stem) != digests[stem]
             or not (out / "dossiers" / f"{stem}.pdf").is_file()]
     removed = 0

@@ -58,6 +58,7 @@ def test_a_full_disk_changes_nothing(changed: tuple[Path, Path, Any],
     assert "No space left on device" in result.output and "Traceback" not in result.output
     assert _state(case, out) == before  # nothing stored, nothing registered, no output
     assert not [p for p in out.parent.iterdir() if p.name.startswith(".out.")]
+    assert not list((case / ".dossier").glob("build-*"))  # no spool left behind
 
 
 def test_a_failing_writer_changes_nothing(changed: tuple[Path, Path, Any],
@@ -75,6 +76,7 @@ def test_a_failing_writer_changes_nothing(changed: tuple[Path, Path, Any],
 
         build_case(case, out)
     assert _state(case, out) == before
+    assert not list((case / ".dossier").glob("build-*"))
 
 
 def test_an_excerpt_longer_than_a_page_builds(fictional: Path, tmp_path: Path) -> None:

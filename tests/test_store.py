@@ -131,3 +131,15 @@ def test_a_rebuild_stores_what_a_build_from_scratch_stores(fictional: Path,
     build_case(fresh, tmp_path / "fresh-out")
     assert _stored(fictional) == _stored(fresh)
     assert not [row for row in _stored(fictional) if "p-extra" in str(row)]
+
+
+def test_the_spool_of_a_build_that_died_is_removed(fictional: Path, tmp_path: Path) -> None:
+    """A build killed before it stored what it spooled leaves its spool in the state
+    folder; the next build removes it (and its own, once stored)."""
+    from dossier.build import build_case
+
+    dead = fictional / ".dossier" / "build-999999999"
+    dead.mkdir(parents=True)
+    (dead / "statements.pickle").write_bytes(b"left behind")
+    build_case(fictional, tmp_path / "out")
+    assert not list((fictional / ".dossier").glob("build-*"))
