@@ -9,11 +9,13 @@ dataset); then one incident's title is edited and the case rebuilt (only the dos
 that depend on that incident are regenerated). Printed: wall time, time per dossier,
 peak memory, how many dossiers each build wrote, and the full/incremental ratio.
 
-Memory: the peak, sampled every 0.2 s, of the proportional set size (PSS) of the build's
+Memory: the peak, sampled every second, of the proportional set size (PSS) of the build's
 process and all its worker processes together — a page shared by several processes (a
 forked worker shares the build's) counted once in all, which is what the machine gives
-the build. ``ru_maxrss`` of the build and of its largest worker are printed too (each
-counts shared pages in full, so their sum overstates).
+the build. (Reading a large process's PSS walks its page tables, some 30 ms for 1.5 GB:
+sampling more often would slow the build it measures.) ``ru_maxrss`` of the build and of
+its largest worker are printed too (each counts shared pages in full, so their sum
+overstates).
 
 With ``--baseline REF`` (a git commit, tag or branch) the same builds are run first with
 the code of REF (checked out into WORKDIR/baseline as a git worktree; the builds run
@@ -95,7 +97,7 @@ def build(case: Path, out: Path, code: Path | None = None) -> dict[str, float]:
     done = threading.Event()
 
     def sample() -> None:
-        while not done.wait(0.2):
+        while not done.wait(1.0):
             peak[0] = max(peak[0], _pss_mb(child.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -195,7 +197,7 @@ def main() -> None:
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; memory: peak PSS of all the build's "
-          f"processes together, sampled every 0.2 s; {resource.getpagesize()} B pages")
+          f"processes together, sampled every second; {resource.getpagesize()} B pages")
     baseline = baseline_code(args.baseline, args.workdir) if args.baseline else None
     print(f"baseline: {args.baseline}" if baseline else "no baseline (--baseline REF)")
     for size in args.sizes:

@@ -22,6 +22,25 @@ def _own_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DOSSIER_CACHE_DIR", str(tmp_path / "user-cache"))
 
 
+@pytest.fixture
+def fictional(fictional: Path) -> Path:
+    """The fictional case as after a first build: with its state folder."""
+    (fictional / STATE_DIR).mkdir()
+    return fictional
+
+
+def test_a_case_never_built_is_left_as_it_is(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    fresh = tmp_path / "fresh"
+    shutil.copytree(FIXTURES / "fictional", fresh, ignore=shutil.ignore_patterns(".dossier"))
+    load_case(fresh)
+    read_case(fresh)
+    assert not (fresh / STATE_DIR).exists()
+
+
 def _no_parsing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     parsed: list[str] = []
     real = loader.parse_yaml

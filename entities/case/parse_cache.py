@@ -3,7 +3,10 @@ with the line of every field) and its problems, under the SHA-256 of the file's 
 so that a command parses again only the files that changed since the last one.
 
 The cache lives in the case's state folder (``.dossier/parsed/``), since it holds the
-case's data, and holds only the files of the case's last reading. Each entry is signed
+case's data, and holds only the files of the case's last reading. It is kept only in a
+case that already has a state folder (made by the first build, or any command that
+stores): reading a case that was never built (``dossier validate`` on a fresh folder)
+leaves nothing behind. Each entry is signed
 (HMAC-SHA-256) with a key of this machine's user, kept in the program's cache folder
 outside the case: an entry that is not signed with it — planted by someone who can write
 the case folder but is not this user, or copied from another machine — is never
@@ -71,7 +74,8 @@ class ParseCache:
     file's name and bytes, :meth:`prune` to keep only the entries used since made."""
 
     def __init__(self, root: Path):
-        self.folder = root / STATE_DIR / FOLDER
+        self.state = root / STATE_DIR
+        self.folder = self.state / FOLDER
         self.key = _key()
         self.used: set[str] = set()
 
@@ -102,7 +106,7 @@ class ParseCache:
     def put(self, file: str, data: bytes, value: Any) -> None:
         """Keep ``value`` for ``file`` with these bytes (a cache that cannot be written
         is no error: the file is read again next time)."""
-        if self.key is None:
+        if self.key is None or not self.state.is_dir():
             return
         name = self._name(file, data)
         self.used.add(name)
