@@ -107,6 +107,22 @@ def test_regime_outcomes(rules: Path) -> None:
     assert bank["us_glomag"].outcome == "interpretation"
 
 
+@pytest.mark.parametrize("audience", ["public", "government"])
+def test_the_streamed_file_is_the_whole_dump(rules: Path, tmp_path: Path,
+                                             audience: str) -> None:
+    from exports.evidence_map import evidence_map_data, write
+
+    view = CaseView.build(load_case(rules), audience)
+    write(view, tmp_path / "map.json")
+    whole = json.dumps(evidence_map_data(view), ensure_ascii=False, indent=1, sort_keys=True)
+    assert (tmp_path / "map.json").read_text("utf-8") == whole + "\n"
+    view.analysis.attributions.clear()  # empty arrays and objects as json writes them
+    view.analysis.targets.clear()
+    write(view, tmp_path / "empty.json")
+    whole = json.dumps(evidence_map_data(view), ensure_ascii=False, indent=1, sort_keys=True)
+    assert (tmp_path / "empty.json").read_text("utf-8") == whole + "\n"
+
+
 def test_matrix(rules: Path) -> None:
     matrix = CaseView.build(load_case(rules), "public").analysis.matrix()
     assert matrix["p-agent"]["i-torture"] == {"attribution": "a-moderate",
