@@ -196,7 +196,8 @@ def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUI
             return f"the case's {key}"
         return f"the dossier of {targets[key].name} (dossiers/{key}.pdf)"
 
-    run_jobs(jobs, work, finished, workers, describe)
+    # a case-level job leaves much memory in its worker: a fresh one takes its place
+    run_jobs(jobs, work, finished, workers, describe, retire=lambda job: job[0] == "side")
     # A new file, never a write through the hard link to the previous outputs.
     with atomic_file(manifest_path) as fh:
         fh.write(json.dumps({"audit_head": view.audit_head,

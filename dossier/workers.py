@@ -6,6 +6,11 @@ descriptions and their results cross the pipes. A worker that dies — killed by
 system for want of memory, say — fails the build with a clear error instead of leaving it
 waiting forever (which ``multiprocessing.Pool`` does). Where fork is not available, or
 there is little to do, the jobs run in the calling process.
+
+A job may be marked to *retire* its worker (``retire``): the worker ends when it has
+sent the result, and a fresh one is forked in its place — the memory a large job left in
+its process (freed, but kept by the allocator as fragments) goes back to the system
+instead of staying beside the jobs that follow.
 """
 
 from __future__ import annotations
@@ -32,10 +37,12 @@ def default_workers() -> int:
 
 
 def run_jobs(jobs: list[J], work: Callable[[J], Any], on_result: Callable[[J, Any], None],
-             workers: int | None = None, describe: Callable[[J], str] = repr) -> None:
+             workers: int | None = None, describe: Callable[[J], str] = repr,
+             retire: Callable[[J], bool] = lambda job: False) -> None:
     """Run ``work(job)`` for every job, on ``workers`` processes; ``on_result(job, result)``
     is called in this process as each finishes (in no particular order). ``describe``
-    words a job for the message of a worker that died writing it.
+    words a job for the message of a worker that died writing it; a worker that has done
+    a job for which ``retire(job)`` is true is replaced by a fresh one.
 
     Raises:
         the exception a job raised (the other jobs are stopped);
@@ -46,7 +53,7 @@ def run_jobs(jobs: list[J], work: Callable[[J], Any], on_result: Callable[[J, An
         for job in jobs:
             on_result(job, work(job))
         return
-    _Pool(work, min(count, len(jobs)), describe).run(jobs, on_result)
+    _Pool(work, min(count, len(jobs)), describe, retire).run(jobs, on_result)
 
 
 def _serve(conn: Connection, work: Callable[[Any], Any], inherited: list[Connection]
@@ -80,9 +87,11 @@ def _portable(exc: BaseException) -> BaseException:
 
 class _Pool:
     def __init__(self, work: Callable[[Any], Any], size: int,
-                 describe: Callable[[Any], str] = repr):
-        context = get_context("fork")
+                 describe: Callable[[Any], str] = repr,
+                 retire: Callable[[Any], bool] = lambda job: False):
+        self.work = work
         self.describe = describe
+        self.retire = retire
         self.workers: list[tuple[BaseProcess, Connection]] = []
         # Everything the build made so far (the case view: millions of objects in a
         # large case) is moved out of the garbage collector's sight before the fork: a
@@ -90,13 +99,28 @@ class _Pool:
         # touch — and so copy — every page the workers share with the build.
         gc.freeze()
         for _ in range(size):
-            mine, theirs = context.Pipe()
-            inherited = [c for _, c in self.workers] + [mine]
-            process = context.Process(target=_serve, args=(theirs, work, inherited),
-                                      daemon=True)
-            process.start()
-            theirs.close()
-            self.workers.append((process, mine))
+            self.workers.append(self._fork())
+
+    def _fork(self) -> tuple[BaseProcess, Connection]:
+        """A new worker, and the build's end of its pipe."""
+        mine, theirs = get_context("fork").Pipe()
+        inherited = [c for _, c in self.workers] + [mine]
+        process = get_context("fork").Process(target=_serve,
+                                              args=(theirs, self.work, inherited),
+                                              daemon=True)
+        process.start()
+        theirs.close()
+        return process, mine
+
+    def _replace(self, conn: Connection) -> Connection:
+        """End the worker at ``conn`` (its job done) and fork another in its place."""
+        at = next(i for i, (_, c) in enumerate(self.workers) if c is conn)
+        process, _ = self.workers[at]
+        conn.send(None)
+        process.join()
+        conn.close()
+        self.workers[at] = fresh = self._fork()
+        return fresh[1]
 
     def run(self, jobs: list[J], on_result: Callable[[J, Any], None]) -> None:
         pending: Iterator[J] = iter(jobs)
@@ -115,8 +139,8 @@ class _Pool:
                 sentinels = {p.sentinel: c for p, c in self.workers if c in busy}
                 ready = wait([*busy, *sentinels])
                 for conn in [r for r in ready if isinstance(r, Connection)]:
-                    self._receive(conn, busy, on_result)
-                    feed(conn)
+                    job = self._receive(conn, busy, on_result)
+                    feed(self._replace(conn) if self.retire(job) else conn)
                 for sentinel in [r for r in ready if not isinstance(r, Connection)]:
                     conn = sentinels[sentinel]  # type: ignore[index]
                     if conn in busy and not conn.poll():
@@ -131,7 +155,7 @@ class _Pool:
             self.close()
 
     def _receive(self, conn: Connection, busy: dict[Connection, J],
-                 on_result: Callable[[J, Any], None]) -> None:
+                 on_result: Callable[[J, Any], None]) -> J:
         job = busy.pop(conn)
         try:
             kind, value = conn.recv()
@@ -142,6 +166,7 @@ class _Pool:
         if kind == "error":
             raise value
         on_result(job, value)
+        return job
 
     def close(self) -> None:
         for process, conn in self.workers:

@@ -57,6 +57,18 @@ def test_a_killed_worker_fails_the_run() -> None:
         _collect(list(range(8)), work)
 
 
+def test_a_retiring_job_gets_its_worker_replaced() -> None:
+    """The worker that did a job marked to retire does nothing after it (a fresh worker
+    takes its place), and the results all come back."""
+    out: dict[int, int] = {}
+    run_jobs(list(range(12)), lambda n: os.getpid(), out.__setitem__, 2,
+             retire=lambda n: n in (0, 1))
+    assert sorted(out) == list(range(12))
+    retired = {out[0], out[1]}
+    assert len(retired) == 2 and not retired & {out[n] for n in range(2, 12)}
+    assert not [p for p in retired if _alive(p)]
+
+
 def _alive(pid: int) -> bool:
     """Whether the process runs (a zombie, waiting to be reaped, has stopped)."""
     try:
