@@ -1,10 +1,12 @@
-"""The build's FollowTheMoney job, run in a worker beside the dossiers.
+"""The build's two FollowTheMoney jobs, each run in a worker beside the dossiers.
 
-It compiles the case twice — every record with ``file:line`` provenance for the case
-database, and the records the audience may see for its outputs — and writes the outputs
-made of FollowTheMoney entities (``entities.ftm.json``, the OpenSanctions dataset). The
-database's statements, and the ids of the outputs' statements seen for the first time,
-go to a *spool*: files in a private folder of the case's state folder, which the build
+The *statements job* (:func:`spool_statements`) compiles every record with ``file:line``
+provenance for the case database; the *FollowTheMoney job* (:func:`run`) compiles the
+records the audience may see and writes the outputs made of FollowTheMoney entities
+(``entities.ftm.json``, the OpenSanctions dataset). Apart, they run at the same time on
+two cores, and each worker's memory goes back when its job ends. The database's
+statements, and the ids of the outputs' statements seen for the first time, go to a
+*spool*: files in a private folder of the case's state folder, which the build
 stores once every output is written (:func:`dossier.build.store`), so that a build that
 fails changes nothing in the database. When each statement was first seen is read
 through the worker's own connection to the database (a connection is never shared
@@ -116,18 +118,16 @@ def _entity_rows(entity: StatementEntity) -> tuple[str, str, list[dict[str, Any]
 
 def sightings(spool: Path) -> dict[str, str]:
     """Statement id → when it was first seen, for those first seen in this build."""
-    return dict(_load(spool / SIGHTINGS))
+    return dict(_load(spool / SIGHTINGS))  # an id spooled twice is kept once
 
 
-def run(case: Case, view: CaseView, root: Path, out: Path, lang: str, spool: Path,
-        exporters: list[Exporter]) -> dict[str, int]:
-    """Spool the database's statements of ``case`` (as read, before any pseudonymising
-    of free text), write ``exporters`` of ``view`` under ``out``, spool the first
-    sightings; return each exporter's count.
+def spool_statements(case: Case, spool: Path) -> dict[str, int]:
+    """The statements job: spool the case database's statements of ``case`` (every record
+    as read, with its ``file:line``, before any pseudonymising of free text) entity by
+    entity, with each entity's digest (no output of its own: no counts to return).
 
     Raises:
         InvalidCase: a value FollowTheMoney cannot store.
-        StoreError: the database cannot be read.
     """
     digests: list[tuple[str, str]] = []
 
@@ -141,8 +141,20 @@ def run(case: Case, view: CaseView, root: Path, out: Path, lang: str, spool: Pat
 
     _dump(spool / STATEMENTS, rows())
     _dump(spool / DIGESTS, digests)
+    return {}
+
+
+def run(view: CaseView, root: Path, out: Path, lang: str, spool: Path,
+        exporters: list[Exporter]) -> dict[str, int]:
+    """The FollowTheMoney job: write ``exporters`` of ``view`` under ``out`` (with when
+    each statement was first seen, read from the case database) and spool the
+    statements seen for the first time; return each exporter's count.
+
+    Raises:
+        StoreError: the database cannot be read.
+    """
     with CaseDatabase.for_case(root) as db:
-        view.seen = db.statements.first_seen(case.meta.id)
+        view.seen = db.statements.first_seen(view.case.meta.id)
     counts = {item.name: item.write(view, out / item.path, lang) for item in exporters}
-    _dump(spool / SIGHTINGS, sorted(view.new_sightings().items()))
+    _dump(spool / SIGHTINGS, view.new_sightings())
     return counts

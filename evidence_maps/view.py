@@ -17,6 +17,7 @@ made: it can be handed to worker processes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -285,15 +286,21 @@ class CaseView:
             stmt.first_seen = stmt.last_seen = stamp
         self._stamps = stamps
 
-    def new_sightings(self) -> dict[str, str]:
-        """The statement ids of this view seen for the first time, with ``now`` (what the
-        build records once every output is written)."""
+    def new_sightings(self) -> Iterator[tuple[str, str]]:
+        """The statement ids of this view seen for the first time, each with ``now``
+        (what the build records once every output is written), one at a time: an id may
+        come twice (in a record's entity and in the entity it was merged into)."""
         if self.seen is None:
-            return {}
+            return
         self.entities  # noqa: B018 - the times are given while the entities are made
-        merged = {str(s.id): self.now for e in self.entities for s in e.statements}
-        every = {**merged, **self._stamps}
-        return {key: self.now for key in every if key not in self.seen}
+        seen, now = self.seen, self.now
+        for entity in self.entities:
+            for stmt in entity.statements:
+                if (key := str(stmt.id)) not in seen:
+                    yield key, now
+        for key in self._stamps:
+            if key not in seen:
+                yield key, now
 
     def _mark_targets(self, records: list[StatementEntity]) -> None:
         """Give each target the risk topic ``poi`` (person of interest), as zavod and yente

@@ -150,14 +150,16 @@ class StatementStore:
             return {str(i): str(t) for i, t in conn.execute(query)}
 
     def remember_seen(self, case_id: str, seen: dict[str, str]) -> int:
-        """Record statement ids first seen now (an id already recorded keeps its time)."""
+        """Record statement ids first seen now (an id already recorded keeps its time),
+        a batch of rows at a time."""
         insert = dialect_insert(self.db.engine.dialect, STATEMENT_SEEN).on_conflict_do_nothing()
-        rows = [{"case_id": case_id, "statement_id": i, "first_seen": t}
-                for i, t in sorted(seen.items())]
+        ids = sorted(seen)
         with self.db.transaction("record when statements were first seen", write=True) as conn:
-            for start in range(0, len(rows), BATCH):
-                conn.execute(insert, rows[start:start + BATCH])
-        return len(rows)
+            for start in range(0, len(ids), BATCH):
+                conn.execute(insert, [{"case_id": case_id, "statement_id": i,
+                                       "first_seen": seen[i]}
+                                      for i in ids[start:start + BATCH]])
+        return len(ids)
 
     def schemata_of_origin(self, prefix: str) -> dict[str, dict[str, list[str]]]:
         """For each entity id of the statements whose origin starts with ``prefix`` that
