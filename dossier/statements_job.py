@@ -1,14 +1,15 @@
-"""The build's two FollowTheMoney jobs, each run in a worker beside the dossiers.
+"""The build's FollowTheMoney job, run in a worker beside the dossiers.
 
-The *statements job* (:func:`spool_statements`) compiles every record with ``file:line``
-provenance for the case database; the *FollowTheMoney job* (:func:`run`) compiles the
-records the audience may see and writes the outputs made of FollowTheMoney entities
-(``entities.ftm.json``, the OpenSanctions dataset). Apart, they run at the same time on
-two cores, and each worker's memory goes back when its job ends. The database's
-statements, and the ids of the outputs' statements seen for the first time, go to a
-*spool*: files in a private folder of the case's state folder, which the build
-stores once every output is written (:func:`dossier.build.store`), so that a build that
-fails changes nothing in the database. When each statement was first seen is read
+It compiles the case twice, one after the other: every record with ``file:line``
+provenance for the case database (:func:`spool_statements`), then the records the
+audience may see, for the outputs made of FollowTheMoney entities (:func:`run`:
+``entities.ftm.json``, the OpenSanctions dataset). (Run apart, on two workers at once,
+the two parts' memory adds up: measured on 10,000 targets, 3,277 MB at most for all the
+build's processes against 3,040 MB.) The database's statements, and the ids of the
+outputs' statements seen for the first time, go to a *spool*: files in a private
+folder of the case's state folder, which the build stores once every output is written
+(:func:`dossier.build.store`), so that a build that fails changes nothing in the
+database. When each statement was first seen is read
 through the worker's own connection to the database (a connection is never shared
 across a fork).
 
@@ -121,10 +122,10 @@ def sightings(spool: Path) -> dict[str, str]:
     return dict(_load(spool / SIGHTINGS))  # an id spooled twice is kept once
 
 
-def spool_statements(case: Case, spool: Path) -> dict[str, int]:
-    """The statements job: spool the case database's statements of ``case`` (every record
+def spool_statements(case: Case, spool: Path) -> None:
+    """Spool the case database's statements of ``case`` (every record
     as read, with its ``file:line``, before any pseudonymising of free text) entity by
-    entity, with each entity's digest (no output of its own: no counts to return).
+    entity, with each entity's digest.
 
     Raises:
         InvalidCase: a value FollowTheMoney cannot store.
@@ -141,12 +142,11 @@ def spool_statements(case: Case, spool: Path) -> dict[str, int]:
 
     _dump(spool / STATEMENTS, rows())
     _dump(spool / DIGESTS, digests)
-    return {}
 
 
 def run(view: CaseView, root: Path, out: Path, lang: str, spool: Path,
         exporters: list[Exporter]) -> dict[str, int]:
-    """The FollowTheMoney job: write ``exporters`` of ``view`` under ``out`` (with when
+    """Write ``exporters`` of ``view`` under ``out`` (with when
     each statement was first seen, read from the case database) and spool the
     statements seen for the first time; return each exporter's count.
 
