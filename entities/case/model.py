@@ -88,10 +88,8 @@ class Located(Strict):
         return self._row is not None
 
     def _where(self) -> tuple[str | None, LocatedData | None, Path]:
-        """Row, source and path of this record (its own private attributes, read from
-        pydantic's dict of them: a compile asks for them for every value it stores)."""
-        private = self.__pydantic_private__ or {}
-        return private.get("_row"), private.get("_source"), private.get("_path", ())
+        """Row, source and path of this record."""
+        return self._row, self._source, self._path
 
     @property
     def defined_in(self) -> str:
