@@ -18,6 +18,7 @@ from typing import Any
 from dossier import statements_job
 from dossier.outdir import check_place, staged_folder
 from dossier.targets import write_targets
+from dossier.workers import Background
 from entities.case.case import Case
 from entities.db.changes import open_case
 from entities.db.database import CaseDatabase
@@ -31,9 +32,10 @@ from evidence_maps.submissions import submission_problems
 from evidence_maps.view import CaseView
 from exports.registry import Exporter, exporter, in_build
 
-#: The side job that spools the case database's statements and writes the outputs made
-#: of FollowTheMoney entities.
-FTM_JOB = "FollowTheMoney entities and the case database's statements"
+#: The side job that writes the outputs made of FollowTheMoney entities.
+FTM_JOB = "FollowTheMoney entities"
+#: The background job that spools the case database's statements.
+STATEMENTS_JOB = "the case database's statements"
 #: The case overview PDF, written by every build beside the exporters' outputs.
 OVERVIEW = Exporter("overview", "the case overview (PDF)", "dossiers/overview.pdf",
                     "dossier.pdf.writer:write_overview")
@@ -68,11 +70,13 @@ class Prepared:
 def prepare(db: CaseDatabase, root: Path, audience: str = "public",
             include_drafts: bool | None = None, accept_changes: bool = False,
             progress: Progress = QUIET, lang: str = "en", change_reason: str = "",
-            sightings: bool = True) -> Prepared:
+            sightings: bool = True, case: Case | None = None) -> Prepared:
     """Validate the case and its evidence files and make its view for ``audience``,
     writing nothing: every check that can fail runs here, so that a build that fails
     changes nothing anywhere. ``sightings``: read when each statement was first seen
     (for the dataset's dates; a build's FollowTheMoney job reads them itself).
+    ``case``: the case as already read by :func:`entities.db.changes.open_case` (else it is
+    read here).
 
     Raises:
         InvalidCase: the case has mistakes, or an evidence file changed since it was
@@ -80,8 +84,9 @@ def prepare(db: CaseDatabase, root: Path, audience: str = "public",
             record the new content as a working copy of the original).
         StoreError: the database cannot be read.
     """
-    progress.step("reading and checking the case")
-    case = open_case(root)
+    if case is None:
+        progress.step("reading and checking the case")
+        case = open_case(root)
     progress.step("checking the evidence files")
     files, changes = FileRegistry(db, case).check(accept_changes, change_reason)
     progress.step("grading attributions and applying identity judgements")
@@ -140,19 +145,27 @@ def build_case(root: Path, out: Path, audience: str = "public",
     """
     check_place(out, Path(root))
     with CaseDatabase.for_case(Path(root)) as db:
-        prepared = prepare(db, root, audience, include_drafts, accept_changes, progress,
-                           lang, change_reason, sightings=False)
-        view = prepared.view
-        view.publish_url = _publish_url(base_url)
-        progress.step("linking the previous outputs")
+        progress.step("reading and checking the case")
+        case = open_case(root)
         spool = statements_job.spool_folder(Path(root))
         try:
-            with staged_folder(out, view.case.meta.id, audience, replace) as staging:
-                result = write_outputs(view, staging, lang, progress, workers,
-                                       (prepared.case, Path(root), spool))
-                progress.step("storing the case")
-                result.statements = store(db, prepared, spool)
-                progress.step("putting the new outputs in place")
+            # the database's statements are made from the case as read: in the
+            # background, while the view is made and the outputs written
+            with Background(lambda: statements_job.spool_statements(case, spool),
+                            STATEMENTS_JOB, workers) as statements:
+                prepared = prepare(db, root, audience, include_drafts, accept_changes,
+                                   progress, lang, change_reason, sightings=False,
+                                   case=case)
+                view = prepared.view
+                view.publish_url = _publish_url(base_url)
+                progress.step("linking the previous outputs")
+                with staged_folder(out, view.case.meta.id, audience, replace) as staging:
+                    result = write_outputs(view, staging, lang, progress, workers,
+                                           (Path(root), spool))
+                    statements.result()
+                    progress.step("storing the case")
+                    result.statements = store(db, prepared, spool)
+                    progress.step("putting the new outputs in place")
         finally:
             shutil.rmtree(spool, ignore_errors=True)
     result.outputs = {name: out / path.relative_to(staging)
@@ -170,12 +183,12 @@ def _publish_url(base_url: str | None) -> str | None:
 
 def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUIET,
                   workers: int | None = None,
-                  statements: tuple[Case, Path, Path] | None = None) -> BuildResult:
+                  statements: tuple[Path, Path] | None = None) -> BuildResult:
     """Every output of ``view`` into the folder ``out``: the case-level outputs run as
-    side jobs beside the per-target diagrams and dossiers. With ``statements`` (the case
-    as read, its folder and a spool folder), the outputs made of FollowTheMoney
-    entities are written by the FollowTheMoney job, which spools the case database's
-    statements first (:mod:`dossier.statements_job`)."""
+    side jobs beside the per-target diagrams and dossiers. With ``statements`` (the
+    case's folder and the build's spool folder), the outputs made of FollowTheMoney
+    entities are written by one job, which spools the statements they show for the
+    first time (:mod:`dossier.statements_job`)."""
     result = BuildResult(view.case, view.audience, 0, held_back=view.analysis.held_back,
                          findings=view.checks)
     for folder in (out / "dossiers", out / "maps"):
@@ -184,9 +197,9 @@ def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUI
     grouped = [item for item in outputs if item.entities] if statements else []
     side: dict[str, Callable[[], Any]] = {}
     if statements:
-        case, root, spool = statements
-        side[FTM_JOB] = lambda: statements_job.run(case, view, root, out, lang, spool,
-                                                   grouped)
+        root, spool = statements
+        side[FTM_JOB] = lambda: statements_job.write_entities(view, root, out, lang, spool,
+                                                              grouped)
 
     def one(item: Exporter) -> Callable[[], Any]:
         return lambda: {item.name: item.write(view, out / item.path, lang)}

@@ -1,20 +1,25 @@
-"""The build's FollowTheMoney job, run in a worker beside the dossiers.
+"""The build's two jobs made of FollowTheMoney entities, each in a process of its own.
 
-It compiles the case twice, one after the other: every record with ``file:line``
-provenance for the case database (:func:`spool_statements`), then the records the
-audience may see, for the outputs made of FollowTheMoney entities (:func:`write_entities`:
-``entities.ftm.json``, the OpenSanctions dataset). (Run apart, on two workers at once,
-the two parts' memory adds up: measured on 10,000 targets, 3,277 MB at most for all the
-build's processes against 3,040 MB.) The database's statements, and the ids of the
-outputs' statements seen for the first time, go to a *spool*: files in a private
-folder of the case's state folder, which the build stores once every output is written
-(:func:`dossier.build.store`), so that a build that fails changes nothing in the
-database. When each statement was first seen is read
-through the worker's own connection to the database (a connection is never shared
-across a fork).
+* :func:`spool_statements`: every record with ``file:line`` provenance, for the case
+  database — made from the case as read, so it runs in the background from the moment
+  the case is read (:class:`dossier.workers.Background`), while the build makes the
+  view and links the previous outputs.
+* :func:`write_entities`: the records the audience may see, for the outputs made of
+  FollowTheMoney entities (``entities.ftm.json``, the OpenSanctions dataset) — a side
+  job beside the dossiers.
 
-A large case's statements and entities are the largest thing a build makes; made here,
-none of it is held by the build's main process, whose memory every worker shares.
+(Both used to run one after the other in one worker, so that the outputs' entities
+reused the memory the statements left; run apart, the statements overlap the view's
+making rather than the other case-level outputs.) The database's statements, and the
+ids of the outputs' statements seen for the first time, go to a *spool*: files in a
+private folder of the case's state folder, which the build stores once every output is
+written (:func:`dossier.build.store`), so that a build that fails changes nothing in the
+database. When each statement was first seen is read through the worker's own
+connection to the database (a connection is never shared across a fork).
+
+A large case's statements and entities are the largest thing a build makes; made in
+these jobs, none of it is held by the build's main process, whose memory every worker
+shares.
 """
 
 from __future__ import annotations
@@ -157,10 +162,3 @@ def write_entities(view: CaseView, root: Path, out: Path, lang: str, spool: Path
     _dump(spool / SIGHTINGS, view.new_sightings())
     return counts
 
-
-def run(case: Case, view: CaseView, root: Path, out: Path, lang: str, spool: Path,
-        exporters: list[Exporter]) -> dict[str, int]:
-    """The job: :func:`spool_statements`, then :func:`write_entities` (one after the
-    other, so that the outputs' entities reuse the memory the statements left)."""
-    spool_statements(case, spool)
-    return write_entities(view, root, out, lang, spool, exporters)

@@ -11,10 +11,15 @@ A job may be marked to *retire* its worker (``retire``): the worker ends when it
 sent the result, and a fresh one is forked in its place — the memory a large job left in
 its process (freed, but kept by the allocator as fragments) goes back to the system
 instead of staying beside the jobs that follow.
+
+One job can also run *in the background* (:class:`Background`): forked as soon as what it
+needs exists, while the build goes on preparing the rest, and waited for when its result
+is needed — the same rules: its error comes back as raised, its death fails the build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import pickle
@@ -83,6 +88,85 @@ def _portable(exc: BaseException) -> BaseException:
         return exc
     except Exception:  # noqa: BLE001 - any unpicklable exception
         return OutputError(f"a build job failed: {type(exc).__name__}: {exc}")
+
+
+class Background:
+    """One job run in a forked process beside the caller (or at once in the caller,
+    where :func:`run_jobs` would not fork: ``workers`` ≤ 1, no POSIX); :meth:`result`
+    waits for it. Stop it with :meth:`close` if its result is no longer wanted (a
+    ``with`` block does)."""
+
+    def __init__(self, work: Callable[[], Any], description: str,
+                 workers: int | None = None):
+        self.description = description
+        self._value: tuple[str, Any] | None = None
+        self._process: BaseProcess | None = None
+        self._conn: Connection | None = None
+        count = workers if workers is not None else default_workers()
+        if count <= 1 or os.name != "posix":
+            try:
+                self._value = ("ok", work())
+            except BaseException as exc:  # noqa: BLE001 - raised again by result()
+                self._value = ("error", exc)
+            return
+        gc.freeze()  # as for a pool: neither process's collections walk (and so copy)
+        # what they share, until the job is done
+        mine, theirs = get_context("fork").Pipe()
+        self._process = get_context("fork").Process(
+            target=_serve, args=(theirs, lambda _: work(), [mine]), daemon=True)
+        self._process.start()
+        theirs.close()
+        mine.send(True)
+        self._conn = mine
+
+    def result(self) -> Any:
+        """The job's result, once it has finished.
+
+        Raises:
+            the exception the job raised;
+            OutputError: its process died.
+        """
+        if self._value is None:
+            assert self._process is not None and self._conn is not None
+            wait([self._conn, self._process.sentinel])
+            try:
+                self._value = self._conn.recv() if self._conn.poll() else None
+            except EOFError:
+                self._value = None
+            if self._value is None:
+                self._process.join()
+                exitcode = self._process.exitcode
+                self.close()
+                raise OutputError(
+                    f"a build worker stopped unexpectedly (exit code {exitcode}; out of "
+                    f"memory?) while writing {self.description}; the previous outputs "
+                    "are unchanged")
+            self.close()
+        kind, value = self._value
+        if kind == "error":
+            raise value
+        return value
+
+    def close(self) -> None:
+        """End the process (at once, if it is still working)."""
+        if self._process is not None:
+            if self._value is None:  # still working, or dead
+                self._process.terminate()
+            elif self._conn is not None:
+                with contextlib.suppress(OSError):  # done: it waits for the next job
+                    self._conn.send(None)
+            self._process.join()
+            self._process = None
+            gc.unfreeze()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def __enter__(self) -> Background:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class _Pool:

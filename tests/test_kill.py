@@ -119,3 +119,36 @@ def test_a_worker_killed_mid_build_fails_the_build_naming_its_target(
         result.output and "the previous outputs are unchanged" in result.output
     assert "Traceback" not in result.output
     assert _files(out) == old_files and _store(fictional) == old_store
+
+
+def test_the_statements_job_killed_fails_the_build(fictional: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The background job that makes the case database's statements, killed: the build
+    stops saying so, exits non-zero, and leaves the previous outputs and store."""
+    from click.testing import CliRunner
+
+    import dossier.statements_job as statements_job
+    from dossier.cli import cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(fictional), "--out", str(out)]).exit_code == 0
+    old_files, old_store = _files(out), _store(fictional)
+    incidents = fictional / "data" / "incidents.yml"
+    incidents.write_text(incidents.read_text("utf-8").replace(
+        "title: ", "title: Changed — ", 1), "utf-8")
+    parent = os.getpid()
+
+    def dies(case: object, spool: Path) -> None:
+        assert os.getpid() != parent  # it runs beside the build
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(statements_job, "spool_statements", dies)
+    result = runner.invoke(cli, ["build", str(fictional), "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    assert "a build worker stopped unexpectedly" in result.output
+    assert "while writing the case database's statements" in result.output
+    assert "Traceback" not in result.output
+    assert _files(out) == old_files and _store(fictional) == old_store
+    assert not list((fictional / ".dossier").glob("build-*"))  # no spool left behind

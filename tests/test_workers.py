@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from dossier.workers import run_jobs
+from dossier.workers import Background, run_jobs
 from entities.exc import InvalidInput, OutputError, Problem
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs fork")
@@ -67,6 +67,46 @@ def test_a_retiring_job_gets_its_worker_replaced() -> None:
     retired = {out[0], out[1]}
     assert len(retired) == 2 and not retired & {out[n] for n in range(2, 12)}
     assert not [p for p in retired if _alive(p)]
+
+
+def test_a_background_job_runs_beside_the_caller_and_gives_its_result() -> None:
+    parent = os.getpid()
+    with Background(lambda: (os.getpid(), 6 * 7), "the answer", 2) as job:
+        pid, value = job.result()
+        assert value == 42 and pid != parent
+        assert job.result() == (pid, 42)  # asked again: the same result
+    with Background(lambda: os.getpid(), "here", 1) as job:  # one worker: in the caller
+        assert job.result() == parent
+
+
+def test_a_background_job_that_fails_or_dies_fails_the_run() -> None:
+    def fails() -> None:
+        raise ValueError("the statements could not be made")
+
+    with Background(fails, "the statements", 2) as job, \
+            pytest.raises(ValueError, match="could not be made"):
+        job.result()
+    with Background(fails, "the statements", 1) as job, pytest.raises(ValueError):
+        job.result()
+
+    def dies() -> None:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the system does when memory runs out
+
+    with Background(dies, "the case database's statements", 2) as job, \
+            pytest.raises(OutputError, match="stopped unexpectedly .* while writing the "
+                                             "case database's statements; the previous"):
+        job.result()
+
+
+def test_a_background_job_no_longer_wanted_is_stopped() -> None:
+    import time
+
+    job = Background(lambda: time.sleep(600), "a long wait", 2)
+    process = job._process
+    assert process is not None and process.is_alive()
+    started = time.monotonic()
+    job.close()
+    assert not process.is_alive() and time.monotonic() - started < 30
 
 
 def _alive(pid: int) -> bool:

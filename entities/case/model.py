@@ -59,9 +59,12 @@ class Strict(BaseModel):
 class Located(Strict):
     """A record that remembers where it was written (for messages and provenance)."""
 
-    _source: LocatedData | None = PrivateAttr(default=None)
-    _path: Path = PrivateAttr(default=())
-    _row: str | None = PrivateAttr(default=None)
+    #: where the record was written: (spreadsheet row ``file:Sheet!row`` or ``None``,
+    #: the YAML file read, the record's path in it) — one attribute, read once per use
+    #: (each private attribute read costs a few microseconds, and provenance is asked
+    #: for every value a build stores)
+    _place: tuple[str | None, LocatedData | None, Path] = PrivateAttr(
+        default=(None, None, ()))
     _invalid: bool = PrivateAttr(default=False)
 
     @property
@@ -75,43 +78,43 @@ class Located(Strict):
 
     def locate(self, source: LocatedData, path: Path) -> None:
         """Remember the file and path this record was read from."""
-        self._source = source
-        self._path = path
+        self._place = (self._place[0], source, path)
 
     def locate_row(self, where: str) -> None:
         """Remember the spreadsheet row (``file:Sheet!row``) this record was read from."""
-        self._row = where
+        self._place = (where, *self._place[1:])
 
     @property
     def from_row(self) -> bool:
         """True for a record read from a spreadsheet row in this run."""
-        return self._row is not None
+        return self._place[0] is not None
 
-    def _where(self) -> tuple[str | None, LocatedData | None, Path]:
-        """Row, source and path of this record."""
-        return self._row, self._source, self._path
-
-    @property
-    def defined_in(self) -> str:
-        """The file (or ``file:Sheet!row``) the record was read from."""
-        row, source, _ = self._where()
+    @staticmethod
+    def _file(row: str | None, source: LocatedData | None) -> str:
         if row is not None:
             return row
         return source.file if source is not None else "<memory>"
 
+    @property
+    def defined_in(self) -> str:
+        """The file (or ``file:Sheet!row``) the record was read from."""
+        row, source, _ = self._place
+        return self._file(row, source)
+
     def line(self, *field: str | int) -> int:
         """Line of a field of this record (of the record itself without ``field``)."""
-        row, source, path = self._where()
+        row, source, path = self._place
         if source is None or row is not None:
             return 0
         return source.line((*path, *field))
 
     def problem(self, message: str, *field: str | int) -> Problem:
         """A :class:`Problem` located at a field of this record."""
-        if self._row is not None:
-            return Problem(self._row, 0, format_path(field), message)
-        path = format_path((*self._path, *field))
-        return Problem(self.defined_in, self.line(*field), path, message)
+        row, source, path = self._place
+        if row is not None:
+            return Problem(row, 0, format_path(field), message)
+        line = 0 if source is None else source.line((*path, *field))
+        return Problem(self._file(row, source), line, format_path((*path, *field)), message)
 
     def origin(self, *field: str | int) -> str:
         """Where a field's value comes from, the provenance stored on each statement:
@@ -119,10 +122,12 @@ class Located(Strict):
         imported = self.__dict__.get("imported_from")  # a field of some records only
         if imported:
             return str(imported)
-        row = self._where()[0]
+        row, source, path = self._place
         if row is not None:
             return row
-        return f"{self.defined_in}:{self.line(*field)}"
+        if source is None:
+            return "<memory>:0"
+        return f"{source.file}:{source.line((*path, *field))}"
 
 
 class Name(Strict):
