@@ -4,6 +4,7 @@ leading apostrophe, the convention spreadsheet programs themselves use)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from openpyxl.cell.cell import Cell
@@ -23,6 +24,13 @@ def safe_text(value: str | None) -> str | None:
     if value is not None and formula_like(value):
         return "'" + value
     return value
+
+
+def safe_row(values: Iterable[Any]) -> list[Any]:
+    """:func:`safe_text` of every value of a row (text, ``None`` or else; one call a row,
+    for the large tables)."""
+    return ["'" + value if isinstance(value, str) and value.startswith(FORMULA_START)
+            else value for value in values]
 
 
 def set_safe(cell: Cell, value: Any) -> None:

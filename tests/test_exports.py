@@ -174,6 +174,23 @@ def test_delta_against_previous_build(rules_out: tuple[Path, Path]) -> None:
     assert "Fictional mass surveillance" in ops[0]["entity"]["properties"]["name"]
 
 
+def test_delta_lines_are_the_entities_written_whole(rules_out: tuple[Path, Path]) -> None:
+    """A delta line puts the entity's own line in as it is: the same bytes as writing the
+    whole item with its keys sorted (non-Latin text and a formula-like value included)."""
+    _, out = rules_out
+    entities = {json.loads(line)["id"]: line for line in
+                (out / "opensanctions" / "entities.ftm.json").read_bytes().splitlines()}
+    lines = (out / "opensanctions" / "delta.json").read_bytes().splitlines()
+    assert len(lines) == len(entities)
+    for line in lines:
+        item = json.loads(line)
+        assert line == json.dumps(item, ensure_ascii=False, sort_keys=True).encode()
+        assert json.dumps(item["entity"], ensure_ascii=False, sort_keys=True).encode() == \
+            entities[item["entity"]["id"]]
+    assert any(json.dumps(CANARY)[1:-1].encode() in line for line in lines)
+    assert any(max(line) > 127 for line in lines)  # written as UTF-8, not escaped
+
+
 def test_export_command_formats(fictional: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     for fmt, name in (("xlsx", "b.xlsx"), ("opensanctions", "ds"), ("gexf", "g.gexf")):

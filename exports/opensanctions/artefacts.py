@@ -36,7 +36,7 @@ from followthemoney.types import registry
 from normality import squash_spaces
 
 from entities.ftm.lines import is_target
-from exports.cells import safe_text
+from exports.cells import safe_row, safe_text
 
 if TYPE_CHECKING:
     from evidence_maps.view import CaseView
@@ -135,14 +135,17 @@ class Dataset:
         return delta(previous, self.entities, self.lines)
 
     def change_lines(self, changes: Iterable[tuple[str, str]]) -> Iterator[bytes]:
-        """The lines of a delta file: each entity as it is now, or its id when deleted."""
+        """The lines of a delta file: each entity as it is now, or its id when deleted.
+        ``{"entity": …, "op": …}`` with its keys sorted, the entity written as in its own
+        line: the line is put in as it is (the same bytes as writing the item whole,
+        without reading the line back)."""
         for op, entity_id in changes:
             index = self.position.get(entity_id)
             if op == "DEL" or index is None:
-                item: dict[str, Any] = {"op": "DEL", "entity": {"id": entity_id}}
+                yield _json_line({"op": "DEL", "entity": {"id": entity_id}})
             else:
-                item = {"op": op, "entity": self.stable(entity_id)}
-            yield _json_line(item)
+                yield b'{"entity": ' + self.lines[index].rstrip(b"\n") + \
+                    b', "op": ' + json.dumps(op).encode() + b"}\n"
 
     @cached_property
     def position(self) -> dict[str, int]:
@@ -345,9 +348,8 @@ def targets_simple(dataset: Dataset) -> Iterator[bytes]:
     """``targets.simple.csv``: OpenSanctions' columns (and ``program_ids``), a row per
     target."""
     title = dataset.view.case.meta.title
-    rows = ([safe_text(cell) for cell in simple_row(
-        entity, title, dataset.sanctions.get(str(entity.id), []))]
-        for entity in dataset.targets)
+    rows = (safe_row(simple_row(entity, title, dataset.sanctions.get(str(entity.id), [])))
+            for entity in dataset.targets)
     return _csv(chain([SIMPLE_COLUMNS], rows))
 
 
@@ -363,7 +365,7 @@ def statements_file(dataset: Dataset) -> Iterator[bytes]:
         yield list(CSV_COLUMNS)
         for stmt in stmts:
             row = stmt.to_csv_row()
-            yield [safe_text(row[column]) for column in CSV_COLUMNS]
+            yield safe_row(map(row.__getitem__, CSV_COLUMNS))
 
     return _csv(rows())
 
