@@ -87,3 +87,22 @@ def test_no_heading_alone_at_a_page_foot_and_an_overview_in_words(tmp_path: Path
     flat = " ".join(overview.split())
     assert "Torture or cruel, inhuman or degrading treatment" in flat
     assert "prosecution_for_assembly" not in flat
+
+
+def test_a_message_says_all_it_holds_in_its_repr() -> None:
+    """A build digests each target's analysis through ``repr``: a message's (made once for
+    equal messages) holds every value, nested messages and joins included, and differs
+    wherever the messages differ — also for a value that cannot be a cache key."""
+    from entities.i18n.messages import Joined, Msg
+
+    inner = Msg.of("vocab.violation_types.torture")
+    said = Joined((Msg.of("em.cell", violation=inner, v_provision="s. 1(a)"), "plain"))
+    assert repr(said) == (
+        "Joined(parts=(Msg(context='em.cell', values=(('v_provision', 's. 1(a)'), "
+        "('violation', Msg(context='vocab.violation_types.torture', values=(), "
+        "count=None))), count=None), 'plain'), separator='; ')")
+    other = Joined((Msg.of("em.cell", violation=inner, v_provision="s. 1(b)"), "plain"))
+    assert repr(other) != repr(said)
+    listed = Msg.of("em.unread", provisions=["s. 1", "s. 2"])  # a list: no cache key
+    assert "['s. 1', 's. 2']" in repr(listed) and "count=2" in repr(
+        Msg.of("em.targets", count=2))

@@ -56,6 +56,10 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
+#: the place of a record read from nowhere (made in memory)
+_NOWHERE: tuple[None, None, tuple[str | int, ...]] = (None, None, ())
+
+
 class Located(Strict):
     """A record that remembers where it was written (for messages and provenance)."""
 
@@ -63,8 +67,8 @@ class Located(Strict):
     #: the YAML file read, the record's path in it) — one attribute, read once per use
     #: (each private attribute read costs a few microseconds, and provenance is asked
     #: for every value a build stores)
-    _place: tuple[str | None, LocatedData | None, Path] = PrivateAttr(
-        default=(None, None, ()))
+    #: (``None`` until told: a default tuple would be deep-copied into every record)
+    _place: tuple[str | None, LocatedData | None, Path] | None = PrivateAttr(default=None)
     _invalid: bool = PrivateAttr(default=False)
 
     @property
@@ -78,16 +82,17 @@ class Located(Strict):
 
     def locate(self, source: LocatedData, path: Path) -> None:
         """Remember the file and path this record was read from."""
-        self._place = (self._place[0], source, path)
+        self._place = (self._place[0] if self._place else None, source, path)
 
     def locate_row(self, where: str) -> None:
         """Remember the spreadsheet row (``file:Sheet!row``) this record was read from."""
-        self._place = (where, *self._place[1:])
+        row, source, path = self._place or _NOWHERE
+        self._place = (where, source, path)
 
     @property
     def from_row(self) -> bool:
         """True for a record read from a spreadsheet row in this run."""
-        return self._place[0] is not None
+        return self._place is not None and self._place[0] is not None
 
     @staticmethod
     def _file(row: str | None, source: LocatedData | None) -> str:
@@ -98,19 +103,19 @@ class Located(Strict):
     @property
     def defined_in(self) -> str:
         """The file (or ``file:Sheet!row``) the record was read from."""
-        row, source, _ = self._place
+        row, source, _ = self._place or _NOWHERE
         return self._file(row, source)
 
     def line(self, *field: str | int) -> int:
         """Line of a field of this record (of the record itself without ``field``)."""
-        row, source, path = self._place
+        row, source, path = self._place or _NOWHERE
         if source is None or row is not None:
             return 0
         return source.line((*path, *field))
 
     def problem(self, message: str, *field: str | int) -> Problem:
         """A :class:`Problem` located at a field of this record."""
-        row, source, path = self._place
+        row, source, path = self._place or _NOWHERE
         if row is not None:
             return Problem(row, 0, format_path(field), message)
         line = 0 if source is None else source.line((*path, *field))
@@ -122,7 +127,7 @@ class Located(Strict):
         imported = self.__dict__.get("imported_from")  # a field of some records only
         if imported:
             return str(imported)
-        row, source, path = self._place
+        row, source, path = self._place or _NOWHERE
         if row is not None:
             return row
         if source is None:

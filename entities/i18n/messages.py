@@ -108,10 +108,10 @@ class Msg:
         Equal messages are one object (messages are immutable): an analysis that says
         the same thing of many grounds holds it once."""
         count = values.pop("count", None)
-        key = (context, tuple(sorted(values.items())), count if isinstance(count, int)
-               else None)
+        items = tuple(sorted(values.items())) if values else ()
+        key = (context, items, count if isinstance(count, int) else None)
         try:  # equal values of different types (1 and True) are different messages
-            return _interned(key, tuple(type(v) for _, v in key[1]))
+            return _interned(key, tuple([type(v) for _, v in items]))
         except TypeError:  # a value that cannot be a key (a list): a message of its own
             return cls(*key)
 
@@ -135,6 +135,26 @@ class Msg:
 
     def __str__(self) -> str:
         return self.render("en")
+
+    def __repr__(self) -> str:
+        return _described(self)
+
+    def _describe(self) -> str:
+        return f"Msg(context={self.context!r}, values={self.values!r}, count={self.count!r})"
+
+
+def _described(message: Msg | Joined) -> str:
+    """``repr`` of a message, made once for equal messages (a build digests the analysis
+    of every target through its ``repr``, and the same messages recur throughout)."""
+    try:
+        return _repr_of(message)
+    except TypeError:  # a value that cannot be a key
+        return message._describe()
+
+
+@lru_cache(maxsize=1 << 16)
+def _repr_of(message: Msg | Joined) -> str:
+    return message._describe()
 
 
 @lru_cache(maxsize=1 << 16)
@@ -171,6 +191,12 @@ class Joined:
 
     def __str__(self) -> str:
         return self.render("en")
+
+    def __repr__(self) -> str:
+        return _described(self)
+
+    def _describe(self) -> str:
+        return f"Joined(parts={self.parts!r}, separator={self.separator!r})"
 
 
 def _strings(value: object) -> Iterator[str]:
