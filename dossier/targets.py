@@ -7,8 +7,9 @@ the registered hashes of its files, the case header, the audience, the language 
 program's own code. Their SHA-256 is the target's *digest*, kept in ``OUT/.manifest.json``.
 A rebuild regenerates a target only when its digest changed (or its files are missing),
 and deletes the outputs of targets that are gone. The targets to regenerate are shared
-among worker processes (:mod:`dossier.workers`), together with the case-level outputs
-(``side`` jobs: workbook, dataset, overview…), which start first.
+among worker processes (:mod:`dossier.workers`), after the case-level outputs (``side``
+jobs: workbook, dataset, overview…), which start first: the digests are worked out while
+the workers write those.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from exports.pictures import target_pictures, write_target_pictures
 MANIFEST = ".manifest.json"
 #: The build step that writes the per-target outputs and the side jobs.
 STEP = "dossiers, diagrams, workbook and dataset"
+#: The step before it, while the side jobs begin: which targets changed.
+WHICH = "finding the dossiers that changed"
 
 
 @cache
@@ -152,24 +155,33 @@ def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUI
     Side jobs run in a worker: they write files and return picklable values."""
     side = side or {}
     manifest_path = out / MANIFEST
-    try:
-        old: dict[str, str] = json.loads(manifest_path.read_text("utf-8"))["targets"]
-    except (OSError, ValueError, KeyError, TypeError):
-        old = {}
     targets = {view.target_stem(t.id): t for t in view.targets}
-    digest = Digests(view, lang)
-    digests = {stem: digest.of(t) for stem, t in targets.items()}
-    todo = [stem for stem in targets if old.get(stem) != digests[stem]
-            or not (out / "dossiers" / f"{stem}.pdf").is_file()]
+    digests: dict[str, str] = {}
+    todo: list[str] = []
     removed = 0
-    for stem in set(old) - set(digests):
-        for path in _outputs_of(out, stem):
-            if path.exists():
-                path.unlink()
-                removed += 1
-    for stem in todo:  # a regenerated target starts without its old pictures
-        for path in _outputs_of(out, stem)[1:]:
-            path.unlink(missing_ok=True)
+
+    def changed() -> list[tuple[str, str]]:
+        """The targets whose digest changed (their stale outputs removed), worked out
+        while the side jobs run."""
+        nonlocal removed
+        try:
+            old: dict[str, str] = json.loads(manifest_path.read_text("utf-8"))["targets"]
+        except (OSError, ValueError, KeyError, TypeError):
+            old = {}
+        digest = Digests(view, lang)
+        digests.update({stem: digest.of(t) for stem, t in targets.items()})
+        todo.extend(stem for stem in targets if old.get(stem) != digests[stem]
+                    or not (out / "dossiers" / f"{stem}.pdf").is_file())
+        for stem in set(old) - set(digests):
+            for path in _outputs_of(out, stem):
+                if path.exists():
+                    path.unlink()
+                    removed += 1
+        for stem in todo:  # a regenerated target starts without its old pictures
+            for path in _outputs_of(out, stem)[1:]:
+                path.unlink(missing_ok=True)
+        progress.step(STEP, len(todo))
+        return [("target", stem) for stem in todo]
 
     def work(job: tuple[str, str]) -> Any:
         kind, key = job
@@ -188,16 +200,16 @@ def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUI
             done += 1
             progress.update(done)
 
-    jobs = [("side", name) for name in side] + [("target", stem) for stem in todo]
-    progress.step(STEP, len(todo))
     def describe(job: tuple[str, str]) -> str:
         kind, key = job
         if kind == "side":
             return f"the case's {key}"
         return f"the dossier of {targets[key].name} (dossiers/{key}.pdf)"
 
+    progress.step(WHICH)
     # a case-level job leaves much memory in its worker: a fresh one takes its place
-    run_jobs(jobs, work, finished, workers, describe, retire=lambda job: job[0] == "side")
+    run_jobs([("side", name) for name in side], work, finished, workers, describe,
+             retire=lambda job: job[0] == "side", more=changed)
     # A new file, never a write through the hard link to the previous outputs.
     with atomic_file(manifest_path) as fh:
         fh.write(json.dumps({"audit_head": view.audit_head,

@@ -23,7 +23,8 @@ import contextlib
 import gc
 import os
 import pickle
-from collections.abc import Callable, Hashable, Iterator
+from collections import deque
+from collections.abc import Callable, Hashable
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -43,22 +44,26 @@ def default_workers() -> int:
 
 def run_jobs(jobs: list[J], work: Callable[[J], Any], on_result: Callable[[J, Any], None],
              workers: int | None = None, describe: Callable[[J], str] = repr,
-             retire: Callable[[J], bool] = lambda job: False) -> None:
+             retire: Callable[[J], bool] = lambda job: False,
+             more: Callable[[], list[J]] | None = None) -> None:
     """Run ``work(job)`` for every job, on ``workers`` processes; ``on_result(job, result)``
     is called in this process as each finishes (in no particular order). ``describe``
     words a job for the message of a worker that died writing it; a worker that has done
-    a job for which ``retire(job)`` is true is replaced by a fresh one.
+    a job for which ``retire(job)`` is true is replaced by a fresh one. ``more``: the
+    jobs that follow ``jobs``, worked out in this process while the workers do the first
+    ones.
 
     Raises:
         the exception a job raised (the other jobs are stopped);
         OutputError: a worker process died.
     """
     count = workers if workers is not None else default_workers()
-    if len(jobs) < POOL_FROM or count <= 1 or os.name != "posix":
-        for job in jobs:
+    if count <= 1 or os.name != "posix" or (more is None and len(jobs) < POOL_FROM):
+        for job in [*jobs, *(more() if more else [])]:
             on_result(job, work(job))
         return
-    _Pool(work, min(count, len(jobs)), describe, retire).run(jobs, on_result)
+    size = count if more else min(count, len(jobs))
+    _Pool(work, size, describe, retire).run(jobs, on_result, more)
 
 
 def _serve(conn: Connection, work: Callable[[Any], Any], inherited: list[Connection]
@@ -206,19 +211,31 @@ class _Pool:
         self.workers[at] = fresh = self._fork()
         return fresh[1]
 
-    def run(self, jobs: list[J], on_result: Callable[[J, Any], None]) -> None:
-        pending: Iterator[J] = iter(jobs)
+    def run(self, jobs: list[J], on_result: Callable[[J, Any], None],
+            more: Callable[[], list[J]] | None = None) -> None:
+        """Hand out ``jobs``, then (worked out here once the workers have their first
+        jobs) those ``more`` gives, one at a time to each worker that is free."""
+        pending: deque[J] = deque(jobs)
         busy: dict[Connection, J] = {}
+        waiting: list[Connection] = []  # free workers, while ``more`` is worked out
 
         def feed(conn: Connection) -> None:
-            job = next(pending, None)
-            conn.send(job)
-            if job is not None:
-                busy[conn] = job
+            if pending:
+                busy[conn] = pending.popleft()
+                conn.send(busy[conn])
+            elif more is not None:
+                waiting.append(conn)
+            else:
+                conn.send(None)
 
         try:
             for _, conn in self.workers:
                 feed(conn)
+            if more is not None:
+                pending.extend(more())
+                more = None
+                for conn in waiting:
+                    feed(conn)
             while busy:
                 sentinels = {p.sentinel: c for p, c in self.workers if c in busy}
                 ready = wait([*busy, *sentinels])

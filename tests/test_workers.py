@@ -69,6 +69,37 @@ def test_a_retiring_job_gets_its_worker_replaced() -> None:
     assert not [p for p in retired if _alive(p)]
 
 
+def test_more_jobs_are_worked_out_while_the_first_run(tmp_path: Any) -> None:
+    """``more``: the jobs that follow, worked out by the caller once the workers have
+    their first jobs (the first has begun while ``more`` runs); every result comes back,
+    on workers and in the caller alike."""
+    import time
+
+    started = tmp_path / "started"
+
+    def work(n: int) -> int:
+        if n == 0:
+            started.touch()
+            time.sleep(0.5)
+        return n * 10
+
+    def more() -> list[int]:
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return [2, 3, 4, 5]
+
+    out: dict[int, int] = {}
+    run_jobs([0, 1], work, out.__setitem__, 2, more=more)
+    assert started.exists() and out == {n: n * 10 for n in range(6)}
+    out.clear()
+    run_jobs([1], lambda n: -n, out.__setitem__, 1, more=lambda: [2, 3])
+    assert out == {1: -1, 2: -2, 3: -3}
+    out.clear()
+    run_jobs([], lambda n: -n, out.__setitem__, 2, more=lambda: [7])  # no first jobs
+    assert out == {7: -7}
+
+
 def test_a_background_job_runs_beside_the_caller_and_gives_its_result() -> None:
     parent = os.getpid()
     with Background(lambda: (os.getpid(), 6 * 7), "the answer", 2) as job:
