@@ -37,7 +37,7 @@ from followthemoney import StatementEntity
 
 from entities.case.case import Case
 from entities.db.database import CaseDatabase
-from entities.ftm.compile import compile_case
+from entities.ftm.compile import stream_case
 from entities.settings import STATE_DIR
 from evidence_maps.view import CaseView
 from exports.registry import Exporter
@@ -136,10 +136,8 @@ def spool_statements(case: Case, spool: Path) -> None:
     digests: list[tuple[str, str]] = []
 
     def rows() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        entities = compile_case(case)
-        entities.reverse()
-        while entities:  # each entity let go once spooled: a large case is never
-            entity_id, digest, made = _entity_rows(entities.pop())  # held twice
+        for entity in stream_case(case):  # made, spooled and let go one at a time
+            entity_id, digest, made = _entity_rows(entity)
             digests.append((entity_id, digest))
             yield entity_id, made
 

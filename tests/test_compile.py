@@ -113,3 +113,31 @@ def test_audience_withholds_confidential_records(fictional: Path) -> None:
         for prop, values in entity.properties.items():
             if entity.schema.get(prop).type == registry.entity:
                 assert set(values) <= ids
+
+
+def test_the_database_stream_gives_each_entity_whole_and_once(fictional: Path,
+                                                               example: Path) -> None:
+    """``stream_case`` (what the database stores, made one entity at a time) gives the
+    very statements ``compile_case`` does, each entity once and whole when given — a
+    person's posts (titles, with their tenures' provenance) included."""
+    from entities.ftm.compile import stream_case
+    from entities.ftm.ids import record_id
+
+    for root in (fictional, example):
+        case = load_case(root)
+        streamed = list(stream_case(case))
+        ids = [str(e.id) for e in streamed]
+        assert len(ids) == len(set(ids))
+
+        def statements(entities: list[StatementEntity]) -> list[tuple[str, ...]]:
+            return sorted((str(s.id), s.prop, s.value, str(s.lang), str(s.origin))
+                          for e in entities for s in e.statements)
+
+        assert statements(streamed) == statements(compile_case(case))
+        held = [e for e in streamed if e.schema.name == "Person" and e.get("position")]
+        assert held, root
+        for person in held:
+            origins = {s.origin for s in person.statements if s.prop == "position"}
+            tenures = [t for t in case.tenures
+                       if record_id(case.meta.id_prefix, "person", t.person) == person.id]
+            assert tenures and origins <= {t.origin("position") for t in tenures}

@@ -27,7 +27,7 @@ internal file and no line (line numbers would show where withheld records sit).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -143,6 +143,7 @@ class Compiler:
             for i, status in enumerate(record.statuses):
                 topic = vocab.term("person_statuses", status).get("topic")
                 self.put(entity, "topics", topic, record, "statuses", i)
+            self.posts(entity, record)
         else:
             assert isinstance(record, OrganisationRecord)
             kind = vocab.term("organisation_kinds", record.type)
@@ -168,6 +169,18 @@ class Compiler:
             self.put(entity, "organization", self.ref_id(record.organisation), record,
                      "organisation")
 
+    def posts(self, holder: StatementEntity, person: Person) -> None:
+        """The titles of the posts ``person`` held (``position``), each from its tenure
+        (with the tenure's provenance) — a tenure that is compiled itself: with the person
+        made, an entity is whole once its own record is compiled."""
+        for record in self.case.tenures_of.get(person.id, []):
+            position = self.index.get(record.position)
+            if record.id in self.skip or not self.shown(record.id) or \
+                    not self.shown(record.position) or not isinstance(position, Position):
+                continue
+            self.put(holder, "position", position.title[0].name, record, "position",
+                     lang=position.title[0].lang)
+
     def tenure(self, record: Tenure) -> None:
         if not (self.shown(record.person) and self.shown(record.position)):
             return
@@ -176,11 +189,6 @@ class Compiler:
         self.put(entity, "post", self.ref_id(record.position), record, "position")
         self.put(entity, "startDate", record.start, record, "start")
         self.put(entity, "endDate", record.end, record, "end")
-        holder = self.entities.get(self.ref_id(record.person))
-        position = self.index[record.position]
-        if holder is not None and isinstance(position, Position):
-            self.put(holder, "position", position.title[0].name, record, "position",
-                     lang=position.title[0].lang)
         self.cite(record, entity, record.evidence, "evidence", "evidence")
 
     def relation(self, record: Relation) -> None:
@@ -324,30 +332,46 @@ class Compiler:
     def ref_id(self, local_id: str) -> str:
         return self.entity_id(self.index[local_id])
 
-    def run(self) -> list[StatementEntity]:
+    def stream(self) -> Iterator[StatementEntity]:
+        """The entities as they are made, record by record, in no particular order (each
+        let go once given: a large case's entities are never all held at once).
+
+        Raises:
+            InvalidCase: once all are given, if a value could not be stored.
+        """
         records: list[Record] = [*self.case.people, *self.case.organisations]
         records += [*self.case.positions, *self.case.sources, *self.case.incidents]
         records += [*self.case.tenures, *self.case.relations, *self.case.attributions]
         for record in records:
             if record.id in self.skip or not self.shown(record.id):
                 continue
-            if isinstance(record, Actor):
-                self.actor(record)
-            elif isinstance(record, Position):
-                self.position(record)
-            elif isinstance(record, Source):
-                self.source(record)
-            elif isinstance(record, Incident):
-                self.incident(record)
-            elif isinstance(record, Tenure):
-                self.tenure(record)
-            elif isinstance(record, Relation):
-                self.relation(record)
-            elif isinstance(record, Attribution):
-                self.attribution(record)
+            self.record(record)
+            made, self.entities = self.entities, {}
+            yield from made.values()
         if self.problems:
             raise InvalidCase(self.problems)
-        return [self.entities[key] for key in sorted(self.entities)]
+
+    def run(self) -> list[StatementEntity]:
+        """Every entity, sorted by id."""
+        made = {str(entity.id): entity for entity in self.stream()}
+        return [made[key] for key in sorted(made)]
+
+    def record(self, record: Record) -> None:
+        """Make the entities of one record."""
+        if isinstance(record, Actor):
+            self.actor(record)
+        elif isinstance(record, Position):
+            self.position(record)
+        elif isinstance(record, Source):
+            self.source(record)
+        elif isinstance(record, Incident):
+            self.incident(record)
+        elif isinstance(record, Tenure):
+            self.tenure(record)
+        elif isinstance(record, Relation):
+            self.relation(record)
+        elif isinstance(record, Attribution):
+            self.attribution(record)
 
 
 def compile_case(case: Case, shown: frozenset[str] | None = None,
@@ -368,6 +392,17 @@ def compile_case(case: Case, shown: frozenset[str] | None = None,
             :meth:`Compiler.collection`).
     """
     return Compiler(case, shown, skip, provenance, audience).run()
+
+
+def stream_case(case: Case) -> Iterator[StatementEntity]:
+    """The entities of every record of ``case`` with ``file:line`` provenance (the case
+    database's), one at a time as they are made, in no particular order: what
+    :func:`compile_case` gives for the database, without ever holding them all.
+
+    Raises:
+        InvalidCase: once all are given, if a value could not be stored.
+    """
+    return Compiler(case).stream()
 
 
 _SHA1: dict[tuple[str, int, int], str] = {}
