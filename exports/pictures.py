@@ -6,10 +6,11 @@ width of an A4 page less 2 × 18 mm), with no text under :data:`MIN_FONT` points
 text measured with the font the PDF embeds. The evidence map lays its nodes out in
 columns (target, posts, organisations, incidents, sources), each node's words below it
 and the space for them reserved, so no label meets another label or a node; the edges
-carry no words (what an edge stands for is in the label of the node it leads to). The
-timeline draws posts and dated ranges as bars, a partial date as the span it can mean, a
-day as a point; it ticks its axis in days, months or years as the span needs, and stacks
-incident labels so that none overlaps another.
+carry no words (what an edge stands for is in the label of the node it leads to) and
+are routed round the words, never through them. The timeline draws posts and dated
+ranges as bars, a partial date as the span it can mean, a day as a point; it ticks its
+whole axis in days, months or years as the span needs, no tick's words meeting the
+next, and stacks incident labels so that none overlaps another.
 
 Everything is laid out once, with no rendering engine: a picture costs a few
 milliseconds. Output is deterministic (no dates, no random ids).
@@ -161,7 +162,8 @@ def _block(lines: list[str]) -> float:
 
 def evidence_map(view: CaseView, target: TargetView, lang: str = "en") -> Scene:
     """The diagram: columns target → posts → organisations → incidents → sources, each
-    node's words below it in the room its column keeps for them."""
+    node's words below it in the room its column keeps for them; the edges routed round
+    the words (:class:`_Routes`), above the columns where nothing else is clear."""
     graph = target_graph(view, target)
     labels = {n: _node_lines(view, graph, n, lang) for n in graph.nodes}
     columns: dict[int, list[str]] = {}
@@ -173,57 +175,115 @@ def evidence_map(view: CaseView, target: TargetView, lang: str = "en") -> Scene:
                                  WIDTH - 8))
     top = 12 + title_lines * TITLE_FONT * LINE_SPACING + 4
     bottom = 12 + len(legend) * 12.0
-    scene = Scene(WIDTH, top + tallest + bottom)
+    ascent, _ = ascent_descent(MIN_FONT)
+
+    def place(lanes: int) -> tuple[Scene, _Routes, dict[str, Text]]:
+        """The nodes and their words with room for ``lanes`` above the columns."""
+        room = lanes * _LANE + (_LANE if lanes else 0)
+        scene = Scene(WIDTH, top + room + tallest + bottom)
+        position: dict[str, Point] = {}
+        for layer, nodes in columns.items():
+            used = sum(_block(labels[n]) for n in nodes)
+            y = scene.height - top - room - (tallest - used) / 2
+            for node in nodes:
+                position[node] = (_MARGIN + layer * _STEP, y - _RADIUS)
+                y -= _block(labels[node])
+        texts = {node: Text(x, y - _RADIUS - 3 - ascent, tuple(labels[node]), MIN_FONT,
+                            backdrop=True) for node, (x, y) in position.items()}
+        lane_top = scene.height - top - _LANE
+        return scene, _Routes(position, [t.box() for t in texts.values()], lane_top), texts
+
+    edges = [(a, b, data.get("kind") == "derived_from", bool(data.get("inferred")))
+             for a, b, data in graph.edges(data=True)]
+    scene, routes, texts = place(0)
+    for a, b, same_column, _ in edges:  # which edges need a lane above the columns
+        routes.route(a, b, same_column)
+    if routes.lanes:
+        scene, routes, texts = place(len(routes.lanes))
     _title(scene, _x("map_title", lang, name=target.name), scene.height - 6)
-    position: dict[str, Point] = {}
-    for layer, nodes in columns.items():
-        used = sum(_block(labels[n]) for n in nodes)
-        y = scene.height - top - (tallest - used) / 2
-        for node in nodes:
-            position[node] = (_MARGIN + layer * _STEP, y - _RADIUS)
-            y -= _block(labels[node])
-    for a, b, data in graph.edges(data=True):
-        _edge(scene, position[a], position[b], bool(data.get("inferred")),
-              data.get("kind") == "derived_from")
-    for node, (x, y) in position.items():
+    for a, b, same_column, inferred in edges:
+        _edge(scene, routes.route(a, b, same_column), inferred)
+    for node, (x, y) in routes.position.items():
         scene.add(Circle(x, y, _RADIUS, COLOURS[graph.nodes[node]["kind"]],
                          role="node"))
-    ascent, _ = ascent_descent(MIN_FONT)
-    for node, (x, y) in position.items():
-        scene.add(Text(x, y - _RADIUS - 3 - ascent, tuple(labels[node]), MIN_FONT,
-                       backdrop=True))
+    scene.add(*texts.values())
     _draw_legend(scene, legend, 10.0, lang)
     return scene
 
 
-def _edge(scene: Scene, start: Point, end: Point, inferred: bool, arc: bool) -> None:
-    """An edge from rim to rim with an arrow head: solid where evidenced, dashed where
-    inferred; a source's derivation (two nodes of one column) as an arc to the right."""
+#: the space between two lanes above the columns, in points
+_LANE = 4.0
+
+
+class _Routes:
+    """Where each edge runs: straight from rim to rim where that crosses no label and no
+    other node; else square, leaving and reaching its nodes level with them (a node's
+    words hang below it) and turning in the free channel between two columns (a label is
+    at most :data:`_LABEL` wide, so the middle of a channel is clear) — the edges of one
+    node along one line there, other nodes' a little apart; else, over the columns in
+    the way, along a lane above them all (one lane for each node edges leave from, its
+    edges branching off it), below the title. Two nodes of one column (a source derived
+    from another) are joined in the channel to the right of their column."""
+
+    def __init__(self, position: dict[str, Point], labels: list[Box], lane_top: float):
+        self.position = position
+        self.labels = labels
+        self.lane_top = lane_top
+        self.nodes = {n: Box(x - _RADIUS, y - _RADIUS, x + _RADIUS, y + _RADIUS)
+                      for n, (x, y) in position.items()}
+        self.used: dict[float, list[str]] = {}  # channel → nodes whose edges use it
+        self.lanes: dict[str, float] = {}  # node → its lane's y
+
+    def _clear(self, points: list[Point], ends: tuple[str, str]) -> bool:
+        boxes = [*self.labels, *(box for n, box in self.nodes.items() if n not in ends)]
+        return not any(box.crossed_by(a, b) for a, b in zip(points, points[1:], strict=False)
+                       for box in boxes)
+
+    def _channel(self, x: float, start: str) -> float:
+        """The x in the channel at ``x`` of the edges from ``start``: the same for all of
+        them (they branch off one line), a little apart from other nodes' (at most
+        3 points either side of the middle, which keeps clear of every label)."""
+        taken = self.used.setdefault(x, [])
+        if start not in taken:
+            taken.append(start)
+        index = taken.index(start)
+        return x + min((index + 1) // 2, 2) * (1.5 if index % 2 else -1.5)
+
+    def route(self, a: str, b: str, same_column: bool) -> list[Point]:
+        (xa, ya), (xb, yb) = self.position[a], self.position[b]
+        rim = _RADIUS + 1
+        straight = [_toward((xa, ya), (xb, yb), rim), _toward((xb, yb), (xa, ya), rim)]
+        sign = 1 if xb >= xa else -1
+        if same_column:
+            candidates = [xa + _STEP / 2]
+        elif self._clear(straight, (a, b)):
+            return straight
+        else:
+            candidates = list(dict.fromkeys([xb - sign * _STEP / 2, xa + sign * _STEP / 2]))
+        for channel in candidates:
+            x = self._channel(channel, a)
+            out, into = (1 if x > xa else -1), (1 if x > xb else -1)
+            points = [(xa + out * rim, ya), (x, ya), (x, yb), (xb + into * rim, yb)]
+            if self._clear(points, (a, b)):
+                return points
+        # over the columns in between, along the lane of the node it leaves
+        lane = self.lanes.setdefault(a, self.lane_top - len(self.lanes) * _LANE)
+        leave = self._channel(xa + sign * _STEP / 2, a)
+        reach = self._channel(xb - sign * _STEP / 2, a)
+        points = [(xa + sign * rim, ya), (leave, ya), (leave, lane), (reach, lane),
+                  (reach, yb), (xb - sign * rim, yb)]
+        return points if self._clear(points, (a, b)) else straight
+
+
+def _edge(scene: Scene, points: list[Point], inferred: bool) -> None:
+    """An edge along ``points`` (rim to rim) with an arrow head: solid where evidenced,
+    dashed where inferred."""
     colour = INFERRED if inferred else EVIDENCED
-    if arc:
-        distance = max(1.0, abs(start[1] - end[1]))
-        bulge = min(0.35 * distance, _MARGIN - 12)
-        control = (start[0] + 2 * bulge, (start[1] + end[1]) / 2)
-        points = [_bezier(start, control, end, i / 24) for i in range(25)]
-        points = [p for p in points if math.dist(p, start) > _RADIUS + 1
-                  and math.dist(p, end) > _RADIUS + 1]
-        if len(points) < 2:
-            return
-        tip, before = _toward(points[-1], end, _RADIUS + 1), points[-1]
-    else:
-        length = math.dist(start, end)
-        if length <= 2 * (_RADIUS + 1) + _ARROW[0]:
-            return
-        points = [_toward(start, end, _RADIUS + 1)]
-        tip, before = _toward(end, start, _RADIUS + 1), points[0]
-    head, base = _arrow(before, tip)
-    scene.add(Line((*points, base), colour, dashed=inferred), Polygon(head, colour))
-
-
-def _bezier(a: Point, control: Point, b: Point, t: float) -> Point:
-    u = 1 - t
-    return (u * u * a[0] + 2 * u * t * control[0] + t * t * b[0],
-            u * u * a[1] + 2 * u * t * control[1] + t * t * b[1])
+    if sum(math.dist(p, q) for p, q in zip(points, points[1:], strict=False)) \
+            <= _ARROW[0] + 1:
+        return
+    head, base = _arrow(points[-2], points[-1])
+    scene.add(Line((*points[:-1], base), colour, dashed=inferred), Polygon(head, colour))
 
 
 def _toward(origin: Point, other: Point, by: float) -> Point:
@@ -423,9 +483,16 @@ def timeline(view: CaseView, target: TargetView, lang: str = "en") -> Scene | No
         scene.add(Line(((x0 - 3, y), (x0, y)), _FRAME, 0.6, role="tick"))
         scene.add(Text(x0 - 5, first_base, tuple(words), MIN_FONT, anchor="end",
                        role="row"))
-    ticks, words = time_ticks(first, last, lang)
+    # ticks over the whole axis (the padding too: a span of a few days is drawn on an
+    # axis of weeks), none closer to the last than its words allow
+    ticks, words = time_ticks(low, high - dt.timedelta(days=1), lang)
+    kept = -math.inf
     for day, word in zip(ticks, words, strict=True):
         x = at(day)
+        half = text_width(word, MIN_FONT) / 2
+        if x - half < kept + 4:
+            continue
+        kept = x + half
         scene.add(Line(((x, _BELOW), (x, _BELOW - 3)), _FRAME, 0.6, role="tick"))
         scene.add(Text(x, _BELOW - 5 - ascent, (word,), MIN_FONT, role="tick"))
     return scene

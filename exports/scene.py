@@ -44,6 +44,26 @@ class Box:
     def padded(self, by: float) -> Box:
         return Box(self.x0 - by, self.y0 - by, self.x1 + by, self.y1 + by)
 
+    def crossed_by(self, a: Point, b: Point) -> bool:
+        """Whether the segment from ``a`` to ``b`` passes through the box (more than
+        touching its edge): the segment clipped to the box (Liang–Barsky) is not empty."""
+        low, high = 0.0, 1.0
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        for step, room in ((-dx, a[0] - self.x0), (dx, self.x1 - a[0]),
+                           (-dy, a[1] - self.y0), (dy, self.y1 - a[1])):
+            if step == 0:
+                if room <= 0:
+                    return False
+                continue
+            t = room / step
+            if step < 0:
+                low = max(low, t)
+            else:
+                high = min(high, t)
+            if low >= high:
+                return False
+        return True
+
 
 @dataclass(frozen=True)
 class Text:
@@ -152,12 +172,18 @@ class Scene:
 
     def problems(self, minimum_size: float) -> list[str]:
         """What a reader would stumble on: a text that meets another text or a node, or
-        runs off the picture, or is smaller than ``minimum_size``."""
+        runs off the picture, or is smaller than ``minimum_size``; an edge that runs
+        through a label (hidden under its backdrop, or across its words)."""
         frame = Box(0, 0, self.width, self.height)
         texts = [(t, t.box()) for t in self.texts() if any(line.strip() for line in t.lines)]
         nodes = [s.box() for s in self.shapes if isinstance(s, Circle | Polygon)
                  and s.role in ("node", "marker")]
         out = []
+        labels = [(t, box) for t, box in texts if t.role == "label"]
+        for edge in (s for s in self.shapes if isinstance(s, Line) and s.role == "edge"):
+            for a, b in zip(edge.points, edge.points[1:], strict=False):
+                out += [f"an edge runs through {' / '.join(t.lines)!r}"
+                        for t, box in labels if box.crossed_by(a, b)]
         for i, (text, box) in enumerate(texts):
             words = " / ".join(text.lines)
             if not box.inside(frame):

@@ -17,7 +17,7 @@ import pytest
 from dossier.build import build_case
 from entities.case.loader import load_case
 from evidence_maps.view import CaseView
-from exports.pictures import MIN_FONT, evidence_map, time_ticks, timeline
+from exports.pictures import COLOURS, MIN_FONT, evidence_map, time_ticks, timeline
 from exports.scene import Box, Circle, Line, Rect, Scene, Text
 from tests.conftest import FIXTURES
 
@@ -34,10 +34,20 @@ def _views(path: Path) -> list[tuple[CaseView, object]]:
     return [(view, target) for target in view.targets]
 
 
-@pytest.mark.parametrize("case", ["crowded", "legal", "rules"])
-def test_no_label_overlaps_or_runs_off(case: str, crowded: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("case", ["crowded", "legal", "rules", "fictional", "example",
+                                  "synthetic"])
+def test_no_label_overlaps_or_runs_off(case: str, crowded: Path, example: Path,
+                                       tmp_path: Path) -> None:
+    """… and no edge runs through a label (the bundled example's maps had two)."""
     if case == "crowded":
         path = crowded
+    elif case == "example":
+        path = example
+    elif case == "synthetic":  # officials with posts, bodies, many incidents and sources
+        from tests import synthetic_case
+
+        path = tmp_path / "synthetic"
+        synthetic_case.write(60, path)
     else:
         path = tmp_path / case
         shutil.copytree(FIXTURES / case, path, ignore=shutil.ignore_patterns(".dossier"))
@@ -54,8 +64,11 @@ def test_the_layout_check_can_fail() -> None:
     scene.add(Text(10, 20, ("one label",), 8, anchor="start"),
               Text(12, 20, ("another label",), 8, anchor="start"),
               Text(90, 20, ("running off the picture",), 5, anchor="start"),
-              Circle(30, 40, 5, "#000000"), Text(30, 40, ("on a node",), 8))
+              Circle(30, 40, 5, "#000000"), Text(30, 40, ("on a node",), 8),
+              Text(60, 5, ("crossed",), 8), Line(((50, 0), (70, 12)), "#000000"),
+              Line(((75, 30), (95, 30)), "#000000"))  # the second crosses nothing
     found = scene.problems(MIN_FONT)
+    assert [f for f in found if "edge" in f] == ["an edge runs through 'crossed'"]
     assert any("overlaps 'another label'" in f for f in found)
     assert any("off the picture" in f for f in found)
     assert any("at 5 pt" in f for f in found)
@@ -73,9 +86,11 @@ def test_ranges_and_partial_dates_are_bars_and_derivations_are_drawn(crowded: Pa
     assert [w / widths[0] for w in widths] == pytest.approx([1, 31 / 8, 365 / 8], rel=0.01)
     assert len([s for s in scene.shapes if s.role == "marker"]) == 6
     diagram = evidence_map(view, target)  # type: ignore[arg-type]
-    curved = [s for s in diagram.shapes if isinstance(s, Line) and s.role == "edge"
-              and len({round(x, 3) for x, _ in s.points}) > 2]
-    assert len(curved) == 2  # s-2 and s-3 derived from s-1, drawn as arcs
+    sources = min(c.x for c in diagram.shapes if isinstance(c, Circle)
+                  and c.role == "node" and c.fill == COLOURS["source"])
+    derived = [s for s in diagram.shapes if isinstance(s, Line) and s.role == "edge"
+               and min(x for x, _ in s.points) > sources]
+    assert len(derived) == 2  # s-2 and s-3 derived from s-1: joined right of the column
     words = " ".join(line for t in diagram.texts() for line in t.lines)
     assert "Fictional Monitors" in words  # sources by title and publisher
 
