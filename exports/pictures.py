@@ -235,7 +235,10 @@ class _Routes:
         self.lanes: dict[str, float] = {}  # node → its lane's y
 
     def _clear(self, points: list[Point], ends: tuple[str, str]) -> bool:
-        boxes = [*self.labels, *(box for n, box in self.nodes.items() if n not in ends)]
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        near = Box(min(xs), min(ys), max(xs), max(ys)).padded(1)
+        boxes = [box for box in [*self.labels, *(box for n, box in self.nodes.items()
+                                                 if n not in ends)] if box.overlaps(near)]
         return not any(box.crossed_by(a, b) for a, b in zip(points, points[1:], strict=False)
                        for box in boxes)
 
