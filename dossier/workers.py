@@ -86,6 +86,19 @@ def _serve(conn: Connection, work: Callable[[Any], Any], inherited: list[Connect
     conn.close()
 
 
+def _once(conn: Connection, work: Callable[[], Any], inherited: list[Connection]) -> None:
+    """A background process: do the one job, send its result (or error) and end."""
+    for other in inherited:
+        other.close()
+    try:
+        reply: tuple[str, Any] = ("ok", work())
+    except BaseException as exc:  # noqa: BLE001 - every failure goes to the build
+        reply = ("error", _portable(exc))
+    with contextlib.suppress(OSError):  # the build has gone
+        conn.send(reply)
+    conn.close()
+
+
 def _portable(exc: BaseException) -> BaseException:
     """``exc`` if it survives the trip through a pipe, else an OutputError saying it."""
     try:
@@ -98,8 +111,9 @@ def _portable(exc: BaseException) -> BaseException:
 class Background:
     """One job run in a forked process beside the caller (or at once in the caller,
     where :func:`run_jobs` would not fork: ``workers`` ≤ 1, no POSIX); :meth:`result`
-    waits for it. Stop it with :meth:`close` if its result is no longer wanted (a
-    ``with`` block does)."""
+    waits for it. The process ends as soon as it has sent its result (its memory goes
+    back to the system while the caller works on). Stop it with :meth:`close` if its
+    result is no longer wanted (a ``with`` block does)."""
 
     def __init__(self, work: Callable[[], Any], description: str,
                  workers: int | None = None):
@@ -118,10 +132,9 @@ class Background:
         # what they share, until the job is done
         mine, theirs = get_context("fork").Pipe()
         self._process = get_context("fork").Process(
-            target=_serve, args=(theirs, lambda _: work(), [mine]), daemon=True)
+            target=_once, args=(theirs, work, [mine]), daemon=True)
         self._process.start()
         theirs.close()
-        mine.send(True)
         self._conn = mine
 
     def result(self) -> Any:
@@ -157,9 +170,6 @@ class Background:
         if self._process is not None:
             if self._value is None:  # still working, or dead
                 self._process.terminate()
-            elif self._conn is not None:
-                with contextlib.suppress(OSError):  # done: it waits for the next job
-                    self._conn.send(None)
             self._process.join()
             self._process = None
             gc.unfreeze()

@@ -129,6 +129,22 @@ def test_a_background_job_that_fails_or_dies_fails_the_run() -> None:
         job.result()
 
 
+def test_a_background_job_ends_its_process_once_done() -> None:
+    """Its process does not wait to be asked for the result: it ends when the job is
+    done (the memory it used goes back), and the result is kept for the caller."""
+    import time
+
+    job = Background(lambda: "done", "a short job", 2)
+    process = job._process
+    assert process is not None
+    deadline = time.monotonic() + 30
+    while process.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not process.is_alive() and process.exitcode == 0
+    assert job.result() == "done"
+    job.close()
+
+
 def test_a_background_job_no_longer_wanted_is_stopped() -> None:
     import time
 
