@@ -150,7 +150,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
         spool = statements_job.spool_folder(Path(root))
         try:
             # the database's statements are made from the case as read: in the
-            # background, while the view is made and the outputs written
+            # background, while the view is made
             with Background(lambda: statements_job.spool_statements(case, spool),
                             STATEMENTS_JOB, workers) as statements:
                 prepared = prepare(db, root, audience, include_drafts, accept_changes,
@@ -158,11 +158,13 @@ def build_case(root: Path, out: Path, audience: str = "public",
                                    case=case)
                 view = prepared.view
                 view.publish_url = _publish_url(base_url)
+                # done before the workers start: its memory is back before theirs grows
+                progress.step("compiling the case database's statements")
+                statements.result()
                 progress.step("linking the previous outputs")
                 with staged_folder(out, view.case.meta.id, audience, replace) as staging:
                     result = write_outputs(view, staging, lang, progress, workers,
                                            (Path(root), spool))
-                    statements.result()
                     progress.step("storing the case")
                     result.statements = store(db, prepared, spool)
                     progress.step("putting the new outputs in place")

@@ -3,7 +3,9 @@
 * :func:`spool_statements`: every record with ``file:line`` provenance, for the case
   database — made from the case as read, so it runs in the background from the moment
   the case is read (:class:`dossier.workers.Background`), while the build makes the
-  view and links the previous outputs.
+  view; the build waits for it before its workers start (measured at 10,000 targets: run
+  on beside the workers, its memory added to theirs — 3,465 MB at most for all
+  processes in a rebuild, against 2,905 MB for the earlier code, bee71dc, in the same run).
 * :func:`write_entities`: the records the audience may see, for the outputs made of
   FollowTheMoney entities (``entities.ftm.json``, the OpenSanctions dataset) — a side
   job beside the dossiers.
