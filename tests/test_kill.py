@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -85,24 +86,34 @@ def test_killed_builds_leave_whole_outputs_and_an_intact_store(fictional: Path,
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]
 
 
+def _built_then_edited(case: Path, out: Path, monkeypatch: pytest.MonkeyPatch
+                       ) -> tuple[Any, dict[str, str], tuple[str, list[str]]]:
+    """Build ``case`` into ``out`` through the command line, then edit one incident:
+    the runner, and the outputs and store the next build must leave as they are."""
+    from click.testing import CliRunner
+
+    from dossier.cli import cli
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["build", str(case), "--out", str(out)]).exit_code == 0
+    old = _files(out), _store(case)
+    incidents = case / "data" / "incidents.yml"
+    incidents.write_text(incidents.read_text("utf-8").replace(
+        "title: ", "title: Changed — ", 1), "utf-8")
+    return runner, *old
+
+
 def test_a_worker_killed_mid_build_fails_the_build_naming_its_target(
         fictional: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A worker killed by the system (as for want of memory) while writing one target's
     dossier: the build stops with a message naming that target, exits non-zero, and the
     previous outputs and the store stay as they were."""
-    from click.testing import CliRunner
-
     import dossier.targets as targets
     from dossier.cli import cli
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     out = tmp_path / "out"
-    runner = CliRunner()
-    assert runner.invoke(cli, ["build", str(fictional), "--out", str(out)]).exit_code == 0
-    old_files, old_store = _files(out), _store(fictional)
-    incidents = fictional / "data" / "incidents.yml"
-    incidents.write_text(incidents.read_text("utf-8").replace(
-        "title: ", "title: Changed — ", 1), "utf-8")
+    runner, old_files, old_store = _built_then_edited(fictional, out, monkeypatch)
     write = targets.write_target
     parent = os.getpid()
 
@@ -125,19 +136,11 @@ def test_the_statements_job_killed_fails_the_build(fictional: Path, tmp_path: Pa
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """The background job that makes the case database's statements, killed: the build
     stops saying so, exits non-zero, and leaves the previous outputs and store."""
-    from click.testing import CliRunner
-
     import dossier.statements_job as statements_job
     from dossier.cli import cli
 
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     out = tmp_path / "out"
-    runner = CliRunner()
-    assert runner.invoke(cli, ["build", str(fictional), "--out", str(out)]).exit_code == 0
-    old_files, old_store = _files(out), _store(fictional)
-    incidents = fictional / "data" / "incidents.yml"
-    incidents.write_text(incidents.read_text("utf-8").replace(
-        "title: ", "title: Changed — ", 1), "utf-8")
+    runner, old_files, old_store = _built_then_edited(fictional, out, monkeypatch)
     parent = os.getpid()
 
     def dies(case: object, spool: Path) -> None:
