@@ -116,8 +116,8 @@ class CaseView:
     #: statement seen for the first time in this view gets; ``None``: no times at all
     seen: dict[str, str] | None = None
     now: str = ""
-    #: the first sighting given to every statement id of this view (``_date``)
-    _stamps: dict[str, str] = field(default_factory=dict, repr=False)
+    #: the statement ids of the entities before merging (and of ``extra``) not in ``seen``
+    _fresh: list[str] = field(default_factory=list, repr=False)
 
     @classmethod
     def build(cls, case: Case, audience: str, include_drafts: bool | None = None,
@@ -284,7 +284,8 @@ class CaseView:
         for stmt in extra:
             stamp = stamps.setdefault(str(stmt.id), seen.get(str(stmt.id), now))
             stmt.first_seen = stmt.last_seen = stamp
-        self._stamps = stamps
+        # only the new ids are kept (a large case has a million statements)
+        self._fresh = [key for key in stamps if key not in seen]
 
     def new_sightings(self) -> Iterator[tuple[str, str]]:
         """The statement ids of this view seen for the first time, each with ``now``
@@ -298,9 +299,8 @@ class CaseView:
             for stmt in entity.statements:
                 if (key := str(stmt.id)) not in seen:
                     yield key, now
-        for key in self._stamps:
-            if key not in seen:
-                yield key, now
+        for key in self._fresh:
+            yield key, now
 
     def _mark_targets(self, records: list[StatementEntity]) -> None:
         """Give each target the risk topic ``poi`` (person of interest), as zavod and yente

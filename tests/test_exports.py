@@ -174,6 +174,34 @@ def test_delta_against_previous_build(rules_out: tuple[Path, Path]) -> None:
     assert "Fictional mass surveillance" in ops[0]["entity"]["properties"]["name"]
 
 
+def test_delta_reads_every_kind_of_change(tmp_path: Path) -> None:
+    """Added, modified and deleted entities against a previous file (a blank line, and an
+    unchanged line written without its newline, included); an unchanged one is not
+    listed."""
+    from followthemoney import Dataset, StatementEntity
+
+    from entities.ftm.lines import entity_line
+    from exports.opensanctions.artefacts import delta
+
+    def person(entity_id: str, name: str) -> StatementEntity:
+        dataset = Dataset.make({"name": "test_fictional", "title": "Fictional"})
+        entity = StatementEntity(dataset, {"schema": "Person", "id": entity_id})
+        entity.add("name", name)
+        return entity
+
+    before = [person("a", "Alma Fictive"), person("b", "Bolat Fictive"),
+              person("c", "Chingiz Fictive")]
+    after = [person("a", "Alma Fictive"), person("b", "Bolat Fictive-Ulu"),
+             person("d", "Dana Fictive")]
+    previous = tmp_path / "entities.ftm.json"
+    previous.write_bytes(b"".join(entity_line(e) for e in before[1:]) + b"\n"
+                         + entity_line(before[0]).rstrip(b"\n"))
+    lines = [entity_line(e) for e in after]
+    assert delta(previous, after, lines) == [("MOD", "b"), ("ADD", "d"), ("DEL", "c")]
+    assert delta(tmp_path / "none.json", after, lines) == \
+        [("ADD", "a"), ("ADD", "b"), ("ADD", "d")]
+
+
 def test_delta_lines_are_the_entities_written_whole(rules_out: tuple[Path, Path]) -> None:
     """A delta line puts the entity's own line in as it is: the same bytes as writing the
     whole item with its keys sorted (non-Latin text and a formula-like value included)."""

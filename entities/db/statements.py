@@ -146,8 +146,9 @@ class StatementStore:
         table = STATEMENT_SEEN
         query = select(table.c.statement_id, table.c.first_seen).where(
             table.c.case_id == case_id)
+        times: dict[str, str] = {}  # a few build times, each held once (a million ids)
         with self.db.transaction("read when statements were first seen") as conn:
-            return {str(i): str(t) for i, t in conn.execute(query)}
+            return {str(i): times.setdefault(str(t), str(t)) for i, t in conn.execute(query)}
 
     def remember_seen(self, case_id: str, seen: dict[str, str]) -> int:
         """Record statement ids first seen now (an id already recorded keeps its time),

@@ -298,25 +298,38 @@ def simple_row(entity: StatementEntity, dataset_title: str,
 def delta(previous: Path, current: Sequence[StatementEntity], lines: Sequence[bytes]
           ) -> list[tuple[str, str]]:
     """(ADD / MOD / DEL, entity id) against the ``entities.ftm.json`` of the previous
-    build; ``lines``: the current entities' lines."""
-    old: dict[str, bytes] = {}
+    build; ``lines``: the current entities' lines. No previous line is kept (a large
+    case's file is some 200 MB), and one found among the current lines, byte for byte,
+    is not even parsed (its id is in it): only the ids of those that differ are read."""
+    now = {_line_key(line): str(entity.id) for entity, line in zip(current, lines,
+                                                                  strict=True)}
+    same: set[str] = set()  # ids whose previous line is the current one
+    other: set[str] = set()  # ids with a previous line that is not
     if previous.is_file():
         with open(previous, "rb") as fh:
             for line in fh:
-                if line.strip():
-                    old[str(json.loads(line)["id"])] = line
+                if not line.strip():
+                    continue
+                found = now.get(_line_key(line))
+                if found is not None:
+                    same.add(found)
+                else:
+                    other.add(str(json.loads(line)["id"]))
     ops = []
-    seen = set()
-    for entity, line in zip(current, lines, strict=True):
+    for entity in current:
         entity_id = str(entity.id)
-        seen.add(entity_id)
-        if entity_id not in old:
-            ops.append(("ADD", entity_id))
-        elif old[entity_id].rstrip(b"\n") != line.rstrip(b"\n"):
+        if entity_id in other:
             ops.append(("MOD", entity_id))
-    for entity_id in sorted(set(old) - seen):
-        ops.append(("DEL", entity_id))
+        elif entity_id not in same:
+            ops.append(("ADD", entity_id))
+    ids = {str(entity.id) for entity in current}
+    ops += [("DEL", entity_id) for entity_id in sorted(other - ids)]
     return ops
+
+
+def _line_key(line: bytes) -> bytes:
+    """What tells two entity lines apart (their SHA-256; the newline left out)."""
+    return hashlib.sha256(line.rstrip(b"\n")).digest()
 
 
 def entities_file(dataset: Dataset) -> Iterator[bytes]:
