@@ -127,10 +127,11 @@ class Dataset:
         if previous.is_file() and delta_file.is_file() and \
                 _file_sha1(previous) == self.digest:
             kept = []
-            for line in delta_file.read_text("utf-8").splitlines():
-                if line.strip():
-                    item = json.loads(line)
-                    kept.append((str(item["op"]), str(item["entity"]["id"])))
+            with open(delta_file, "rb") as fh:  # a line at a time: it can be 200 MB
+                for line in fh:
+                    if line.strip():
+                        item = json.loads(line)
+                        kept.append((str(item["op"]), str(item["entity"]["id"])))
             return kept
         return delta(previous, self.entities, self.lines)
 
@@ -190,17 +191,17 @@ class Dataset:
     def replayed(self, version: str) -> list[tuple[str, str]]:
         """The kept delta of an older ``version``, each entity as it is now (or deleted)."""
         ops: list[tuple[str, str]] = []
-        path = self.out / "delta" / f"{version}.json"
-        for line in path.read_text("utf-8").splitlines():
-            try:
-                item = json.loads(line)
-                entity_id, op = str(item["entity"]["id"]), str(item["op"])
-            except (ValueError, KeyError, TypeError):
-                continue
-            if entity_id not in self.position:
-                ops.append(("DEL", entity_id))
-            else:
-                ops.append(("MOD" if op == "MOD" else "ADD", entity_id))
+        with open(self.out / "delta" / f"{version}.json", "rb") as fh:
+            for line in fh:  # a line at a time: a first build's delta holds every entity
+                try:
+                    item = json.loads(line)
+                    entity_id, op = str(item["entity"]["id"]), str(item["op"])
+                except (ValueError, KeyError, TypeError):
+                    continue
+                if entity_id not in self.position:
+                    ops.append(("DEL", entity_id))
+                else:
+                    ops.append(("MOD" if op == "MOD" else "ADD", entity_id))
         return ops
 
     def delta_files(self) -> dict[str, Callable[[], Iterator[bytes]]]:
