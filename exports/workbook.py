@@ -50,6 +50,8 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 #: page before it is spread over more pages wide (in character widths)
 LINE_POINTS = 15.0
 PAGE_CHARACTERS = 220
+#: incident columns of one matrix sheet: Excel's 16,384 columns, less the actors' column
+MATRIX_COLUMNS = 16_383
 
 
 def _x(message: str, lang: str, **values: object) -> str:
@@ -291,10 +293,25 @@ def _target_rows(view: CaseView, lang: str) -> Iterator[list[Any]]:
                existing_designations(view.screening, target.id, lang), "; ".join(measures)]
 
 
-def _matrix(view: CaseView, incidents: list[Incident], lang: str
-            ) -> tuple[list[Column], Iterator[list[Any]]]:
+def _matrices(view: CaseView, incidents: list[Incident], lang: str
+              ) -> Iterator[tuple[str, list[Column], Iterator[list[Any]]]]:
+    """The person × incident matrix as sheets (title, columns, rows): one, unless the
+    case has more incidents than a sheet has columns — then the incidents in order,
+    :data:`MATRIX_COLUMNS` a sheet ("Attributions 1 of 2"…), each sheet with the actors
+    attributed one of its incidents."""
+    parts = [incidents[at:at + MATRIX_COLUMNS]
+             for at in range(0, len(incidents), MATRIX_COLUMNS)] or [[]]
+    for number, part in enumerate(parts, start=1):
+        title = _x("sheet_attributions", lang) if len(parts) == 1 else \
+            _x("sheet_attributions_part", lang, part=number, parts=len(parts))
+        yield (title, *_matrix(view, part, lang, only_attributed=len(parts) > 1))
+
+
+def _matrix(view: CaseView, incidents: list[Incident], lang: str,
+            only_attributed: bool = False) -> tuple[list[Column], Iterator[list[Any]]]:
     """The person × incident matrix: incidents by title and date, cells by mode, grade
-    (coloured), inferred and draft marks."""
+    (coloured), inferred and draft marks; ``only_attributed``: only the actors with a
+    cell among ``incidents`` (else every actor of the analysis)."""
     analysis = view.analysis
     columns = [Column(_x("actor", lang), 26)] + [
         Column(f"{i.title} ({i.date})" if i.date else i.title, 22, "grade")
@@ -320,7 +337,8 @@ def _matrix(view: CaseView, incidents: list[Incident], lang: str
                 out[place[incident_id]] = cell(found)
         return out
 
-    rows = (row(actor, cells) for actor, cells in analysis.matrix().items())
+    rows = (row(actor, cells) for actor, cells in analysis.matrix().items()
+            if not only_attributed or not place.keys().isdisjoint(cells))
     return columns, rows
 
 
@@ -347,8 +365,8 @@ def write_briefing_workbook(path: Path, view: CaseView, lang: str = "en") -> Pat
         ([i.id, i.date or "", i.end_date or "", i.title, i.place or "",
           "; ".join(vocab.label("violation_types", v, lang) for v in i.violations),
           i.description] for i in incidents))
-    columns, rows = _matrix(view, incidents, lang)
-    add_sheet(book, _x("sheet_attributions", lang), columns, rows)
+    for title, columns, rows in _matrices(view, incidents, lang):
+        add_sheet(book, title, columns, rows)
     cited = dict.fromkeys(e for a in analysis.attributions for e in [*a.evidence, *a.contrary])
     add_sheet(book, _x("sheet_evidence", lang), evidence_columns(lang),
               evidence_rows(case, cited, lang))

@@ -12,6 +12,7 @@ import subprocess
 import warnings
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -21,6 +22,7 @@ from openpyxl import Workbook, load_workbook
 
 from dossier.build import build_case
 from dossier.cli import cli
+from entities.db.changes import open_case
 from exports.cells import safe_text
 from exports.opensanctions.artefacts import SIMPLE_COLUMNS
 from exports.workbook import EVIDENCE_COLUMNS, GRADE_FILLS, add_sheet
@@ -156,6 +158,44 @@ def test_dataset_loads_in_nomenklatura_and_ftm_tools(rules_out: tuple[Path, Path
     env = {"NOMENKLATURA_DB_URL": f"sqlite:///{tmp_path / 'nk.db'}"}
     result = CliRunner().invoke(nk, ["xref", str(path), "-p", str(tmp_path / "nk")], env=env)
     assert result.exit_code == 0, result.output
+
+
+def test_a_matrix_wider_than_a_sheet_is_split(rules_out: tuple[Path, Path],
+                                               tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """More incidents than a sheet has columns: the matrix goes on several sheets, the
+    incidents in order, each cell once, each sheet with only the actors it has cells
+    for — and a sheet's limit is Excel's (16,384 columns with the actors')."""
+    from openpyxl.utils import get_column_letter
+
+    from evidence_maps.view import CaseView
+    from exports import workbook
+
+    assert get_column_letter(workbook.MATRIX_COLUMNS + 1) == "XFD"
+    case, out = rules_out
+    view = CaseView.build(open_case(case), "government")
+    whole = load_workbook(out / "workbook.xlsx")["Attributions"]
+    header = [c.value for c in whole[1]][1:]
+    cells = {(r[0], header[i]): v for r in whole.iter_rows(min_row=2, values_only=True)
+             for i, v in enumerate(r[1:]) if v is not None}
+    assert len(header) >= 3 and cells
+    monkeypatch.setattr(workbook, "MATRIX_COLUMNS", 2)
+    book = load_workbook(workbook.write_briefing_workbook(tmp_path / "w.xlsx", view))
+    parts = -(-len(header) // 2)
+    titles = [f"Attributions {n} of {parts}" for n in range(1, parts + 1)]
+    assert book.sheetnames == ["About", "Targets", "Incidents", *titles, "Evidence",
+                               "Sources", "Designation gaps"]
+    found: dict[tuple[Any, Any], Any] = {}
+    headers = []
+    for title in titles:
+        sheet = book[title]
+        columns = [c.value for c in sheet[1]][1:]
+        assert 1 <= len(columns) <= 2
+        headers += columns
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            assert any(v is not None for v in row[1:])  # only actors with a cell here
+            found |= {(row[0], columns[i]): v for i, v in enumerate(row[1:]) if v is not None}
+    assert headers == header and found == cells
 
 
 def test_delta_against_previous_build(rules_out: tuple[Path, Path]) -> None:
