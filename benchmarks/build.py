@@ -1,6 +1,7 @@
 """Build synthetic cases end to end and time them: full builds and incremental rebuilds.
 
 Usage: python benchmarks/build.py [--sizes 100 1000 10000] [--workdir DIR] [--baseline REF]
+       [--trace]
 
 For each size: a deterministic fictional case (tests/synthetic_case.py) is built
 from scratch by ``dossier build`` in a child process (validate, store, identity
@@ -15,7 +16,8 @@ forked worker shares the build's) counted once in all, which is what the machine
 the build. (Reading a large process's PSS walks its page tables, some 30 ms for 1.5 GB:
 sampling more often would slow the build it measures.) ``ru_maxrss`` of the build and of
 its largest worker are printed too (each counts shared pages in full, so their sum
-overstates).
+overstates). ``--trace`` prints, for each build, every step as it begins and, every
+second, each process's PSS — which step and which process make the peak.
 
 With ``--baseline REF`` (a git commit, tag or branch) the same builds are run first with
 the code of REF (checked out into WORKDIR/baseline as a git worktree; the builds run
@@ -46,7 +48,14 @@ import resource, sys, time
 from pathlib import Path
 from dossier.build import build_case
 started = time.perf_counter()
-result = build_case(Path(sys.argv[1]), Path(sys.argv[2]))
+class Steps:  # with --trace: each step on stderr as it begins
+    def step(self, label, total=None, unit="items"):
+        print(f"step {label}", file=sys.stderr, flush=True)
+    def update(self, done):
+        pass
+progress = Steps() if sys.argv[3:] == ["trace"] else None
+result = build_case(Path(sys.argv[1]), Path(sys.argv[2]),
+                    **({"progress": progress} if progress else {}))
 seconds = time.perf_counter() - started
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -73,40 +82,71 @@ def _tree(pid: int) -> list[int]:
     return out
 
 
-def _pss_mb(pid: int) -> float:
-    """The proportional set size of ``pid`` and its descendants together, in MB."""
-    total = 0
+def _pss_each(pid: int) -> dict[int, float]:
+    """The proportional set size of ``pid`` and of each of its descendants, in MB."""
+    found = {}
     for member in _tree(pid):
         try:
             with open(f"/proc/{member}/smaps_rollup") as fh:
-                total += next(int(line.split()[1]) for line in fh if line.startswith("Pss:"))
+                found[member] = next(int(line.split()[1]) for line in fh
+                                     if line.startswith("Pss:")) / 1024
         except (OSError, StopIteration, ValueError):
             continue
-    return total / 1024
+    return found
 
 
-def build(case: Path, out: Path, code: Path | None = None) -> dict[str, float]:
+def _pss_mb(pid: int) -> float:
+    """The proportional set size of ``pid`` and its descendants together, in MB."""
+    return sum(_pss_each(pid).values())
+
+
+def build(case: Path, out: Path, code: Path | None = None, trace: bool = False
+          ) -> dict[str, float]:
     """One build in a child process, with the code at ``code`` (default: this checkout):
     seconds, ru_maxrss of the build and of its largest worker (MB), dossiers written and
     kept, and the peak PSS of all its processes together (MB; 0 where /proc has no
-    smaps_rollup)."""
-    child = subprocess.Popen([sys.executable, "-c", RUNNER, str(case), str(out)],
+    smaps_rollup). ``trace``: print each step as it begins and, every second, the PSS of
+    each process (pid: MB), the build's first — to see which step and which process make
+    the peak."""
+    child = subprocess.Popen([sys.executable, "-c", RUNNER, str(case), str(out),
+                              *(["trace"] if trace else [])],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              cwd=code or ROOT)
     peak = [0.0]
     done = threading.Event()
+    started = time.perf_counter()
 
     def sample() -> None:
         while not done.wait(1.0):
-            peak[0] = max(peak[0], _pss_mb(child.pid))
+            each = _pss_each(child.pid)
+            peak[0] = max(peak[0], sum(each.values()))
+            if trace:
+                print(f"  {time.perf_counter() - started:7.1f} s  {sum(each.values()):6.0f} MB"
+                      f"  = " + " + ".join(f"{pid}: {mb:.0f}" for pid, mb in each.items()),
+                      flush=True)
 
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    output, errors = child.communicate()
+    errors: list[str] = []
+
+    def read_errors() -> None:
+        assert child.stderr is not None
+        for line in child.stderr:
+            if trace and line.startswith("step "):
+                print(f"  {time.perf_counter() - started:7.1f} s  {line.strip()}", flush=True)
+            else:
+                errors.append(line)
+
+    threads = [threading.Thread(target=sample, daemon=True),
+               threading.Thread(target=read_errors, daemon=True)]
+    for thread in threads:
+        thread.start()
+    assert child.stdout is not None
+    output = child.stdout.read()
+    child.wait()
     done.set()
-    sampler.join()
+    for thread in threads:
+        thread.join()
     if child.returncode != 0:
-        raise SystemExit(f"the build failed:\n{errors}")
+        raise SystemExit("the build failed:\n" + "".join(errors))
     seconds, own, kids, written, kept = output.strip().splitlines()[-1].split()
     return {"seconds": float(seconds), "own": float(own), "kids": float(kids),
             "written": int(written), "kept": int(kept), "pss": peak[0]}
@@ -123,15 +163,16 @@ def baseline_code(ref: str, workdir: Path) -> Path:
     return folder
 
 
-def run_size(case: Path, out: Path, code: Path | None) -> dict[str, dict[str, float]]:
+def run_size(case: Path, out: Path, code: Path | None, trace: bool = False
+             ) -> dict[str, dict[str, float]]:
     """A full build, one incident edited, a rebuild."""
     shutil.rmtree(out, ignore_errors=True)
-    full = build(case, out, code)
+    full = build(case, out, code, trace)
     incidents = case / "data" / "incidents.yml"
     incidents.write_text(incidents.read_text("utf-8").replace(
         "title: Incident 7 (fictional)", "title: Incident 7 (fictional, corrected)", 1),
         "utf-8")
-    return {"full": full, "incremental": build(case, out, code)}
+    return {"full": full, "incremental": build(case, out, code, trace)}
 
 
 def _ratio(now: float, then: float | None) -> str:
@@ -143,7 +184,7 @@ def _memory(r: dict[str, float]) -> str:
             f"{r['own']:.0f} MB the build, {r['kids']:.0f} MB its largest worker)")
 
 
-def measure(size: int, workdir: Path, baseline: Path | None) -> None:
+def measure(size: int, workdir: Path, baseline: Path | None, trace: bool = False) -> None:
     source = workdir / f"case-{size}-generated"
     shutil.rmtree(source, ignore_errors=True)
     started = time.perf_counter()
@@ -157,7 +198,7 @@ def measure(size: int, workdir: Path, baseline: Path | None) -> None:
         case = workdir / f"case-{size}"
         shutil.rmtree(case, ignore_errors=True)
         shutil.copytree(source, case)
-        results[label] = run_size(case, workdir / f"out-{size}", code)
+        results[label] = run_size(case, workdir / f"out-{size}", code, trace)
     then = results.get("baseline", {})
     for label, r in results.items():
         full, inc = r["full"], r["incremental"]
@@ -176,10 +217,10 @@ def measure(size: int, workdir: Path, baseline: Path | None) -> None:
     goal = GOALS.get(size)
     if goal:
         full_goal, inc_goal, memory_goal = goal
-        full, inc = now["full"]["seconds"], now["incremental"]["seconds"]
-        said = [f"full ≤ {full_goal:.0f} s: {'met' if full <= full_goal else 'NOT met'}",
+        whole, again = now["full"]["seconds"], now["incremental"]["seconds"]
+        said = [f"full ≤ {full_goal:.0f} s: {'met' if whole <= full_goal else 'NOT met'}",
                 f"after one edit ≤ {inc_goal:.0f} s: "
-                f"{'met' if inc <= inc_goal else 'NOT met'}"]
+                f"{'met' if again <= inc_goal else 'NOT met'}"]
         if memory_goal:
             peak = max(now["full"]["pss"], now["incremental"]["pss"])
             said.append(f"all processes ≤ {memory_goal:.0f} MB: "
@@ -194,6 +235,9 @@ def main() -> None:
                         default=Path(tempfile.gettempdir()) / "dossier-build-bench")
     parser.add_argument("--baseline", metavar="REF",
                         help="a git commit to measure first, for ratios in the same run")
+    parser.add_argument("--trace", action="store_true",
+                        help="print each build's steps and every process's memory, "
+                             "every second")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     print(f"machine: {os.cpu_count()} cores; memory: peak PSS of all the build's "
@@ -201,7 +245,7 @@ def main() -> None:
     baseline = baseline_code(args.baseline, args.workdir) if args.baseline else None
     print(f"baseline: {args.baseline}" if baseline else "no baseline (--baseline REF)")
     for size in args.sizes:
-        measure(size, args.workdir, baseline)
+        measure(size, args.workdir, baseline, args.trace)
 
 
 if __name__ == "__main__":
