@@ -167,11 +167,15 @@ def run_size(case: Path, out: Path, code: Path | None, trace: bool = False
              ) -> dict[str, dict[str, float]]:
     """A full build, one incident edited, a rebuild."""
     shutil.rmtree(out, ignore_errors=True)
+    if trace:
+        print(f" {code or ROOT}: the full build", flush=True)
     full = build(case, out, code, trace)
     incidents = case / "data" / "incidents.yml"
     incidents.write_text(incidents.read_text("utf-8").replace(
         "title: Incident 7 (fictional)", "title: Incident 7 (fictional, corrected)", 1),
         "utf-8")
+    if trace:
+        print(f" {code or ROOT}: after editing one incident", flush=True)
     return {"full": full, "incremental": build(case, out, code, trace)}
 
 
