@@ -95,11 +95,6 @@ def _pss_each(pid: int) -> dict[int, float]:
     return found
 
 
-def _pss_mb(pid: int) -> float:
-    """The proportional set size of ``pid`` and its descendants together, in MB."""
-    return sum(_pss_each(pid).values())
-
-
 def build(case: Path, out: Path, code: Path | None = None, trace: bool = False
           ) -> dict[str, float]:
     """One build in a child process, with the code at ``code`` (default: this checkout):

@@ -8,6 +8,7 @@ replaced by the prefix of its statements' origin (``file.ftm.json:``).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -146,9 +147,9 @@ class StatementStore:
         table = STATEMENT_SEEN
         query = select(table.c.statement_id, table.c.first_seen).where(
             table.c.case_id == case_id)
-        times: dict[str, str] = {}  # a few build times, each held once (a million ids)
         with self.db.transaction("read when statements were first seen") as conn:
-            return {str(i): times.setdefault(str(t), str(t)) for i, t in conn.execute(query)}
+            # a few build times for a million ids: each time held once
+            return {str(i): sys.intern(str(t)) for i, t in conn.execute(query)}
 
     def remember_seen(self, case_id: str, seen: dict[str, str]) -> int:
         """Record statement ids first seen now (an id already recorded keeps its time),

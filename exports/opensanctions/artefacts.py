@@ -323,8 +323,7 @@ def delta(previous: Path, current: Sequence[StatementEntity], lines: Sequence[by
             ops.append(("MOD", entity_id))
         elif entity_id not in same:
             ops.append(("ADD", entity_id))
-    ids = {str(entity.id) for entity in current}
-    ops += [("DEL", entity_id) for entity_id in sorted(other - ids)]
+    ops += [("DEL", entity_id) for entity_id in sorted(other - set(now.values()))]
     return ops
 
 
