@@ -18,7 +18,7 @@ from typing import Any
 from dossier import statements_job
 from dossier.outdir import check_place, staged_folder
 from dossier.targets import write_targets
-from dossier.workers import Background
+from dossier.workers import Background, no_full_collections
 from entities.case.case import Case
 from entities.db.changes import open_case
 from entities.db.database import CaseDatabase
@@ -145,17 +145,22 @@ def build_case(root: Path, out: Path, audience: str = "public",
     """
     check_place(out, Path(root))
     with CaseDatabase.for_case(Path(root)) as db:
-        progress.step("reading and checking the case")
-        case = open_case(root)
         spool = statements_job.spool_folder(Path(root))
         try:
-            # the database's statements are made from the case as read: in the
-            # background, while the view is made
-            with Background(lambda: statements_job.spool_statements(case, spool),
-                            STATEMENTS_JOB, workers) as statements:
-                prepared = prepare(db, root, audience, include_drafts, accept_changes,
-                                   progress, lang, change_reason, sightings=False,
-                                   case=case)
+            # what lives until the build ends is made without full collections (the
+            # background job inherits that); the dossiers are written with them
+            with no_full_collections():
+                progress.step("reading and checking the case")
+                case = open_case(root)
+                # the database's statements are made from the case as read: in the
+                # background, while the view is made
+                statements = Background(lambda: statements_job.spool_statements(case, spool),
+                                        STATEMENTS_JOB, workers)
+            with statements:
+                with no_full_collections():
+                    prepared = prepare(db, root, audience, include_drafts, accept_changes,
+                                       progress, lang, change_reason, sightings=False,
+                                       case=case)
                 view = prepared.view
                 view.publish_url = _publish_url(base_url)
                 # done before the workers start: its memory is back before theirs grows
@@ -166,7 +171,8 @@ def build_case(root: Path, out: Path, audience: str = "public",
                     result = write_outputs(view, staging, lang, progress, workers,
                                            (Path(root), spool))
                     progress.step("storing the case")
-                    result.statements = store(db, prepared, spool)
+                    with no_full_collections():
+                        result.statements = store(db, prepared, spool)
                     progress.step("putting the new outputs in place")
         finally:
             shutil.rmtree(spool, ignore_errors=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.pdf.writer import write_target_pdf
-from dossier.workers import run_jobs
+from dossier.workers import no_full_collections, run_jobs
 from entities.case.model import Attribution, Evidence, Incident, Position, Relation, Tenure
 from entities.files import atomic_file
 from entities.progress import QUIET, Progress
@@ -185,8 +185,9 @@ def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUI
 
     def work(job: tuple[str, str]) -> Any:
         kind, key = job
-        if kind == "side":
-            return side[key]()
+        if kind == "side":  # a case-level job ends its worker: nothing piles up
+            with no_full_collections():
+                return side[key]()
         return write_target(view, targets[key], out, lang)
 
     results: dict[str, Any] = {}

@@ -15,6 +15,9 @@ instead of staying beside the jobs that follow.
 One job can also run *in the background* (:class:`Background`): forked as soon as what it
 needs exists, while the build goes on preparing the rest, and waited for when its result
 is needed — the same rules: its error comes back as raised, its death fails the build.
+
+While a build makes what lives until it ends (:func:`no_full_collections`), the garbage
+collector's full collections are put off.
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ import contextlib
 import gc
 import os
 import pickle
+import threading
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -35,6 +39,44 @@ from entities.exc import OutputError
 J = TypeVar("J", bound=Hashable)
 #: Fewer jobs than this run in the calling process.
 POOL_FROM = 2
+
+
+#: The collector's thresholds of this process outside :func:`no_full_collections` (a
+#: worker forked inside it goes back to them).
+_NORMAL = gc.get_threshold()
+#: The oldest generation's threshold inside :func:`no_full_collections`: never reached.
+_NEVER = 1 << 30
+_put_off = {"depth": 0}
+_put_off_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def no_full_collections() -> Iterator[None]:
+    """Put off the garbage collector's full collections (of its oldest generation) in
+    this process while the block runs; the younger generations are still collected, and
+    reference counting frees everything else as always.
+
+    A build makes millions of objects that live until it ends — the case as read, its
+    view, the entities of the FollowTheMoney job — and every full collection walks all
+    of them to find next to nothing: measured at 10,000 targets, 2.5 s of the 6 s spent
+    reading the case, 5 s of the 15 s of the view, 13 of the 108 s of the FollowTheMoney
+    job, which left 584 objects for a collection to free. Used around a build's own
+    process and the jobs that end their process (the case-level jobs, the background
+    job); never in a worker writing dossier after dossier, where garbage would pile up
+    (:func:`_serve` goes back to the normal thresholds). Threads of one process (the web
+    app's builds) share it: the first in puts collections off, the last out restores
+    them."""
+    with _put_off_lock:
+        if _put_off["depth"] == 0:
+            gc.set_threshold(*gc.get_threshold()[:2], _NEVER)
+        _put_off["depth"] += 1
+    try:
+        yield
+    finally:
+        with _put_off_lock:
+            _put_off["depth"] -= 1
+            if _put_off["depth"] == 0:
+                gc.set_threshold(*_NORMAL)
 
 
 def default_workers() -> int:
@@ -74,6 +116,8 @@ def _serve(conn: Connection, work: Callable[[Any], Any], inherited: list[Connect
     at once, so that the build's death closes them."""
     for other in inherited:
         other.close()
+    _put_off["depth"] = 0  # the build's collections put off stay in the build
+    gc.set_threshold(*_NORMAL)
     try:
         while (job := conn.recv()) is not None:
             try:

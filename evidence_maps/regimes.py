@@ -250,58 +250,109 @@ def evidence_gaps(facts: Facts, att: AttributionView) -> list[Msg]:
     return gaps
 
 
+@dataclass(frozen=True)
+class _Side:
+    """What one side of a ground (the violation's or the mode's cell) adds to it."""
+
+    group: str
+    cell: Cell
+    #: the regime's note on the cell, then what its level says (interpretation)
+    notes: tuple[Msg, ...]
+
+
+@dataclass(frozen=True)
+class _Static:
+    """What a ground of a regime, violation and mode says whatever the target and the
+    incident: worked out once per combination (a large case has the same few hundred
+    combinations in hundreds of thousands of grounds)."""
+
+    #: the ground's reason when the regime does not reach the violation or the mode
+    unreached: Joined | None = None
+    provisions: tuple[str, ...] = ()
+    first: Msg | None = None
+    sides: tuple[_Side, ...] = ()
+    #: that a criterion relied on was not read in the instrument's own text
+    unread: Msg | None = None
+
+
+#: (id of the regime, violation, mode) → the regime and :class:`_Static`
+_statics: dict[tuple[int, str, str], tuple[Regime, _Static]] = {}
+
+
+def _static(regime: Regime, violation: str, mode: str) -> _Static:
+    """The :class:`_Static` of a regime, a violation and a mode (kept for the regime
+    object it was worked out for: another regime file is worked out anew)."""
+    key = (id(regime), violation, mode)
+    found = _statics.get(key)
+    if found is not None and found[0] is regime:
+        return found[1]
+    v_label = Msg.of(f"vocab.violation_types.{violation}")
+    m_label = Msg.of(f"vocab.modes_of_responsibility.{mode}")
+    v_cell, m_cell = regime.covers(violation), regime.accepts(mode)
+    if v_cell is None:
+        made = _Static(Joined((_m("not_reached", regime=regime.short, violation=v_label),)))
+    elif m_cell is None:
+        made = _Static(Joined((_m("mode_not_listed", regime=regime.short, mode=m_label),)))
+    else:
+        v_crit, m_crit = regime.criteria[v_cell.cite], regime.criteria[m_cell.cite]
+        sides = []
+        for group, cell_key, cell in (("violations", violation, v_cell),
+                                      ("modes", mode, m_cell)):
+            notes = [Msg.of(f"regime.{regime.key}.{group}.{cell_key}")] if cell.note else []
+            if cell.level == "interpretation":
+                notes.append(_m("violation_interpretation" if group == "violations"
+                                else "mode_interpretation"))
+            sides.append(_Side(group, cell, tuple(notes)))
+        unread = [c.provision for c in (v_crit, m_crit) if not c.verified]
+        made = _Static(
+            provisions=tuple(dict.fromkeys([v_crit.provision, m_crit.provision])),
+            first=_m("cell", violation=v_label, v_provision=v_crit.provision, mode=m_label,
+                     m_provision=m_crit.provision),
+            sides=tuple(sides),
+            unread=_m("unread", provisions=", ".join(dict.fromkeys(unread))) if unread
+            else None)
+    _statics[key] = (regime, made)
+    return made
+
+
 def _ground(regime: Regime, facts: Facts, target: str, att: AttributionView,
             incident: Incident, violation: str, later: tuple[Msg, ...]) -> Ground:
     """One ground; ``later``: the further work that depends on the attribution and the
     target alone (:func:`evidence_gaps`, :meth:`Facts.identification_gaps`), the same for
     every regime and violation."""
-    v_label = Msg.of(f"vocab.violation_types.{violation}")
-    m_label = Msg.of(f"vocab.modes_of_responsibility.{att.mode}")
-    name = regime.short
-    v_cell, m_cell = regime.covers(violation), regime.accepts(att.mode)
+    static = _static(regime, violation, att.mode)
     base = (att.id, att.incident, violation, att.mode)
-    if v_cell is None:
-        return Ground(*base, "not_met", Joined((_m("not_reached", regime=name,
-                                                   violation=v_label),)))
-    if m_cell is None:
-        return Ground(*base, "not_met", Joined((_m("mode_not_listed", regime=name,
-                                                   mode=m_label),)))
-    record = facts.case.index.get(att.id)
-    principal = record.principal if isinstance(record, Attribution) else None
-    v_crit, m_crit = regime.criteria[v_cell.cite], regime.criteria[m_cell.cite]
-    provisions = tuple(dict.fromkeys([v_crit.provision, m_crit.provision]))
-    notes: list[Msg] = [_m("cell", violation=v_label, v_provision=v_crit.provision,
-                           mode=m_label, m_provision=m_crit.provision)]
+    if static.unreached is not None:
+        return Ground(*base, "not_met", static.unreached)
+    assert static.first is not None
+    notes: list[Msg] = [static.first]
     outcome, missing = "met", []
-    for group, cell_key, cell in (("violations", violation, v_cell),
-                                  ("modes", att.mode, m_cell)):
-        if cell.note:
-            notes.append(Msg.of(f"regime.{regime.key}.{group}.{cell_key}"))
-        if cell.level == "interpretation":
+    for side in static.sides:
+        notes += side.notes
+        if side.cell.level == "interpretation":
             outcome = _worse(outcome, "interpretation")
-            notes.append(_m("violation_interpretation" if group == "violations"
-                            else "mode_interpretation"))
-        elif cell.level == "conditional":
-            state, said = _condition(cell, regime, facts, target, att.mode, incident,
+        elif side.cell.level == "conditional":
+            record = facts.case.index.get(att.id)
+            principal = record.principal if isinstance(record, Attribution) else None
+            state, said = _condition(side.cell, regime, facts, target, att.mode, incident,
                                      principal)
             if state == FAILS:
-                return Ground(*base, "not_met", Joined((*notes, said)), provisions)
+                return Ground(*base, "not_met", Joined((*notes, said)), static.provisions)
             if state == HOLDS:
                 notes.append(_m("condition_met", text=said))
-            elif cell.condition == "pattern":
+            elif side.cell.condition == "pattern":
                 outcome = _worse(outcome, "interpretation")
                 notes.append(said)
             else:
                 outcome = _worse(outcome, "conditional")
                 missing.append(said)
-    unread = [c.provision for c in (v_crit, m_crit) if not c.verified]
-    if unread:
+    if static.unread is not None:
         outcome = _worse(outcome, "interpretation")
-        notes.append(_m("unread", provisions=", ".join(dict.fromkeys(unread))))
+        notes.append(static.unread)
     missing += later
     if outcome == "met" and missing:
         outcome = "conditional"
-    return Ground(*base, outcome, Joined(tuple(notes)), provisions, tuple(missing))
+    return Ground(*base, outcome, Joined(tuple(notes)), static.provisions, tuple(missing))
 
 
 def assess(facts: Facts, target: str, kind: str, attributions: Iterable[AttributionView]
@@ -341,16 +392,34 @@ def _alternatives(kind: str, claims: list[tuple[AttributionView, Incident]],
         if regime.key == missing.key or regime.who(kind) is None:
             continue
         for att, incident in claims:
-            mode = regime.accepts(att.mode)
-            hits = [v for v in incident.violations if regime.covers(v) is not None]
-            if mode is None or not hits:
-                continue
-            cells = [mode, *[c for v in hits if (c := regime.covers(v))]]
-            how = "how_directly" if all(c.level == "yes" for c in cells) else \
-                "how_conditions" if all(c.level != "interpretation" for c in cells) \
-                else "how_interpretation"
-            labels = Joined(tuple(Msg.of(f"vocab.violation_types.{v}") for v in hits), ", ")
-            out.append(_m("could_apply", regime=regime.short, how=_m(how), violations=labels,
-                          mode=Msg.of(f"vocab.modes_of_responsibility.{att.mode}")))
-            break
+            said = _could_apply(regime, att.mode, tuple(incident.violations))
+            if said is not None:
+                out.append(said)
+                break
     return out
+
+
+#: (id of the regime, mode, violations) → the regime and what :func:`_could_apply` says
+_could: dict[tuple[int, str, tuple[str, ...]], tuple[Regime, Msg | None]] = {}
+
+
+def _could_apply(regime: Regime, mode: str, violations: tuple[str, ...]) -> Msg | None:
+    """How ``regime`` could reach an incident's ``violations`` by ``mode`` (``None``: it
+    reaches neither the mode nor any of them); worked out once per combination."""
+    key = (id(regime), mode, violations)
+    found = _could.get(key)
+    if found is not None and found[0] is regime:
+        return found[1]
+    said = None
+    mode_cell = regime.accepts(mode)
+    hits = [v for v in violations if regime.covers(v) is not None]
+    if mode_cell is not None and hits:
+        cells = [mode_cell, *[c for v in hits if (c := regime.covers(v))]]
+        how = "how_directly" if all(c.level == "yes" for c in cells) else \
+            "how_conditions" if all(c.level != "interpretation" for c in cells) \
+            else "how_interpretation"
+        labels = Joined(tuple(Msg.of(f"vocab.violation_types.{v}") for v in hits), ", ")
+        said = _m("could_apply", regime=regime.short, how=_m(how), violations=labels,
+                  mode=Msg.of(f"vocab.modes_of_responsibility.{mode}"))
+    _could[key] = (regime, said)
+    return said

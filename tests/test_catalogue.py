@@ -108,3 +108,25 @@ def test_the_running_header_is_shortened_at_a_word_boundary() -> None:
     assert short.endswith(" …") and title.startswith(short[:-2])
     assert short[:-2].split()[-1] in [w.strip(",;:") for w in title.split()]  # whole words
     assert fit_text("Unbreakablewordthatistoolong", font, 7.5, 40).endswith("…")
+
+
+def test_a_message_is_a_key_before_and_after_pickling() -> None:
+    """A message keeps its hash once worked out, but never carries it to another
+    process (strings hash differently there): equal messages are equal keys, whether
+    made here, nested, or read back from a pickle."""
+    import pickle
+
+    from entities.i18n import Joined, Msg
+
+    inner = Msg.of("em.gap_birth")
+    outer = Msg.of("em.gap_grade", what=inner, grade=Msg.of("em.grade_weak"),
+                   minimum=Msg.of("em.grade_moderate"))
+    joined = Joined((outer, inner))
+    table = {outer: 1, joined: 2}
+    copies = pickle.loads(pickle.dumps((outer, joined)))
+    assert "_hash" not in pickle.loads(pickle.dumps(outer)).__dict__
+    assert table[copies[0]] == 1 and table[copies[1]] == 2
+    assert hash(copies[0]) == hash(outer) and copies[1] == joined
+    made_anew = Msg("em.gap_grade", outer.values)
+    assert made_anew == outer and hash(made_anew) == hash(outer)
+    assert outer.render("en") == copies[0].render("en")

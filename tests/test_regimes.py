@@ -299,3 +299,30 @@ def test_australia_family_condition_decided_by_screening(government: CaseView) -
                   if f.regime.key == "au_magnitsky")
         assert expected in au.grounds[0].reason
         assert au.outcome == ("interpretation" if status == "designated" else "not_met")
+
+
+def test_a_regime_read_anew_is_assessed_anew(government: CaseView,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a ground says for a regime, violation and mode is worked out once per regime
+    *object*: another reading of the regimes (a mended regimes.yml) is never answered
+    from the first one's, nor the first one from it."""
+    from evidence_maps import regimes as regimes_module
+
+    target = next(t for t in government.targets if t.id == "p-officer")
+    facts = Facts(government.case, government.shown, government.screening)
+    before = regimes_module.assess(facts, target.id, target.kind, target.attributions)
+    ground = next(f for f in before if f.regime.key == "us_7031c").grounds[0]
+    stock = regimes()["us_7031c"]
+    narrowed = stock.model_copy(update={"violations": {
+        k: v for k, v in stock.violations.items() if k != ground.violation}})
+    monkeypatch.setattr(regimes_module, "regimes",
+                        lambda: {**regimes(), "us_7031c": narrowed})
+    after = regimes_module.assess(facts, target.id, target.kind, target.attributions)
+    changed = next(f for f in after if f.regime.key == "us_7031c")
+    same = next(g for g in changed.grounds if g.attribution == ground.attribution
+                and g.violation == ground.violation)
+    assert same.outcome == "not_met" and "does not reach" in same.reason
+    monkeypatch.undo()
+    again = regimes_module.assess(facts, target.id, target.kind, target.attributions)
+    assert [(g.outcome, g.reason) for f in again for g in f.grounds] == \
+        [(g.outcome, g.reason) for f in before for g in f.grounds]

@@ -193,3 +193,39 @@ def test_workers_stop_when_the_build_is_killed(tmp_path: Any) -> None:
     while time.monotonic() < deadline and any(_alive(p) for p in pids):
         time.sleep(0.1)
     assert not [p for p in pids if _alive(p)]
+
+
+def test_full_collections_are_put_off_in_the_build_and_never_in_a_worker() -> None:
+    """Inside ``no_full_collections`` the collector's oldest generation is never
+    collected by itself (a large build's long-lived objects are not walked again and
+    again); a worker forked inside it goes back to the normal thresholds (its dossiers'
+    garbage is collected); nested and threaded uses restore them once, at the end."""
+    import gc
+    import threading
+
+    from dossier.workers import no_full_collections
+
+    normal = gc.get_threshold()
+    with no_full_collections():
+        inside = gc.get_threshold()
+        assert inside[:2] == normal[:2] and inside[2] > 1_000_000
+        in_worker = _collect([1, 2], lambda n: gc.get_threshold())
+        with no_full_collections():
+            pass
+        assert gc.get_threshold() == inside  # the inner block leaves it put off
+        done = threading.Event()
+        started = threading.Event()
+
+        def other() -> None:
+            with no_full_collections():
+                started.set()
+                done.wait(10)
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        started.wait(10)
+    assert gc.get_threshold() == inside  # the other thread is still inside
+    done.set()
+    thread.join()
+    assert gc.get_threshold() == normal
+    assert set(in_worker.values()) == {normal}

@@ -115,6 +115,14 @@ class Msg:
         except TypeError:  # a value that cannot be a key (a list): a message of its own
             return cls(*key)
 
+    def __hash__(self) -> int:
+        """Worked out once (a message is immutable, and a message holding messages would
+        otherwise hash them all again each time it is looked up)."""
+        return _hash_of(self, (self.context, self.values, self.count))
+
+    def __getstate__(self) -> dict[str, object]:
+        return _state(self)
+
     def strings(self) -> Iterator[str]:
         """Every text value it holds, its messages' too (what the case gave it: ids,
         names, titles — never the catalogue's own words)."""
@@ -152,6 +160,21 @@ def _described(message: Msg | Joined) -> str:
         return message._describe()
 
 
+def _hash_of(message: Msg | Joined, fields: tuple[object, ...]) -> int:
+    """The hash of ``fields``, kept in the (frozen) ``message`` the first time (never
+    pickled: another process hashes strings differently)."""
+    found: int | None = message.__dict__.get("_hash")
+    if found is None:
+        found = hash(fields)
+        object.__setattr__(message, "_hash", found)
+    return found
+
+
+def _state(message: Msg | Joined) -> dict[str, object]:
+    """What pickling ``message`` keeps: its fields, not its hash."""
+    return {k: v for k, v in message.__dict__.items() if k != "_hash"}
+
+
 @lru_cache(maxsize=1 << 16)
 def _repr_of(message: Msg | Joined) -> str:
     return message._describe()
@@ -179,6 +202,13 @@ class Joined:
 
     parts: tuple[object, ...]
     separator: str = "; "
+
+    def __hash__(self) -> int:
+        """Worked out once, as a :class:`Msg`'s."""
+        return _hash_of(self, (self.parts, self.separator))
+
+    def __getstate__(self) -> dict[str, object]:
+        return _state(self)
 
     def render(self, lang: str) -> str:
         try:  # equal joins (the notes of many grounds) are put into words once
