@@ -21,7 +21,7 @@ once, so a target merged with another record is referred to by its canonical id.
 
 from __future__ import annotations
 
-from followthemoney import StatementEntity
+from followthemoney import StatementEntity, model
 
 from entities.case.case import Case
 from entities.ftm.compile import case_dataset
@@ -36,9 +36,25 @@ PROPOSAL_STATUS = {"met": "proposed", "conditional": "proposed (subject to condi
 
 
 def proposal_entities(case: Case, targets: list[TargetView]) -> list[StatementEntity]:
-    """One ``Risk`` per target and regime the target's attributions engage."""
+    """One ``Risk`` per target and regime the target's attributions engage. (The values
+    every proposal of a regime shares — program, country, authority, date, status — are
+    cleaned by FollowTheMoney once, not once per proposal: a large case has tens of
+    thousands.)"""
     dataset = case_dataset(case)
     prefix = case.meta.id_prefix
+    schema = model.get("Risk")
+    assert schema is not None
+    cleaned: dict[tuple[str, str], str | None] = {}
+
+    def same(prop: str, value: str | None) -> str | None:
+        """``value`` of ``prop`` as FollowTheMoney cleans it, cleaned once."""
+        if value is None:
+            return None
+        key = (prop, value)
+        if key not in cleaned:
+            cleaned[key] = schema.properties[prop].type.clean(value)
+        return cleaned[key]
+
     out = []
     for target in targets:
         reviewed = {a.id for a in target.attributions if a.status == "reviewed"}
@@ -54,16 +70,17 @@ def proposal_entities(case: Case, targets: list[TargetView]) -> list[StatementEn
                 prefix, "proposal", target.id, finding.regime.key)})
             origin = f"{case.meta.id}:proposal"
             risk.add("entity", record_id(prefix, target.kind, target.id), origin=origin)
-            risk.add("programId", finding.regime.program, origin=origin)
-            risk.add("program", finding.regime.name, origin=origin)
-            risk.add("country", finding.regime.jurisdiction if finding.regime.jurisdiction
-                     != "eu" else None, origin=origin)
-            risk.add("status", status, origin=origin)
-            risk.add("authority", case.meta.organisation.name, origin=origin)
+            regime = finding.regime
+            for prop, value in (("programId", regime.program), ("program", regime.name),
+                                ("country", regime.jurisdiction if regime.jurisdiction
+                                 != "eu" else None),
+                                ("status", status),
+                                ("authority", case.meta.organisation.name)):
+                risk.add(prop, same(prop, value), cleaned=True, origin=origin)
             reasons = sorted({g.reason for g in grounds if g.outcome == outcome})
             risk.add("reason", "; ".join(reasons), origin=origin)
             if case.meta.date:
-                risk.add("date", case.meta.date, origin=origin)
+                risk.add("date", same("date", case.meta.date), cleaned=True, origin=origin)
             out.append(risk)
     return out
 
