@@ -154,26 +154,25 @@ def build_case(root: Path, out: Path, audience: str = "public",
                 case = open_case(root)
                 # the database's statements are made from the case as read: in the
                 # background, while the view is made
-                statements = Background(lambda: statements_job.spool_statements(case, spool),
-                                        STATEMENTS_JOB, workers)
-            with statements:
-                with no_full_collections():
+                with Background(lambda: statements_job.spool_statements(case, spool),
+                                STATEMENTS_JOB, workers) as statements:
                     prepared = prepare(db, root, audience, include_drafts, accept_changes,
                                        progress, lang, change_reason, sightings=False,
                                        case=case)
-                view = prepared.view
-                view.publish_url = _publish_url(base_url)
-                # done before the workers start: its memory is back before theirs grows
-                progress.step("compiling the case database's statements")
-                statements.result()
-                progress.step("linking the previous outputs")
-                with staged_folder(out, view.case.meta.id, audience, replace) as staging:
-                    result = write_outputs(view, staging, lang, progress, workers,
-                                           (Path(root), spool))
-                    progress.step("storing the case")
-                    with no_full_collections():
-                        result.statements = store(db, prepared, spool)
-                    progress.step("putting the new outputs in place")
+                    # done before the workers start: its memory is back before theirs
+                    # grows
+                    progress.step("compiling the case database's statements")
+                    statements.result()
+            view = prepared.view
+            view.publish_url = _publish_url(base_url)
+            progress.step("linking the previous outputs")
+            with staged_folder(out, view.case.meta.id, audience, replace) as staging:
+                result = write_outputs(view, staging, lang, progress, workers,
+                                       (Path(root), spool))
+                progress.step("storing the case")
+                with no_full_collections():
+                    result.statements = store(db, prepared, spool)
+                progress.step("putting the new outputs in place")
         finally:
             shutil.rmtree(spool, ignore_errors=True)
     result.outputs = {name: out / path.relative_to(staging)

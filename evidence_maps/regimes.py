@@ -14,16 +14,20 @@ ground's; a regime that cannot designate the target's kind is *not applicable*.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from entities.case.case import Case
 from entities.case.model import Attribution, Incident, OrganisationRecord, Person, Position
 from entities.i18n import Joined, Msg
 from evidence_maps.grading import GRADES
 from evidence_maps.regime_data import Cell, Regime, regimes
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from evidence_maps.analysis import AttributionView
@@ -275,17 +279,29 @@ class _Static:
     unread: Msg | None = None
 
 
-#: (id of the regime, violation, mode) → the regime and :class:`_Static`
-_statics: dict[tuple[int, str, str], tuple[Regime, _Static]] = {}
+def _once_per_regime(make: Callable[Concatenate[Regime, P], T]
+                     ) -> Callable[Concatenate[Regime, P], T]:
+    """``make(regime, *rest)`` worked out once per regime *object* and ``rest`` (the
+    object is kept with what was made for it, so that its id is never another's: a
+    regimes file read anew is worked out anew)."""
+    kept: dict[tuple[object, ...], tuple[Regime, T]] = {}
+
+    @functools.wraps(make)
+    def once(regime: Regime, /, *rest: P.args, **named: P.kwargs) -> T:
+        key = (id(regime), *rest, *sorted(named.items()))
+        found = kept.get(key)
+        if found is not None and found[0] is regime:
+            return found[1]
+        made = make(regime, *rest, **named)
+        kept[key] = (regime, made)
+        return made
+
+    return once
 
 
+@_once_per_regime
 def _static(regime: Regime, violation: str, mode: str) -> _Static:
-    """The :class:`_Static` of a regime, a violation and a mode (kept for the regime
-    object it was worked out for: another regime file is worked out anew)."""
-    key = (id(regime), violation, mode)
-    found = _statics.get(key)
-    if found is not None and found[0] is regime:
-        return found[1]
+    """The :class:`_Static` of a regime, a violation and a mode."""
     v_label = Msg.of(f"vocab.violation_types.{violation}")
     m_label = Msg.of(f"vocab.modes_of_responsibility.{mode}")
     v_cell, m_cell = regime.covers(violation), regime.accepts(mode)
@@ -311,7 +327,6 @@ def _static(regime: Regime, violation: str, mode: str) -> _Static:
             sides=tuple(sides),
             unread=_m("unread", provisions=", ".join(dict.fromkeys(unread))) if unread
             else None)
-    _statics[key] = (regime, made)
     return made
 
 
@@ -399,17 +414,10 @@ def _alternatives(kind: str, claims: list[tuple[AttributionView, Incident]],
     return out
 
 
-#: (id of the regime, mode, violations) → the regime and what :func:`_could_apply` says
-_could: dict[tuple[int, str, tuple[str, ...]], tuple[Regime, Msg | None]] = {}
-
-
+@_once_per_regime
 def _could_apply(regime: Regime, mode: str, violations: tuple[str, ...]) -> Msg | None:
     """How ``regime`` could reach an incident's ``violations`` by ``mode`` (``None``: it
     reaches neither the mode nor any of them); worked out once per combination."""
-    key = (id(regime), mode, violations)
-    found = _could.get(key)
-    if found is not None and found[0] is regime:
-        return found[1]
     said = None
     mode_cell = regime.accepts(mode)
     hits = [v for v in violations if regime.covers(v) is not None]
@@ -421,5 +429,4 @@ def _could_apply(regime: Regime, mode: str, violations: tuple[str, ...]) -> Msg 
         labels = Joined(tuple(Msg.of(f"vocab.violation_types.{v}") for v in hits), ", ")
         said = _m("could_apply", regime=regime.short, how=_m(how), violations=labels,
                   mode=Msg.of(f"vocab.modes_of_responsibility.{mode}"))
-    _could[key] = (regime, said)
     return said

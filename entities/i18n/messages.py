@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -118,7 +118,7 @@ class Msg:
     def __hash__(self) -> int:
         """Worked out once (a message is immutable, and a message holding messages would
         otherwise hash them all again each time it is looked up)."""
-        return _hash_of(self, (self.context, self.values, self.count))
+        return _hash_of(self)
 
     def __getstate__(self) -> dict[str, object]:
         return _state(self)
@@ -160,12 +160,12 @@ def _described(message: Msg | Joined) -> str:
         return message._describe()
 
 
-def _hash_of(message: Msg | Joined, fields: tuple[object, ...]) -> int:
-    """The hash of ``fields``, kept in the (frozen) ``message`` the first time (never
+def _hash_of(message: Msg | Joined) -> int:
+    """The hash of the (frozen) ``message``'s fields, kept in it the first time (never
     pickled: another process hashes strings differently)."""
     found: int | None = message.__dict__.get("_hash")
     if found is None:
-        found = hash(fields)
+        found = hash(tuple(getattr(message, f.name) for f in fields(message)))
         object.__setattr__(message, "_hash", found)
     return found
 
@@ -205,7 +205,7 @@ class Joined:
 
     def __hash__(self) -> int:
         """Worked out once, as a :class:`Msg`'s."""
-        return _hash_of(self, (self.parts, self.separator))
+        return _hash_of(self)
 
     def __getstate__(self) -> dict[str, object]:
         return _state(self)
