@@ -17,7 +17,7 @@ from typing import Any
 
 from dossier import statements_job
 from dossier.outdir import check_place, staged_folder
-from dossier.targets import write_targets
+from dossier.targets import WHICH, target_digests, write_targets
 from dossier.workers import Background, no_full_collections
 from entities.case.case import Case
 from entities.db.changes import open_case
@@ -159,6 +159,9 @@ def build_case(root: Path, out: Path, audience: str = "public",
                     prepared = prepare(db, root, audience, include_drafts, accept_changes,
                                        progress, lang, change_reason, sightings=False,
                                        case=case)
+                    # while the background job still runs: this process would wait
+                    progress.step(WHICH)
+                    digests = target_digests(prepared.view, lang)
                     # done before the workers start: its memory is back before theirs
                     # grows
                     progress.step("compiling the case database's statements")
@@ -168,7 +171,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
             progress.step("linking the previous outputs")
             with staged_folder(out, view.case.meta.id, audience, replace) as staging:
                 result = write_outputs(view, staging, lang, progress, workers,
-                                       (Path(root), spool))
+                                       (Path(root), spool), digests)
                 progress.step("storing the case")
                 with no_full_collections():
                     result.statements = store(db, prepared, spool)
@@ -190,12 +193,14 @@ def _publish_url(base_url: str | None) -> str | None:
 
 def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUIET,
                   workers: int | None = None,
-                  statements: tuple[Path, Path] | None = None) -> BuildResult:
+                  statements: tuple[Path, Path] | None = None,
+                  digests: dict[str, str] | None = None) -> BuildResult:
     """Every output of ``view`` into the folder ``out``: the case-level outputs run as
     side jobs beside the per-target diagrams and dossiers. With ``statements`` (the
     case's folder and the build's spool folder), the outputs made of FollowTheMoney
     entities are written by one job, which spools the statements they show for the
-    first time (:mod:`dossier.statements_job`)."""
+    first time (:mod:`dossier.statements_job`). ``digests``: the targets' digests, if
+    already worked out (:func:`dossier.targets.target_digests`)."""
     result = BuildResult(view.case, view.audience, 0, held_back=view.analysis.held_back,
                          findings=view.checks)
     for folder in (out / "dossiers", out / "maps"):
@@ -212,7 +217,7 @@ def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUI
         return lambda: {item.name: item.write(view, out / item.path, lang)}
 
     side |= {item.name: one(item) for item in outputs if item not in grouped}
-    result.targets, done = write_targets(view, out, lang, progress, side, workers)
+    result.targets, done = write_targets(view, out, lang, progress, side, workers, digests)
     counts = {name: count for value in done.values() for name, count in value.items()}
     for item in outputs:
         if item is OVERVIEW:

@@ -9,7 +9,8 @@ A rebuild regenerates a target only when its digest changed (or its files are mi
 and deletes the outputs of targets that are gone. The targets to regenerate are shared
 among worker processes (:mod:`dossier.workers`), after the case-level outputs (``side``
 jobs: workbook, dataset, overview…), which start first: the digests are worked out while
-the workers write those.
+the workers write those — or before, by a build while it waits for its background job
+(:func:`target_digests`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from exports.pictures import target_pictures, write_target_pictures
 MANIFEST = ".manifest.json"
 #: The build step that writes the per-target outputs and the side jobs.
 STEP = "dossiers, diagrams, workbook and dataset"
-#: The step before it, while the side jobs begin: which targets changed.
+#: Working out which targets changed (their digests): while a build waits for the
+#: database's statements, or while the side jobs begin.
 WHICH = "finding the dossiers that changed"
 
 
@@ -132,6 +134,12 @@ def records_of(view: CaseView, target: TargetView) -> set[str]:
     return ids
 
 
+def target_digests(view: CaseView, lang: str) -> dict[str, str]:
+    """Each target's file stem → the digest of its outputs (:class:`Digests`)."""
+    digest = Digests(view, lang)
+    return {view.target_stem(t.id): digest.of(t) for t in view.targets}
+
+
 def _outputs_of(out: Path, stem: str) -> list[Path]:
     return [out / "dossiers" / f"{stem}.pdf",
             *[out / "maps" / f"{stem}-{kind}.svg" for kind in ("map", "timeline")]]
@@ -149,10 +157,13 @@ def write_target(view: CaseView, target: TargetView, out: Path, lang: str) -> in
 
 def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUIET,
                   side: dict[str, Callable[[], Any]] | None = None,
-                  workers: int | None = None) -> tuple[dict[str, int], dict[str, Any]]:
+                  workers: int | None = None, known: dict[str, str] | None = None
+                  ) -> tuple[dict[str, int], dict[str, Any]]:
     """Write what changed for every target, and run the ``side`` jobs alongside; return
     counts (``written``, ``kept``, ``removed``) and the side jobs' results by name.
-    Side jobs run in a worker: they write files and return picklable values."""
+    Side jobs run in a worker: they write files and return picklable values. ``known``:
+    the targets' digests (:func:`target_digests`) if already worked out, else they are
+    worked out while the side jobs run."""
     side = side or {}
     manifest_path = out / MANIFEST
     targets = {view.target_stem(t.id): t for t in view.targets}
@@ -168,8 +179,7 @@ def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUI
             old: dict[str, str] = json.loads(manifest_path.read_text("utf-8"))["targets"]
         except (OSError, ValueError, KeyError, TypeError):
             old = {}
-        digest = Digests(view, lang)
-        digests.update({stem: digest.of(t) for stem, t in targets.items()})
+        digests.update(known if known is not None else target_digests(view, lang))
         todo.extend(stem for stem in targets if old.get(stem) != digests[stem]
                     or not (out / "dossiers" / f"{stem}.pdf").is_file())
         for stem in set(old) - set(digests):
@@ -207,7 +217,8 @@ def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUI
             return f"the case's {key}"
         return f"the dossier of {targets[key].name} (dossiers/{key}.pdf)"
 
-    progress.step(WHICH)
+    if known is None:
+        progress.step(WHICH)
     # a case-level job leaves much memory in its worker: a fresh one takes its place
     run_jobs([("side", name) for name in side], work, finished, workers, describe,
              retire=lambda job: job[0] == "side", more=changed)

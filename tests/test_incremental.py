@@ -96,3 +96,34 @@ def test_removed_targets_lose_their_outputs(tmp_path: Path,
     fresh = tmp_path / "fresh"
     build_case(case, fresh)
     assert _files(out) == _files(fresh)
+
+
+def test_the_digests_are_worked_out_while_the_statements_are(
+        tmp_path: Path, built: tuple[Path, Path, int]) -> None:
+    """Which dossiers changed is worked out while the build waits for its background job
+    (the database's statements), not after; the manifest holds what was worked out."""
+    import json
+    import shutil
+
+    from dossier.build import STATEMENTS_JOB
+    from dossier.targets import MANIFEST, WHICH
+
+    steps: list[str] = []
+
+    class Record:
+        def step(self, label: str, total: int | None = None, unit: str = "items") -> None:
+            steps.append(label)
+
+        def update(self, done: int) -> None:
+            pass
+
+    case, out = tmp_path / "case", tmp_path / "out"
+    shutil.copytree(built[0], case)
+    shutil.copytree(built[1], out)
+    EDITS["incident title"](case)
+    result = build_case(case, out, progress=Record())
+    waiting = next(i for i, label in enumerate(steps) if "statements" in label)
+    assert STATEMENTS_JOB in steps[waiting]
+    assert steps.count(WHICH) == 1 and steps.index(WHICH) < waiting
+    digests = json.loads((out / MANIFEST).read_text("utf-8"))["targets"]
+    assert len(digests) == result.targets["written"] + result.targets["kept"]
