@@ -18,7 +18,7 @@ from typing import Any
 from dossier import statements_job
 from dossier.outdir import check_place, staged_folder
 from dossier.targets import WHICH, target_digests, write_targets
-from dossier.workers import Background, no_full_collections
+from dossier.workers import no_full_collections
 from entities.case.case import Case
 from entities.db.changes import open_case
 from entities.db.database import CaseDatabase
@@ -35,7 +35,7 @@ from exports.registry import Exporter, exporter, in_build
 #: The side job that writes the outputs made of FollowTheMoney entities.
 FTM_JOB = "FollowTheMoney entities"
 #: The background job that spools the case database's statements.
-STATEMENTS_JOB = "the case database's statements"
+STATEMENTS_JOB = statements_job.JOB
 #: The case overview PDF, written by every build beside the exporters' outputs.
 OVERVIEW = Exporter("overview", "the case overview (PDF)", "dossiers/overview.pdf",
                     "dossier.pdf.writer:write_overview")
@@ -154,8 +154,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
                 case = open_case(root)
                 # the database's statements are made from the case as read: in the
                 # background, while the view is made
-                with Background(lambda: statements_job.spool_statements(case, spool),
-                                STATEMENTS_JOB, workers) as statements:
+                with statements_job.spooling(case, spool, workers) as statements:
                     prepared = prepare(db, root, audience, include_drafts, accept_changes,
                                        progress, lang, change_reason, sightings=False,
                                        case=case)
@@ -165,7 +164,7 @@ def build_case(root: Path, out: Path, audience: str = "public",
                     # done before the workers start: its memory is back before theirs
                     # grows
                     progress.step("compiling the case database's statements")
-                    statements.result()
+                    statements()
             view = prepared.view
             view.publish_url = _publish_url(base_url)
             progress.step("linking the previous outputs")

@@ -2,10 +2,12 @@
 
 * :func:`spool_statements`: every record with ``file:line`` provenance, for the case
   database — made from the case as read, so it runs in the background from the moment
-  the case is read (:class:`dossier.workers.Background`), while the build makes the
-  view; the build waits for it before its workers start (measured at 10,000 targets: run
-  on beside the workers, its memory added to theirs — 3,465 MB at most for all
-  processes in a rebuild, against 2,905 MB for the earlier code, bee71dc, in the same run).
+  the case is read (:func:`spooling`: one process per core, each compiling every n-th
+  record — the build's own process has less than a core's work meanwhile), while the
+  build makes the view; the build waits for it before its workers start (measured at
+  10,000 targets: run on beside the workers, its memory added to theirs — 3,465 MB at
+  most for all processes in a rebuild, against 2,905 MB for the earlier code, bee71dc,
+  in the same run).
 * :func:`write_entities`: the records the audience may see, for the outputs made of
   FollowTheMoney entities (``entities.ftm.json``, the OpenSanctions dataset) — a side
   job beside the dossiers.
@@ -31,23 +33,30 @@ import json
 import os
 import pickle
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from followthemoney import StatementEntity
 
+from dossier.workers import Background, default_workers
 from entities.case.case import Case
 from entities.db.database import CaseDatabase
+from entities.exc import InvalidCase, Problem
 from entities.ftm.compile import stream_case
 from entities.settings import STATE_DIR
 from evidence_maps.view import CaseView
 from exports.registry import Exporter
 
-#: the spooled statements of the case database (by entity), each entity's digest, and
-#: the first sightings of the outputs' statements
-STATEMENTS = "statements.pickle"
-DIGESTS = "digests.pickle"
+#: the background job that spools the case database's statements (in its messages)
+JOB = "the case database's statements"
+#: the spooled statements of the case database (by entity) and each entity's digest,
+#: one file of each per part (:func:`spooling`), and the first sightings of the outputs'
+#: statements
+STATEMENTS = "statements-{part}.pickle"
+DIGESTS = "digests-{part}.pickle"
 SIGHTINGS = "sightings.pickle"
 #: statements per pickled batch in the spool
 BATCH = 5000
@@ -102,14 +111,20 @@ def _load(path: Path) -> Iterator[Any]:
                 return
 
 
+def _load_parts(spool: Path, name: str) -> Iterator[Any]:
+    """The items of every part's spool file ``name``."""
+    for path in sorted(spool.glob(name.format(part="*"))):
+        yield from _load(path)
+
+
 def digests(spool: Path) -> Iterator[tuple[str, str]]:
     """Each entity of the case database (id) and the digest of its statements."""
-    return _load(spool / DIGESTS)
+    return _load_parts(spool, DIGESTS)
 
 
 def statement_rows(spool: Path, entity_ids: set[str]) -> Iterator[dict[str, Any]]:
     """The case database's statements of the entities ``entity_ids``, as table rows."""
-    for entity_id, rows in _load(spool / STATEMENTS):
+    for entity_id, rows in _load_parts(spool, STATEMENTS):
         if entity_id in entity_ids:
             yield from rows
 
@@ -127,10 +142,11 @@ def sightings(spool: Path) -> dict[str, str]:
     return dict(_load(spool / SIGHTINGS))  # an id spooled twice is kept once
 
 
-def spool_statements(case: Case, spool: Path) -> None:
+def spool_statements(case: Case, spool: Path, part: int = 0, parts: int = 1) -> None:
     """Spool the case database's statements of ``case`` (every record
     as read, with its ``file:line``, before any pseudonymising of free text) entity by
-    entity, with each entity's digest.
+    entity, with each entity's digest — or of one ``part`` of its records in ``parts``
+    (:meth:`entities.ftm.compile.Compiler.stream`).
 
     Raises:
         InvalidCase: a value FollowTheMoney cannot store.
@@ -138,13 +154,45 @@ def spool_statements(case: Case, spool: Path) -> None:
     digests: list[tuple[str, str]] = []
 
     def rows() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-        for entity in stream_case(case):  # made, spooled and let go one at a time
+        # made, spooled and let go one at a time
+        for entity in stream_case(case, part, parts):
             entity_id, digest, made = _entity_rows(entity)
             digests.append((entity_id, digest))
             yield entity_id, made
 
-    _dump(spool / STATEMENTS, rows())
-    _dump(spool / DIGESTS, digests)
+    _dump(spool / STATEMENTS.format(part=part), rows())
+    _dump(spool / DIGESTS.format(part=part), digests)
+
+
+@contextmanager
+def spooling(case: Case, spool: Path, workers: int | None = None
+             ) -> Iterator[Callable[[], None]]:
+    """Spool the case database's statements of ``case`` in the background
+    (:func:`spool_statements`), in one process per worker (``workers``; default: one per
+    core), each making every n-th record's; gives the function that waits for them all.
+    Leaving the block stops those still working.
+
+    Raises (the function given):
+        InvalidCase: a value FollowTheMoney cannot store (every part's, together).
+        OutputError: a process died.
+    """
+    parts = max(1, workers if workers is not None else default_workers())
+    with ExitStack() as stack:
+        jobs = [stack.enter_context(Background(
+            partial(spool_statements, case, spool, part, parts), JOB, workers))
+            for part in range(parts)]
+
+        def wait() -> None:
+            problems: list[Problem] = []
+            for job in jobs:
+                try:
+                    job.result()
+                except InvalidCase as exc:
+                    problems += exc.problems
+            if problems:
+                raise InvalidCase(problems)
+
+        yield wait
 
 
 def write_entities(view: CaseView, root: Path, out: Path, lang: str, spool: Path,

@@ -141,3 +141,27 @@ def test_the_database_stream_gives_each_entity_whole_and_once(fictional: Path,
             tenures = [t for t in case.tenures
                        if record_id(case.meta.id_prefix, "person", t.person) == person.id]
             assert tenures and origins <= {t.origin("position") for t in tenures}
+
+
+def test_the_database_stream_in_parts_gives_every_entity_once(fictional: Path,
+                                                              example: Path) -> None:
+    """The parts the background processes make (``stream_case(case, part, parts)``)
+    together give exactly the whole stream: every entity once, with the same statements,
+    each part with its share of every kind of record."""
+    from entities.ftm.compile import stream_case
+
+    def statements(entities: list[StatementEntity]) -> list[tuple[str, ...]]:
+        return sorted((str(s.id), s.prop, s.value, str(s.lang), str(s.origin))
+                      for e in entities for s in e.statements)
+
+    for root in (fictional, example):
+        case = load_case(root)
+        whole = list(stream_case(case))
+        for parts in (2, 3, 7):
+            made = [list(stream_case(case, part, parts)) for part in range(parts)]
+            ids = [str(e.id) for part in made for e in part]
+            assert len(ids) == len(set(ids)) == len(whole), (root, parts)
+            assert statements([e for part in made for e in part]) == statements(whole)
+        halves = [{e.schema.name for e in stream_case(case, part, 2)} for part in range(2)]
+        assert halves[0] & {"Person", "Event", "UnknownLink"} and \
+            halves[1] & {"Person", "Event", "UnknownLink"}, root

@@ -143,7 +143,7 @@ def test_the_statements_job_killed_fails_the_build(fictional: Path, tmp_path: Pa
     runner, old_files, old_store = _built_then_edited(fictional, out, monkeypatch)
     parent = os.getpid()
 
-    def dies(case: object, spool: Path) -> None:
+    def dies(case: object, spool: Path, *part: int) -> None:
         assert os.getpid() != parent  # it runs beside the build
         os.kill(os.getpid(), signal.SIGKILL)
 

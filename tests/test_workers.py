@@ -229,3 +229,44 @@ def test_full_collections_are_put_off_in_the_build_and_never_in_a_worker() -> No
     thread.join()
     assert gc.get_threshold() == normal
     assert set(in_worker.values()) == {normal}
+
+
+def test_the_statements_spooled_in_parts_report_every_parts_problems(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database's statements are made by one background process per worker, each
+    for its part of the records; values FollowTheMoney cannot store are reported from
+    every part together, and a part that dies fails the build."""
+    from dossier import statements_job
+    from entities.exc import InvalidCase
+
+    parent = os.getpid()
+    seen: list[tuple[int, int]] = []
+
+    def refuses(case: object, spool: Any, part: int, parts: int) -> None:
+        assert os.getpid() != parent
+        raise InvalidCase([Problem(f"data/part-{part}.yml", part + 1, "name",
+                                   f"part {part} of {parts}")])
+
+    monkeypatch.setattr(statements_job, "spool_statements", refuses)
+    with statements_job.spooling(object(), tmp_path, 3) as wait, \
+            pytest.raises(InvalidCase) as caught:
+        wait()
+    assert [p.message for p in caught.value.problems] == ["part 0 of 3", "part 1 of 3",
+                                                          "part 2 of 3"]
+
+    def dies_or_not(case: object, spool: Any, part: int, parts: int) -> None:
+        if part == 1:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(statements_job, "spool_statements", dies_or_not)
+    with statements_job.spooling(object(), tmp_path, 2) as wait, \
+            pytest.raises(OutputError, match="the case database's statements"):
+        wait()
+
+    def records(case: object, spool: Any, part: int, parts: int) -> None:
+        seen.append((part, parts))
+
+    monkeypatch.setattr(statements_job, "spool_statements", records)
+    with statements_job.spooling(object(), tmp_path, 1) as wait:
+        wait()
+    assert seen == [(0, 1)]  # one worker: made at once, in this process

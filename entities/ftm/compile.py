@@ -27,7 +27,7 @@ internal file and no line (line numbers would show where withheld records sit).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -332,16 +332,23 @@ class Compiler:
     def ref_id(self, local_id: str) -> str:
         return self.entity_id(self.index[local_id])
 
-    def stream(self) -> Iterator[StatementEntity]:
+    def stream(self, part: int = 0, parts: int = 1) -> Iterator[StatementEntity]:
         """The entities as they are made, record by record, in no particular order (each
-        let go once given: a large case's entities are never all held at once).
+        let go once given: a large case's entities are never all held at once). With
+        ``parts``, only those of the ``part``-th (0-based) of ``parts`` equal runs of each
+        kind of record: ``parts`` processes, one per part, make every entity once between
+        them, each with as many records of each kind, read from as few pages of memory
+        as may be (a forked process copies a page it reads).
 
         Raises:
             InvalidCase: once all are given, if a value could not be stored.
         """
-        records: list[Record] = [*self.case.people, *self.case.organisations]
-        records += [*self.case.positions, *self.case.sources, *self.case.incidents]
-        records += [*self.case.tenures, *self.case.relations, *self.case.attributions]
+        kinds: list[Sequence[Record]] = [
+            self.case.people, self.case.organisations, self.case.positions,
+            self.case.sources, self.case.incidents, self.case.tenures, self.case.relations,
+            self.case.attributions]
+        records = [record for kind in kinds for record in
+                   kind[part * len(kind) // parts:(part + 1) * len(kind) // parts]]
         for record in records:
             if record.id in self.skip or not self.shown(record.id):
                 continue
@@ -394,15 +401,16 @@ def compile_case(case: Case, shown: frozenset[str] | None = None,
     return Compiler(case, shown, skip, provenance, audience).run()
 
 
-def stream_case(case: Case) -> Iterator[StatementEntity]:
+def stream_case(case: Case, part: int = 0, parts: int = 1) -> Iterator[StatementEntity]:
     """The entities of every record of ``case`` with ``file:line`` provenance (the case
     database's), one at a time as they are made, in no particular order: what
-    :func:`compile_case` gives for the database, without ever holding them all.
+    :func:`compile_case` gives for the database, without ever holding them all — or
+    one ``part`` of them in ``parts`` (:meth:`Compiler.stream`).
 
     Raises:
         InvalidCase: once all are given, if a value could not be stored.
     """
-    return Compiler(case).stream()
+    return Compiler(case).stream(part, parts)
 
 
 _SHA1: dict[tuple[str, int, int], str] = {}
