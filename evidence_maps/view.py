@@ -271,21 +271,27 @@ class CaseView:
         if self.seen is None:
             return
         seen, now = self.seen, self.now
-        stamps: dict[str, str] = {}
+        # only the new ids are kept (a large case has a million statements), each once,
+        # in the order first met
+        fresh: dict[str, None] = {}
+
+        def stamp(stmt: Statement) -> str:
+            key = str(stmt.id)
+            found = seen.get(key)
+            if found is None:
+                fresh[key] = None
+                return now
+            return found
+
         for entity in entities:
-            statements = list(entity.statements)
-            for stmt in statements:
-                key = str(stmt.id)
-                stamps[key] = seen.get(key, now)
+            for stmt in list(entity.statements):
                 if stmt.prop == Statement.BASE:
-                    entity.last_change = stamps[key]
+                    entity.last_change = stamp(stmt)
                 else:
-                    stmt.first_seen = stmt.last_seen = stamps[key]
+                    stmt.first_seen = stmt.last_seen = stamp(stmt)
         for stmt in extra:
-            stamp = stamps.setdefault(str(stmt.id), seen.get(str(stmt.id), now))
-            stmt.first_seen = stmt.last_seen = stamp
-        # only the new ids are kept (a large case has a million statements)
-        self._fresh = [key for key in stamps if key not in seen]
+            stmt.first_seen = stmt.last_seen = stamp(stmt)
+        self._fresh = list(fresh)
 
     def new_sightings(self) -> Iterator[tuple[str, str]]:
         """The statement ids of this view seen for the first time, each with ``now``

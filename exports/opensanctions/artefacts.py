@@ -25,12 +25,12 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from followthemoney import Statement, StatementEntity
+from followthemoney import Property, Schema, Statement, StatementEntity
 from followthemoney.statement.serialize import CSV_COLUMNS
 from followthemoney.types import registry
 from normality import squash_spaces
@@ -70,11 +70,9 @@ class Dataset:
         ordered = sorted(view.entities, key=lambda e: str(e.id))
         dataset = cls(view, out, ordered, view.target_ids(), {str(e.id): e for e in ordered})
         for entity in ordered:
-            for prop in entity.schema.properties.values():
-                if prop.type != registry.entity or prop.reverse is None or prop.stub:
-                    continue
+            for prop, reverse in _edges(entity.schema):
                 for value in entity.get(prop):
-                    dataset.referrers.setdefault(value, []).append((prop.reverse.name, entity))
+                    dataset.referrers.setdefault(value, []).append((reverse, entity))
                     if entity.schema.name == "Sanction" and prop.name == "entity":
                         dataset.sanctions.setdefault(value, []).append(entity)
         return dataset
@@ -213,6 +211,15 @@ class Dataset:
             return lambda: self.change_lines(self.replayed(version))
 
         return {f"delta/{v}.json": lines_of(v) for v in self.history}
+
+
+@cache
+def _edges(schema: Schema) -> list[tuple[Property, str]]:
+    """The properties of ``schema`` that point at another entity and have a reverse (the
+    edges the nested targets inline), each with its reverse's name, in the schema's
+    order: a schema has a hundred properties, an entity a handful of values."""
+    return [(prop, prop.reverse.name) for prop in schema.properties.values()
+            if prop.type == registry.entity and prop.reverse is not None and not prop.stub]
 
 
 def _file_sha1(path: Path) -> str:
