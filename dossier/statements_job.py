@@ -1,13 +1,13 @@
-"""The build's two jobs made of FollowTheMoney entities, each in a process of its own.
+"""The build's jobs made of FollowTheMoney entities, each in a process of its own.
 
 * :func:`spool_statements`: every record with ``file:line`` provenance, for the case
   database — made from the case as read, so it runs in the background from the moment
-  the case is read (:func:`spooling`: one process per core, each compiling every n-th
-  record — the build's own process has less than a core's work meanwhile), while the
-  build makes the view; the build waits for it before its workers start (measured at
-  10,000 targets: run on beside the workers, its memory added to theirs — 3,465 MB at
-  most for all processes in a rebuild, against 2,905 MB for the earlier code, bee71dc,
-  in the same run).
+  the case is read (:func:`spooling`: one process per worker, each compiling an equal
+  run of every kind of record — the build's own process has less than a core's work
+  meanwhile), while the build makes the view; the build waits for it before its workers
+  start (measured at 10,000 targets: run on beside the workers, its memory added to
+  theirs — 3,465 MB at most for all processes in a rebuild, against 2,905 MB for the
+  earlier code, bee71dc, in the same run).
 * :func:`write_entities`: the records the audience may see, for the outputs made of
   FollowTheMoney entities (``entities.ftm.json``, the OpenSanctions dataset) — a side
   job beside the dossiers.
