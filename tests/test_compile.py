@@ -115,6 +115,12 @@ def test_audience_withholds_confidential_records(fictional: Path) -> None:
                 assert set(values) <= ids
 
 
+def _statements(entities: list[StatementEntity]) -> list[tuple[str, ...]]:
+    """Every statement of ``entities``: id, property, value, language and origin."""
+    return sorted((str(s.id), s.prop, s.value, str(s.lang), str(s.origin))
+                  for e in entities for s in e.statements)
+
+
 def test_the_database_stream_gives_each_entity_whole_and_once(fictional: Path,
                                                                example: Path) -> None:
     """``stream_case`` (what the database stores, made one entity at a time) gives the
@@ -129,11 +135,7 @@ def test_the_database_stream_gives_each_entity_whole_and_once(fictional: Path,
         ids = [str(e.id) for e in streamed]
         assert len(ids) == len(set(ids))
 
-        def statements(entities: list[StatementEntity]) -> list[tuple[str, ...]]:
-            return sorted((str(s.id), s.prop, s.value, str(s.lang), str(s.origin))
-                          for e in entities for s in e.statements)
-
-        assert statements(streamed) == statements(compile_case(case))
+        assert _statements(streamed) == _statements(compile_case(case))
         held = [e for e in streamed if e.schema.name == "Person" and e.get("position")]
         assert held, root
         for person in held:
@@ -150,10 +152,6 @@ def test_the_database_stream_in_parts_gives_every_entity_once(fictional: Path,
     each part with its share of every kind of record."""
     from entities.ftm.compile import stream_case
 
-    def statements(entities: list[StatementEntity]) -> list[tuple[str, ...]]:
-        return sorted((str(s.id), s.prop, s.value, str(s.lang), str(s.origin))
-                      for e in entities for s in e.statements)
-
     for root in (fictional, example):
         case = load_case(root)
         whole = list(stream_case(case))
@@ -161,7 +159,7 @@ def test_the_database_stream_in_parts_gives_every_entity_once(fictional: Path,
             made = [list(stream_case(case, part, parts)) for part in range(parts)]
             ids = [str(e.id) for part in made for e in part]
             assert len(ids) == len(set(ids)) == len(whole), (root, parts)
-            assert statements([e for part in made for e in part]) == statements(whole)
+            assert _statements([e for part in made for e in part]) == _statements(whole)
         halves = [{e.schema.name for e in stream_case(case, part, 2)} for part in range(2)]
         assert halves[0] & {"Person", "Event", "UnknownLink"} and \
             halves[1] & {"Person", "Event", "UnknownLink"}, root
