@@ -34,8 +34,6 @@ from exports.registry import Exporter, exporter, in_build
 
 #: The side job that writes the outputs made of FollowTheMoney entities.
 FTM_JOB = "FollowTheMoney entities"
-#: The background job that spools the case database's statements.
-STATEMENTS_JOB = statements_job.JOB
 #: The case overview PDF, written by every build beside the exporters' outputs.
 OVERVIEW = Exporter("overview", "the case overview (PDF)", "dossiers/overview.pdf",
                     "dossier.pdf.writer:write_overview")
@@ -163,14 +161,14 @@ def build_case(root: Path, out: Path, audience: str = "public",
                     digests = target_digests(prepared.view, lang)
                     # done before the workers start: its memory is back before theirs
                     # grows
-                    progress.step("compiling the case database's statements")
+                    progress.step(f"compiling {statements_job.JOB}")
                     statements()
             view = prepared.view
             view.publish_url = _publish_url(base_url)
             progress.step("linking the previous outputs")
             with staged_folder(out, view.case.meta.id, audience, replace) as staging:
-                result = write_outputs(view, staging, lang, progress, workers,
-                                       (Path(root), spool), digests)
+                result = write_outputs(view, staging, lang, digests, progress, workers,
+                                       (Path(root), spool))
                 progress.step("storing the case")
                 with no_full_collections():
                     result.statements = store(db, prepared, spool)
@@ -190,16 +188,15 @@ def _publish_url(base_url: str | None) -> str | None:
     return base_url or publish_url()
 
 
-def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUIET,
-                  workers: int | None = None,
-                  statements: tuple[Path, Path] | None = None,
-                  digests: dict[str, str] | None = None) -> BuildResult:
+def write_outputs(view: CaseView, out: Path, lang: str, digests: dict[str, str],
+                  progress: Progress = QUIET, workers: int | None = None,
+                  statements: tuple[Path, Path] | None = None) -> BuildResult:
     """Every output of ``view`` into the folder ``out``: the case-level outputs run as
     side jobs beside the per-target diagrams and dossiers. With ``statements`` (the
     case's folder and the build's spool folder), the outputs made of FollowTheMoney
     entities are written by one job, which spools the statements they show for the
-    first time (:mod:`dossier.statements_job`). ``digests``: the targets' digests, if
-    already worked out (:func:`dossier.targets.target_digests`)."""
+    first time (:mod:`dossier.statements_job`). ``digests``: the targets' digests
+    (:func:`dossier.targets.target_digests`)."""
     result = BuildResult(view.case, view.audience, 0, held_back=view.analysis.held_back,
                          findings=view.checks)
     for folder in (out / "dossiers", out / "maps"):
@@ -216,7 +213,7 @@ def write_outputs(view: CaseView, out: Path, lang: str, progress: Progress = QUI
         return lambda: {item.name: item.write(view, out / item.path, lang)}
 
     side |= {item.name: one(item) for item in outputs if item not in grouped}
-    result.targets, done = write_targets(view, out, lang, progress, side, workers, digests)
+    result.targets, done = write_targets(view, out, lang, digests, progress, side, workers)
     counts = {name: count for value in done.values() for name, count in value.items()}
     for item in outputs:
         if item is OVERVIEW:

@@ -8,9 +8,9 @@ program's own code. Their SHA-256 is the target's *digest*, kept in ``OUT/.manif
 A rebuild regenerates a target only when its digest changed (or its files are missing),
 and deletes the outputs of targets that are gone. The targets to regenerate are shared
 among worker processes (:mod:`dossier.workers`), after the case-level outputs (``side``
-jobs: workbook, dataset, overview…), which start first: the digests are worked out while
-the workers write those — or before, by a build while it waits for its background job
-(:func:`target_digests`).
+jobs: workbook, dataset, overview…), which start first. The digests are worked out by the
+build while it waits for its background job (:func:`target_digests`); which of them
+changed, and the removal of stale outputs, while the workers write the side jobs.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from exports.pictures import target_pictures, write_target_pictures
 MANIFEST = ".manifest.json"
 #: The build step that writes the per-target outputs and the side jobs.
 STEP = "dossiers, diagrams, workbook and dataset"
-#: Working out which targets changed (their digests): while a build waits for the
-#: database's statements, or while the side jobs begin.
+#: Working out the targets' digests (a build does it while it waits for the database's
+#: statements).
 WHICH = "finding the dossiers that changed"
 
 
@@ -155,31 +155,28 @@ def write_target(view: CaseView, target: TargetView, out: Path, lang: str) -> in
     return len(written)
 
 
-def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUIET,
+def write_targets(view: CaseView, out: Path, lang: str, digests: dict[str, str],
+                  progress: Progress = QUIET,
                   side: dict[str, Callable[[], Any]] | None = None,
-                  workers: int | None = None, known: dict[str, str] | None = None
-                  ) -> tuple[dict[str, int], dict[str, Any]]:
+                  workers: int | None = None) -> tuple[dict[str, int], dict[str, Any]]:
     """Write what changed for every target, and run the ``side`` jobs alongside; return
     counts (``written``, ``kept``, ``removed``) and the side jobs' results by name.
-    Side jobs run in a worker: they write files and return picklable values. ``known``:
-    the targets' digests (:func:`target_digests`) if already worked out, else they are
-    worked out while the side jobs run."""
+    ``digests``: every target's (:func:`target_digests`). Side jobs run in a worker: they
+    write files and return picklable values."""
     side = side or {}
     manifest_path = out / MANIFEST
     targets = {view.target_stem(t.id): t for t in view.targets}
-    digests: dict[str, str] = {}
     todo: list[str] = []
     removed = 0
 
     def changed() -> list[tuple[str, str]]:
-        """The targets whose digest changed (their stale outputs removed), worked out
-        while the side jobs run."""
+        """The targets whose digest changed (their stale outputs removed), found while
+        the side jobs run."""
         nonlocal removed
         try:
             old: dict[str, str] = json.loads(manifest_path.read_text("utf-8"))["targets"]
         except (OSError, ValueError, KeyError, TypeError):
             old = {}
-        digests.update(known if known is not None else target_digests(view, lang))
         todo.extend(stem for stem in targets if old.get(stem) != digests[stem]
                     or not (out / "dossiers" / f"{stem}.pdf").is_file())
         for stem in set(old) - set(digests):
@@ -217,8 +214,6 @@ def write_targets(view: CaseView, out: Path, lang: str, progress: Progress = QUI
             return f"the case's {key}"
         return f"the dossier of {targets[key].name} (dossiers/{key}.pdf)"
 
-    if known is None:
-        progress.step(WHICH)
     # a case-level job leaves much memory in its worker: a fresh one takes its place
     run_jobs([("side", name) for name in side], work, finished, workers, describe,
              retire=lambda job: job[0] == "side", more=changed)

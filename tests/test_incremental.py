@@ -105,7 +105,7 @@ def test_the_digests_are_worked_out_while_the_statements_are(
     import json
     import shutil
 
-    from dossier.build import STATEMENTS_JOB
+    from dossier.statements_job import JOB as STATEMENTS_JOB
     from dossier.targets import MANIFEST, WHICH
 
     steps: list[str] = []
