@@ -118,6 +118,8 @@ class CaseView:
     now: str = ""
     #: the statement ids of the entities before merging (and of ``extra``) not in ``seen``
     _fresh: list[str] = field(default_factory=list, repr=False)
+    #: the entities merging made anew (the others are those dated, as they were)
+    _remade: list[StatementEntity] = field(default_factory=list, repr=False)
 
     @classmethod
     def build(cls, case: Case, audience: str, include_drafts: bool | None = None,
@@ -258,6 +260,8 @@ class CaseView:
         self._date([*records, *listings], extra)
         merged = canonical_entities(case_dataset(self.case), [*records, *listings],
                                     self.linker, extra)
+        dated = {id(entity) for entity in [*records, *listings]}
+        self._remade = [entity for entity in merged if id(entity) not in dated]
         return ([e for e in merged if str(e.id) not in listed],
                 [e for e in merged if str(e.id) in listed])
 
@@ -296,12 +300,14 @@ class CaseView:
     def new_sightings(self) -> Iterator[tuple[str, str]]:
         """The statement ids of this view seen for the first time, each with ``now``
         (what the build records once every output is written), one at a time: an id may
-        come twice (in a record's entity and in the entity it was merged into)."""
+        come twice (in a record's entity and in the entity it was merged into). An entity
+        merging left as it was had every statement looked at when it was dated; only
+        those merging made anew are looked at again."""
         if self.seen is None:
             return
         self.entities  # noqa: B018 - the times are given while the entities are made
         seen, now = self.seen, self.now
-        for entity in self.entities:
+        for entity in self._remade:
             for stmt in entity.statements:
                 if (key := str(stmt.id)) not in seen:
                     yield key, now

@@ -4,13 +4,22 @@ leading apostrophe, the convention spreadsheet programs themselves use)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 from openpyxl.cell.cell import Cell
 
 #: Cell values starting with these would be run as formulas by a spreadsheet program.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: A quote followed by a formula character: in a CSV written with every field quoted (the
+#: unix dialect), where it opens a field (at the start, or after a comma or a line break),
+#: that field starts like a formula. A quote inside a field is always doubled, so one
+#: there is followed by another quote or preceded by one.
+_QUOTED_FORMULA = re.compile(r'"[=+\-@\t\r]')
 
 
 def formula_like(value: Any) -> bool:
@@ -39,3 +48,30 @@ def set_safe(cell: Cell, value: Any) -> None:
     if formula_like(value):
         cell.data_type = "s"
         cell.quotePrefix = True
+
+
+def safe_csv(rows: Iterable[Sequence[Any]], size: int = 1000) -> Iterator[bytes]:
+    """CSV as zavod writes it (unix dialect: every field quoted, ``\\n`` line ends), UTF-8,
+    in pieces of ``size`` rows, every value as :func:`safe_row` makes it.
+
+    Each piece is written as it is and looked at once for a field that starts like a
+    formula; only a piece that has one is written again through :func:`safe_row` (a large
+    table's values are millions, and almost none is formula-like)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, dialect=csv.unix_dialect)
+    items = iter(rows)
+    while piece := list(islice(items, size)):
+        writer.writerows(piece)
+        if _formula_field(buffer.getvalue()):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(safe_row(row) for row in piece)
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()
+
+
+def _formula_field(text: str) -> bool:
+    """Whether CSV ``text`` (every field quoted) has a field that starts like a formula."""
+    return any(found.start() == 0 or text[found.start() - 1] in ",\n"
+               for found in _QUOTED_FORMULA.finditer(text))

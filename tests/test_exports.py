@@ -23,7 +23,7 @@ from openpyxl import Workbook, load_workbook
 from dossier.build import build_case
 from dossier.cli import cli
 from entities.db.changes import open_case
-from exports.cells import safe_text
+from exports.cells import safe_csv, safe_row, safe_text
 from exports.opensanctions.artefacts import SIMPLE_COLUMNS
 from exports.workbook import EVIDENCE_COLUMNS, GRADE_FILLS, add_sheet
 from tests.conftest import FIXTURES, require_tool
@@ -279,3 +279,30 @@ def test_workbook_converts_to_pdf_in_libreoffice(rules_out: tuple[Path, Path],
                     str(rules_out[1] / "workbook.xlsx")], check=True, capture_output=True,
                    timeout=180)
     assert (tmp_path / "workbook.pdf").stat().st_size > 1000
+
+
+def test_safe_csv_writes_what_a_row_by_row_safe_writer_writes() -> None:
+    """The CSV writer that looks at a whole piece for formula-like fields gives the bytes
+    of writing every row through safe_row: fields that start like a formula anywhere in a
+    piece (first, after a comma, after a line break inside a field, after quotes) and
+    pieces without any, on pieces of every size."""
+    import io
+    import random
+
+    tricky = ["=1+1", "+7 700", "-", "@SUM(A1)", "\tx", "\rx", 'a,"=b', 'x\n"=y', "x\n=y",
+              '""=', '"', ",", "a\nb", "", None, -3, 2.5, True, "Иван", "o'clock", "'=z"]
+    chooser = random.Random(26)
+    rows = [[chooser.choice(tricky) for _ in range(chooser.randint(1, 6))] for _ in range(400)]
+    rows += [["plain", "row"] for _ in range(300)]
+    tables = [rows]
+    # one formula-like field alone among plain ones: first of all, starting a later row,
+    # after a comma, after a line break of a field before it
+    for value in ("=1+1", "+7", "-", "@x", "\tx", "\rx"):
+        tables += [[[value, "b"], ["c", "d"]], [["a", "b"], [value, "d"]],
+                   [["a", "b"], ["c", value]], [["a", "b\n"], [value, "d"]]]
+    for table in tables:
+        expected = io.StringIO()
+        csv.writer(expected, dialect=csv.unix_dialect).writerows(safe_row(r) for r in table)
+        for size in (1, 7, 1000):
+            assert b"".join(safe_csv(table, size)) == expected.getvalue().encode("utf-8")
+    assert b"".join(safe_csv([["plain", "=1"]], 5)) == b'"plain","\'=1"\n'

@@ -198,6 +198,32 @@ def test_dedupe_records_merges_and_build_uses_canonical_entities(duplicated: Pat
     assert data["clusters"][0][0] not in ids
 
 
+def test_the_merged_entities_statements_are_recorded_as_seen(duplicated: Path,
+                                                             tmp_path: Path) -> None:
+    """Every statement of every entity a build shows — the merged one's, made anew by
+    merging, included — is recorded as seen by the build, and none is new afterwards."""
+    from dossier.build import prepare
+    from entities.db.database import CaseDatabase
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["dedupe", str(duplicated), "--json"]).exit_code == 0
+
+    def views() -> tuple[set[str], set[str], set[str]]:
+        with CaseDatabase.for_case(duplicated) as db:
+            view = prepare(db, duplicated).view
+        merged = {str(s.id) for e in view.entities if str(e.id).startswith("NK-")
+                  for s in e.statements}
+        every = {str(s.id) for e in view.entities for s in e.statements}
+        return {key for key, _ in view.new_sightings()}, every, merged
+
+    new, every, merged = views()
+    assert merged and every <= new
+    assert runner.invoke(cli, ["build", str(duplicated), "--out", str(tmp_path / "o")]
+                         ).exit_code == 0
+    new, every_again, merged_again = views()
+    assert new == set() and every_again == every and merged_again == merged
+
+
 def test_review_pairs_are_nomenklatura_suggestions(duplicated: Path) -> None:
     """The review pairs are stored as the resolver's suggestions, which nomenklatura's own
     review screen (``nomenklatura dedupe``) reads as its candidates."""

@@ -36,7 +36,7 @@ from followthemoney.types import registry
 from normality import squash_spaces
 
 from entities.ftm.lines import is_target
-from exports.cells import safe_row, safe_text
+from exports.cells import safe_csv, safe_text
 
 if TYPE_CHECKING:
     from evidence_maps.view import CaseView
@@ -77,10 +77,10 @@ class Dataset:
                         dataset.sanctions.setdefault(value, []).append(entity)
         return dataset
 
-    @property
+    @cached_property
     def targets(self) -> list[StatementEntity]:
         """The entities zavod would export as targets: those with a risk topic (the case's
-        targets, topic ``poi``; officials, ``role.pep``)."""
+        targets, topic ``poi``; officials, ``role.pep``); found once, for every artefact."""
         return [e for e in self.entities if is_target(e)]
 
     @cached_property
@@ -351,26 +351,13 @@ def targets_nested(dataset: Dataset) -> Iterator[bytes]:
         yield _json_line(nested(entity, dataset))
 
 
-def _csv(rows: Iterable[list[Any]]) -> Iterator[bytes]:
-    """CSV as zavod writes it (unix dialect), in pieces of a thousand rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, dialect=csv.unix_dialect)
-    for count, row in enumerate(rows, start=1):
-        writer.writerow(row)
-        if count % 1000 == 0:
-            yield buffer.getvalue().encode("utf-8")
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode("utf-8")
-
-
 def targets_simple(dataset: Dataset) -> Iterator[bytes]:
     """``targets.simple.csv``: OpenSanctions' columns (and ``program_ids``), a row per
     target."""
     title = dataset.view.case.meta.title
-    rows = (safe_row(simple_row(entity, title, dataset.sanctions.get(str(entity.id), [])))
+    rows = (simple_row(entity, title, dataset.sanctions.get(str(entity.id), []))
             for entity in dataset.targets)
-    return _csv(chain([SIMPLE_COLUMNS], rows))
+    return safe_csv(chain([SIMPLE_COLUMNS], rows))
 
 
 def statements_file(dataset: Dataset) -> Iterator[bytes]:
@@ -385,9 +372,9 @@ def statements_file(dataset: Dataset) -> Iterator[bytes]:
         yield list(CSV_COLUMNS)
         for stmt in stmts:
             row = stmt.to_csv_row()
-            yield safe_row(map(row.__getitem__, CSV_COLUMNS))
+            yield list(map(row.__getitem__, CSV_COLUMNS))
 
-    return _csv(rows())
+    return safe_csv(rows())
 
 
 def names_file(dataset: Dataset) -> Iterator[bytes]:
