@@ -1,6 +1,7 @@
 """Spreadsheet-safe text: a value that a spreadsheet program would run as a formula is
 kept as text, in the workbooks (a text cell) and in every CSV or text table we write (a
-leading apostrophe, the convention spreadsheet programs themselves use)."""
+leading apostrophe, the convention spreadsheet programs themselves use); and the large
+CSV tables written that way (:func:`safe_csv`)."""
 
 from __future__ import annotations
 
