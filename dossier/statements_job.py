@@ -169,7 +169,8 @@ def spooling(case: Case, spool: Path, workers: int | None = None
              ) -> Iterator[Callable[[], None]]:
     """Spool the case database's statements of ``case`` in the background
     (:func:`spool_statements`), in one process per worker (``workers``; default: one per
-    core), each making every n-th record's; gives the function that waits for them all.
+    core), each making those of an equal run of every kind of record; gives the function
+    that waits for them all.
     Leaving the block stops those still working.
 
     Raises (the function given):
