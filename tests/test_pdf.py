@@ -298,3 +298,58 @@ def test_a_heading_the_contents_cannot_foresee_falls_back_to_two_passes() -> Non
     assert calls  # the one pass met a heading it did not foresee: reportlab's contents
     words = (reader.pages[0].extract_text() or "").split()
     assert {"First", "Second", "2", "3"} <= set(words), words
+
+
+def test_cells_shared_across_dossiers_leave_every_dossier_the_same_bytes(
+        fictional: Path, tmp_path: Path) -> None:
+    # a process writing many dossiers lays a repeated cell out once and draws it again
+    # (dossier.pdf.blocks._cell): each dossier must be the bytes it is when written
+    # alone, in a process that has shared nothing yet
+    import dossier.pdf.blocks as blocks
+    from dossier.pdf.writer import write_target_pdf
+    from evidence_maps.view import CaseView
+
+    view = CaseView.build(load_case(fictional), "government")
+    assert len(view.targets) >= 2
+
+    def alone(target_index: int) -> bytes:
+        blocks._shared.clear()
+        blocks._seen.clear()
+        path = tmp_path / f"alone-{target_index}.pdf"
+        write_target_pdf(path, view, view.targets[target_index], "en")
+        return path.read_bytes()
+
+    expected = [alone(i) for i in range(len(view.targets))]
+    blocks._shared.clear()
+    blocks._seen.clear()
+    for turn in range(2):  # the second turn draws the cells the first one shared
+        for i, target in enumerate(view.targets):
+            path = tmp_path / f"shared-{turn}-{i}.pdf"
+            write_target_pdf(path, view, target, "en")
+            assert path.read_bytes() == expected[i], (turn, target.name)
+    assert blocks._shared  # cells were shared: the test compared something
+    shared_texts = {key[0] for key in blocks._shared}
+    assert "—" in shared_texts or any(len(text) < 40 for text in shared_texts)
+
+
+def test_the_shared_cells_stay_within_their_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dossier.pdf.blocks as blocks
+
+    monkeypatch.setattr(blocks, "_shared", {})
+    monkeypatch.setattr(blocks, "_seen", set())
+    monkeypatch.setattr(blocks, "SHARED_CELLS", 3)
+    monkeypatch.setattr(blocks, "SEEN_CELLS", 10)
+    first = blocks._cell("reported", "cell", 100.0)
+    again = blocks._cell("reported", "cell", 100.0)
+    assert first is not again  # seen once: not kept
+    assert blocks._cell("reported", "cell", 100.0) is again  # seen twice: shared
+    assert blocks._cell("reported", "cell", 120.0) is not again  # another width
+    assert blocks._cell("reported", "cellhead", 100.0) is not again  # another style
+    long_text = "x" * (blocks.SHARED_TEXT + 1)
+    blocks._cell(long_text, "cell", 100.0)
+    blocks._cell(long_text, "cell", 100.0)
+    assert blocks._cell(long_text, "cell", 100.0) is not blocks._cell(long_text, "cell", 100.0)
+    for i in range(40):
+        for _ in range(2):
+            blocks._cell(f"text {i}", "cell", 100.0)
+    assert len(blocks._shared) == 3 and len(blocks._seen) <= 10

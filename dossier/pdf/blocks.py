@@ -141,6 +141,41 @@ def _rows_of(cells: list[Paragraph], widths: list[float]) -> list[list[Paragraph
     return [[c[i] if i < len(c) else empty for c in columns] for i in range(count)]
 
 
+#: Cells of at most this many characters, seen before in a column of the same width, are
+#: laid out once per process and drawn wherever they appear again (:func:`_cell`)
+SHARED_TEXT = 400
+#: The most such cells a process keeps (then it shares only those it has: the texts
+#: that repeat most appear early), and the most texts it remembers having seen once
+SHARED_CELLS = 4_000
+SEEN_CELLS = 100_000
+_shared: dict[tuple[str, str, float], Para] = {}
+_seen: set[tuple[str, str, float]] = set()
+
+
+def _cell(text: str, style: str, width: float) -> Para:
+    """The cell ``text`` in ``style`` for a column ``width`` wide. A short text seen
+    before is one paragraph object shared by every table of the process that shows it in
+    a column of that width — most of a dossier's cells ("reported", "—", a regime's name,
+    its standard of proof) repeat from dossier to dossier, and a shared cell is parsed
+    and laid out once (:class:`Para` keeps its lines for its width) and then only drawn.
+    A table never changes its cells (it splits between rows), and a cell's drawing
+    depends on nothing but its text, style and width: the PDFs are the same bytes.
+    A text seen once (a date, a name) is not kept: only its key is remembered."""
+    key = (text, style, width)
+    cell = _shared.get(key)
+    if cell is not None:
+        return cell
+    cell = Para(text, styles()[style])
+    if len(text) <= SHARED_TEXT and len(_shared) < SHARED_CELLS:
+        if key in _seen:
+            _shared[key] = cell
+        else:
+            if len(_seen) >= SEEN_CELLS:
+                _seen.clear()
+            _seen.add(key)
+    return cell
+
+
 def table(header: list[str], rows: list[list[str]], widths: list[float],
           wrap_anywhere: frozenset[int] = frozenset()) -> Table:
     """A table of wrapped cells whose header row repeats on every page; columns in
@@ -148,10 +183,10 @@ def table(header: list[str], rows: list[list[str]], widths: list[float],
     a page continues in the rows below it."""
     total = sum(widths)
     column_widths = [WIDTH * w / total for w in widths]
-    data = [[Para(x(h), styles()["cellhead"]) for h in header]]
+    data = [[_cell(x(h), "cellhead", w) for h, w in zip(header, column_widths, strict=True)]]
     for row in rows:
-        cells = [Para(cell, styles()["cellwrap" if i in wrap_anywhere else "cell"])
-                 for i, cell in enumerate(row)]
+        cells = [_cell(cell, "cellwrap" if i in wrap_anywhere else "cell", w)
+                 for i, (cell, w) in enumerate(zip(row, column_widths, strict=True))]
         data += _rows_of(cells, column_widths)
     result = Table(data, colWidths=column_widths, repeatRows=1)
     result.setStyle(table_style())
