@@ -353,3 +353,69 @@ def test_the_shared_cells_stay_within_their_bounds(monkeypatch: pytest.MonkeyPat
         for _ in range(2):
             blocks._cell(f"text {i}", "cell", 100.0)
     assert len(blocks._shared) == 3 and len(blocks._seen) <= 10
+
+
+def test_a_cells_lines_are_cut_only_where_each_stands_alone() -> None:
+    from dossier.pdf.blocks import _lines
+
+    assert _lines("plain") == ["plain"]
+    assert _lines("<b>E-1</b><br/>Document<br/>Admiralty: B2") == [
+        "<b>E-1</b>", "Document", "Admiralty: B2"]
+    assert _lines("a<br/><i>Translation: b</i>") == ["a", "<i>Translation: b</i>"]
+    for whole in ("<b>a<br/>b</b>", "a<br/><br/>b", "a<br/> b", "a <br/>b", "<br/>a",
+                  "a<br/>", "<i>a</b><br/>b", "a</i><br/><i>b"):
+        assert _lines(whole) == [whole], whole
+
+
+def _pages(pdf: Path, folder: Path) -> list[bytes]:
+    folder.mkdir()
+    subprocess.run(["pdftoppm", "-r", "110", "-gray", str(pdf), str(folder / "p")],
+                   check=True)
+    return [page.read_bytes() for page in sorted(folder.iterdir())]
+
+
+def test_cells_drawn_line_by_line_look_as_one_paragraph_does(
+        fictional: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # a cell of several lines is drawn as a paragraph per line (reportlab's quicker path
+    # for one run of text): every page must look as it does with the cell one paragraph
+    require_tool("pdftoppm", "poppler-utils")
+    import dossier.pdf.blocks as blocks
+    from dossier.pdf.writer import write_target_pdf
+    from evidence_maps.view import CaseView
+
+    view = CaseView.build(load_case(fictional), "government")
+    cut: list[str] = []
+    lines = blocks._lines
+
+    def counted(text: str) -> list[str]:
+        found = lines(text)
+        if len(found) > 1:
+            cut.append(text)
+        return found
+
+    for i, target in enumerate(view.targets):
+        blocks._shared.clear()
+        blocks._seen.clear()
+        monkeypatch.setattr(blocks, "_lines", counted)
+        write_target_pdf(tmp_path / f"lines-{i}.pdf", view, target, "en")
+        monkeypatch.setattr(blocks, "_lines", lambda text: [text])
+        write_target_pdf(tmp_path / f"whole-{i}.pdf", view, target, "en")
+        assert (_pages(tmp_path / f"lines-{i}.pdf", tmp_path / f"l{i}")
+                == _pages(tmp_path / f"whole-{i}.pdf", tmp_path / f"w{i}")), target.name
+    assert cut  # cells were drawn line by line: the test compared something
+
+
+def test_a_cell_of_lines_taller_than_a_page_continues_in_the_next_rows() -> None:
+    from reportlab.platypus import Paragraph
+
+    from dossier.pdf.blocks import CELL_PADDING, MAX_ROW_HEIGHT, _height, _rows_of
+
+    lines = "<br/>".join(f"Line {i} of a long list of grounds" for i in range(120))
+    widths = [400.0, 100.0]
+    rows = _rows_of([lines, "UK GHR"], ["cell", "cell"], widths)
+    assert len(rows) >= 2
+    for row in rows:
+        assert max(_height(cell, w - CELL_PADDING)
+                   for cell, w in zip(row, widths, strict=True)) <= MAX_ROW_HEIGHT
+    last = rows[-1][0]
+    assert isinstance(last, Paragraph) and "Line 119" in last.getPlainText()

@@ -4,7 +4,9 @@ blocks in the dossier's styles."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from reportlab.platypus import Paragraph, Table
 
@@ -120,15 +122,59 @@ MAX_ROW_HEIGHT = 560.0
 CELL_PADDING = 6.0
 
 
-def _rows_of(cells: list[Paragraph], widths: list[float]) -> list[list[Paragraph]]:
-    """``cells`` as one table row, or as several when one cell is taller than
-    :data:`MAX_ROW_HEIGHT` (its text continues in the next row)."""
+#: A cell is one paragraph, or the paragraphs of its lines (:func:`_lines`)
+Cell: TypeAlias = "Paragraph | list[Paragraph]"
+_BREAK = "<br/>"
+_TAG = re.compile(r"<(/?)([A-Za-z]+)\b[^>]*?(/?)>")
+
+
+def _lines(text: str) -> list[str]:
+    """``text`` cut at its line breaks into lines that each stand alone — no line empty
+    or starting or ending with a space, every tag a line opens closed in it — else
+    ``[text]``. Drawn one below the other at the cell's width, such lines look as the
+    text does as one paragraph (each line a paragraph of its own lines, the same leading),
+    and a paragraph of one plain run of text is laid out by reportlab's quicker path."""
+    if _BREAK not in text:
+        return [text]
+    lines = text.split(_BREAK)
+    if all(line and line == line.strip() and _closed(line) for line in lines):
+        return lines
+    return [text]
+
+
+def _closed(line: str) -> bool:
+    """Every tag ``line`` opens is closed in it, in order."""
+    opened: list[str] = []
+    for tag in _TAG.finditer(line):
+        closing, name, alone = tag.groups()
+        if alone:
+            continue
+        if not closing:
+            opened.append(name.lower())
+        elif not opened or opened.pop() != name.lower():
+            return False
+    return not opened
+
+
+def _height(cell: Cell, width: float) -> float:
+    parts = cell if isinstance(cell, list) else [cell]
+    return float(sum(part.wrap(width, 1e9)[1] for part in parts))
+
+
+def _rows_of(texts: list[str], kinds: list[str], widths: list[float]) -> list[list[Cell]]:
+    """The cells ``texts`` (in the styles ``kinds``) as one table row, or as several when
+    one cell is taller than :data:`MAX_ROW_HEIGHT` (its text continues in the next row)."""
     usable = [w - CELL_PADDING for w in widths]
-    if max(c.wrap(w, 1e9)[1] for c, w in zip(cells, usable, strict=True)) <= MAX_ROW_HEIGHT:
+    cells: list[Cell] = []
+    for text, kind, width in zip(texts, kinds, widths, strict=True):
+        lines = _lines(text)
+        cells.append(_cell(text, kind, width) if len(lines) == 1
+                     else [_cell(line, kind, width) for line in lines])
+    if max(_height(c, w) for c, w in zip(cells, usable, strict=True)) <= MAX_ROW_HEIGHT:
         return [cells]
     columns: list[list[Paragraph]] = []
-    for cell, width in zip(cells, usable, strict=True):
-        pieces, rest = [], cell
+    for text, kind, width in zip(texts, kinds, usable, strict=True):
+        pieces, rest = [], Para(text, styles()[kind])
         while rest.wrap(width, 1e9)[1] > MAX_ROW_HEIGHT:
             parts = rest.split(width, MAX_ROW_HEIGHT)
             if len(parts) < 2:
@@ -183,11 +229,11 @@ def table(header: list[str], rows: list[list[str]], widths: list[float],
     a page continues in the rows below it."""
     total = sum(widths)
     column_widths = [WIDTH * w / total for w in widths]
-    data = [[_cell(x(h), "cellhead", w) for h, w in zip(header, column_widths, strict=True)]]
+    data: list[list[Cell]] = [[_cell(x(h), "cellhead", w)
+                               for h, w in zip(header, column_widths, strict=True)]]
+    kinds = ["cellwrap" if i in wrap_anywhere else "cell" for i in range(len(header))]
     for row in rows:
-        cells = [_cell(cell, "cellwrap" if i in wrap_anywhere else "cell", w)
-                 for i, (cell, w) in enumerate(zip(row, column_widths, strict=True))]
-        data += _rows_of(cells, column_widths)
+        data += _rows_of(row, kinds, column_widths)
     result = Table(data, colWidths=column_widths, repeatRows=1)
     result.setStyle(table_style())
     return result
