@@ -1,6 +1,8 @@
 """What every section of a dossier is built from: the :class:`Context` of one target's
 dossier (the case view, the target, the language) and the paragraph, heading and table
-blocks in the dossier's styles."""
+blocks in the dossier's styles. A table's cells are laid out as cheaply as reportlab
+allows without changing a pixel: a short cell seen before once per process
+(:func:`_cell`), a cell of several lines line by line (:func:`_lines`)."""
 
 from __future__ import annotations
 
